@@ -1,0 +1,150 @@
+"""997 and TA1 acknowledgments written by us (pyx12's writer puts 00401 in GS08 and takes ISA13 from the clock)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from edi.results import GroupResult, InterchangeResult, SetResult
+from edi.segments import DEFAULT_SEPARATORS, Segment, Separators, seg
+from edi.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, interchange_text
+
+_SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")
+
+
+class ControlNumbers(Protocol):
+    """Where outbound ISA13 and GS06 values come from (a store sequence in production, a counter in tests)."""
+
+    def next_interchange(self) -> int:
+        """The next ISA13."""
+        ...
+
+    def next_group(self) -> int:
+        """The next GS06."""
+        ...
+
+
+class CountingControlNumbers:
+    """Control numbers from simple counters: reproducible for a given start."""
+
+    def __init__(self, interchange_start: int = 1, group_start: int = 1) -> None:
+        self._interchange = interchange_start
+        self._group = group_start
+
+    def next_interchange(self) -> int:
+        """The next ISA13."""
+        value = self._interchange
+        self._interchange += 1
+        return value
+
+    def next_group(self) -> int:
+        """The next GS06."""
+        value = self._group
+        self._group += 1
+        return value
+
+
+@dataclass(frozen=True)
+class AckSettings:
+    """What an acknowledgment needs besides the validation result: clock, numbers, our identity, separators."""
+
+    now: datetime
+    control_numbers: ControlNumbers
+    our_party: Party | None = None
+    separators: Separators = DEFAULT_SEPARATORS
+
+
+def _clean(value: str, separators: Separators, limit: int = 99) -> str:
+    """A copy of bad data fit to send back: printable, no separators, at most ``limit`` characters; else empty."""
+    if not value or not (value.isascii() and value.isprintable()):
+        return ""
+    if any(s in value for s in separators.as_tuple()):
+        return ""
+    return value[:limit]
+
+
+class AckCollector:
+    """Collects AK2..AK5 loops per group while sets are validated, then writes the 997/TA1 interchange."""
+
+    def __init__(self, settings: AckSettings) -> None:
+        self.settings = settings
+        self._loops: dict[int, list[Segment]] = {}
+
+    def add_set(self, result: SetResult) -> None:
+        """Record the AK2 loop of one transaction set."""
+        body = self._loops.setdefault(result.group_index, [])
+        separators = self.settings.separators
+        body.append(seg("AK2", _clean(result.code, separators, 3), _clean(result.control_number, separators, 9)))
+        for report in result.segment_reports:
+            if not _SEGMENT_ID.match(report.tag):
+                continue  # AK301 needs a real segment ID; the AK5 below still rejects the set
+            body.append(seg("AK3", report.tag, str(report.position), report.loop_id, report.code))
+            for element in report.elements:
+                bad = _clean(element.value, separators)
+                body.append(seg("AK4", str(element.position), element.data_element, element.code, bad))
+        body.append(seg("AK5", "A" if result.accepted else "R", *result.ak5_codes))
+
+    @staticmethod
+    def _group_body(loops: list[Segment], group: GroupResult) -> list[Segment]:
+        body = [seg("AK1", group.functional_id, group.control_number), *loops]
+        included = group.declared_sets if group.declared_sets is not None else group.received_sets
+        body.append(
+            seg("AK9", group.ak9_status, str(included), str(group.received_sets), str(group.accepted_sets), *group.group_codes[:5])
+        )
+        return body
+
+    def ta1(self, ix: InterchangeResult) -> Segment:
+        """TA1 for one interchange: TA104 R on an envelope error, else A with 000."""
+        separators = self.settings.separators
+        status = "R" if ix.rejected else "A"
+        return seg(
+            "TA1", _clean(ix.control_number, separators, 9), _clean(ix.date, separators, 6),
+            _clean(ix.time, separators, 4), status, ix.ta1_note,
+        )
+
+    def finish(self, ix: InterchangeResult) -> str | None:
+        """The acknowledgment interchange for ``ix`` as text, or None when nothing is to be sent."""
+        loops, self._loops = self._loops, {}
+        if ix.acknowledgment_only or not ix.sender_recoverable:
+            return None
+        preamble = [self.ta1(ix)] if ix.wants_ta1 else []
+        groups: list[FunctionalGroup] = []
+        if not ix.rejected:
+            numbers = self.settings.control_numbers
+            for index, group in enumerate(ix.groups):
+                if group.functional_id == "FA":
+                    continue  # nobody acknowledges a 997 with a 997
+                body = self._group_body(loops.get(index, []), group)
+                gs06 = numbers.next_group()
+                groups.append(FunctionalGroup("FA", gs06, [TransactionSet("997", f"{len(groups) + 1:04d}", body)]))
+        if not preamble and not groups:
+            return None
+        return interchange_text(self._envelope(ix), groups, preamble=preamble)
+
+    def _envelope(self, ix: InterchangeResult) -> EnvelopeSettings:
+        """Our ISA: the parties swapped, usage echoed, ISA13 from the injected numbers."""
+        ours = self.settings.our_party or Party(ix.receiver_qualifier or "01", ix.receiver_id)
+        theirs = Party(ix.sender_qualifier, ix.sender_id)
+        return EnvelopeSettings(
+            sender=ours,
+            receiver=theirs,
+            timestamp=self.settings.now,
+            interchange_control_number=self.settings.control_numbers.next_interchange(),
+            usage=ix.usage if ix.usage in ("P", "T") else "P",
+            separators=self.settings.separators,
+        )
+
+
+def acknowledge(events: Iterable[SetResult | InterchangeResult | object], settings: AckSettings) -> list[tuple[InterchangeResult, str | None]]:
+    """Every interchange of a validation run with its acknowledgment text (None when none is sent)."""
+    collector = AckCollector(settings)
+    out: list[tuple[InterchangeResult, str | None]] = []
+    for event in events:
+        if isinstance(event, SetResult):
+            collector.add_set(event)
+        elif isinstance(event, InterchangeResult):
+            out.append((event, collector.finish(event)))
+    return out

@@ -1,0 +1,63 @@
+"""X12 values: separators and segments with their position in the file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Guide section 3: ISA is fixed width; ISA16 sits at byte 104 and the segment terminator at byte 105.
+ISA_LENGTH = 106
+ISA_ELEMENT_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Separators:
+    """The three delimiters an interchange declares in its ISA (4010 has no repetition separator)."""
+
+    element: str = "*"
+    component: str = ">"
+    segment: str = "~"
+
+    def as_tuple(self) -> tuple[str, str, str]:
+        """The three separators, element first."""
+        return (self.element, self.component, self.segment)
+
+
+DEFAULT_SEPARATORS = Separators()
+
+
+class Segment:
+    """One segment: its tag, its elements (index 1 is element 01) and where it stood in the file."""
+
+    __slots__ = ("elements", "offset", "number")
+
+    def __init__(self, elements: list[str], offset: int = 0, number: int = 0) -> None:
+        self.elements = elements
+        self.offset = offset
+        self.number = number
+
+    @property
+    def tag(self) -> str:
+        """The segment ID, e.g. ``REF``."""
+        return self.elements[0]
+
+    def get(self, index: int) -> str:
+        """Element ``index`` (1-based as in X12 ``REF02``), or the empty string when absent."""
+        elements = self.elements
+        return elements[index] if index < len(elements) else ""
+
+    def __repr__(self) -> str:
+        return f"Segment({'*'.join(self.elements)!r}, offset={self.offset}, number={self.number})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Segment) and other.elements == self.elements
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.elements))
+
+
+def seg(*elements: str) -> Segment:
+    """Build a segment from its tag and element values, trailing empty elements dropped."""
+    values = list(elements)
+    while len(values) > 1 and values[-1] == "":
+        values.pop()
+    return Segment(values)

@@ -1,0 +1,335 @@
+"""Our validation engine: one pass over a file's segments, envelope by envelope, set by set.
+
+Events come out as they are decided: a ``SetResult`` at each SE (provisional until its interchange closes),
+an ``InterchangeResult`` at each IEA (or at the end of the data), and ``FileProblem`` for input that is not
+an interchange at all. Every input maps to events; nothing here raises on bad data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from edi.elements import check_segment
+from edi.envelope import check_isa, sender_recoverable
+from edi.guide import GuideSet, LoopRule, SegmentRule, TransactionGuide, load_guides
+from edi.problems import Issue, Where
+from edi.reader import X12Reader
+from edi.results import GroupResult, InterchangeResult, SegmentReport, SetResult
+from edi.segments import Segment
+from edi.walker import SetWalker
+
+
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    """Input that cannot be acknowledged: not X12, empty, or data outside any interchange."""
+
+    issue: Issue
+
+
+Event = SetResult | InterchangeResult | FileProblem
+
+
+class _SetState:
+    """A transaction set being read."""
+
+    __slots__ = ("result", "guide", "walker", "count", "start")
+
+    def __init__(self, result: SetResult, guide: TransactionGuide | None, walker: SetWalker | None, start: Segment) -> None:
+        self.result = result
+        self.guide = guide
+        self.walker = walker
+        self.count = 1
+        self.start = start
+
+
+class Validator:
+    """Validate X12 against the compiled guides; ``keep_segments`` attaches ST..SE to each accepted set."""
+
+    def __init__(
+        self,
+        guides: GuideSet | None = None,
+        *,
+        file_name: str = "",
+        keep_segments: bool = False,
+        receiver_ids: Collection[str] | None = None,
+    ) -> None:
+        self.guides = guides or load_guides()
+        self.file_name = file_name
+        self.keep_segments = keep_segments
+        self.receiver_ids = receiver_ids
+        self._indexes: dict[int, dict[str, list[SegmentRule | LoopRule]]] = {}
+        self._ix: InterchangeResult | None = None
+        self._group: GroupResult | None = None
+        self._group_guide: TransactionGuide | None = None
+        self._group_st02: set[str] = set()
+        self._group_gs06: set[str] = set()
+        self._set: _SetState | None = None
+        self._interchanges = 0
+        self._last: Segment | None = None
+
+    # -- positions and issues ---------------------------------------------------------------------------
+    def _where(self, segment: Segment | None) -> Where:
+        ix, group, ts = self._ix, self._group, self._set
+        return Where(
+            self.file_name,
+            segment.number if segment else 0,
+            segment.offset if segment else 0,
+            ix.control_number if ix else "",
+            group.control_number if group else "",
+            ts.result.control_number if ts else "",
+        )
+
+    def _envelope(self, note: str, message: str, segment: Segment | None) -> None:
+        """Record a TA1-level problem on the open interchange."""
+        assert self._ix is not None  # only called with an interchange open
+        self._ix.notes.append(note)
+        self._ix.issues.append(Issue(f"TA1:{note}", message, self._where(segment), segment.tag if segment else ""))
+
+    def _group_error(self, code: str, message: str, segment: Segment | None) -> None:
+        assert self._group is not None and self._ix is not None
+        if code not in self._group.group_codes:
+            self._group.group_codes.append(code)
+        self._ix.issues.append(Issue(f"AK9:{code}", message, self._where(segment), segment.tag if segment else ""))
+
+    def _set_error(self, code: str, message: str, segment: Segment | None) -> None:
+        assert self._set is not None
+        result = self._set.result
+        if code not in result.set_codes:
+            result.set_codes.append(code)
+        result.issues.append(Issue(f"AK5:{code}", message, self._where(segment), segment.tag if segment else ""))
+
+    # -- the pass ---------------------------------------------------------------------------------------
+    def run(self, stream: BinaryIO) -> Iterator[Event]:
+        """Validate one file's bytes."""
+        reader = X12Reader(stream)
+        seen_any = False
+        for segment in reader:
+            seen_any = True
+            self._last = segment
+            yield from self._segment(segment, reader)
+        if reader.failure is not None:
+            failure = reader.failure
+            if self._ix is None and not seen_any:
+                code = "FILE:EMPTY" if reader.bytes_read == 0 else "FILE:NOT_X12"
+                message = "the file is empty" if code == "FILE:EMPTY" else failure.message
+                yield FileProblem(Issue(code, message, Where(self.file_name, 0, failure.offset)))
+                return
+            if self._ix is not None:
+                self._envelope("024", f"reading stopped: {failure.message}", self._last)
+            else:
+                yield FileProblem(Issue("FILE:OUTSIDE_INTERCHANGE", failure.message, Where(self.file_name, 0, failure.offset)))
+        elif not seen_any:
+            yield FileProblem(Issue("FILE:EMPTY", "the file is empty or holds only blanks", Where(self.file_name)))
+            return
+        if self._ix is not None:
+            yield from self._close_interchange(None, truncated=True)
+
+    def _segment(self, segment: Segment, reader: X12Reader) -> Iterator[Event]:
+        tag = segment.elements[0]
+        if tag == "ISA":
+            if self._ix is not None:
+                yield from self._close_interchange(segment, truncated=True)
+            self._open_interchange(segment, reader)
+            return
+        if self._ix is None:
+            where = Where(self.file_name, segment.number, segment.offset)
+            yield FileProblem(Issue("FILE:OUTSIDE_INTERCHANGE", f"{tag[:3] or 'an empty segment'} outside any ISA..IEA", where, tag[:3]))
+            return
+        if self._set is not None and tag not in ("ST", "SE", "GS", "GE", "IEA"):
+            self._body(segment)
+            return
+        handler = {"GS": self._gs, "ST": self._st, "SE": self._se, "GE": self._ge, "TA1": self._ta1}.get(tag)
+        if tag == "IEA":
+            yield from self._close_interchange(segment, truncated=False)
+        elif handler is not None:
+            yield from handler(segment)
+        else:
+            shown = tag[:3] if tag.isalnum() else "data"
+            self._envelope("024", f"{shown} outside a transaction set", segment)
+
+    def _open_interchange(self, isa: Segment, reader: X12Reader) -> None:
+        assert reader.separators is not None
+        v = isa.elements + [""] * (17 - len(isa.elements))
+        self._interchanges += 1
+        self._ix = InterchangeResult(
+            self._interchanges, isa.offset, reader.separators, v[5], v[6].strip(), v[7], v[8].strip(), v[9], v[10],
+            v[13], v[14], v[15],
+        )
+        findings = check_isa(isa, reader.separators, self.receiver_ids)
+        for finding in findings:
+            self._envelope(finding.note, finding.message, isa)
+        self._ix.sender_recoverable = sender_recoverable(isa, findings)
+        if findings and not self._ix.sender_recoverable:
+            message = "no TA1 can be sent: the sender qualifier or ID is not trustworthy; the file needs an operator"
+            self._ix.issues.append(Issue("FILE:SENDER_UNKNOWN", message, self._where(isa), "ISA"))
+
+    def _ta1(self, segment: Segment) -> Iterator[Event]:
+        assert self._ix is not None
+        if self._group is not None:
+            self._envelope("024", "TA1 inside a functional group", segment)
+        self._ix.ta1_segments += 1
+        return iter(())
+
+    def _gs(self, gs: Segment) -> Iterator[Event]:
+        assert self._ix is not None
+        if self._set is not None:
+            yield self._close_set(None, "GS")
+        if self._group is not None:
+            self._group_error("3", f"GE missing for group {self._group.control_number}", gs)
+            self._ix.groups.append(self._group)
+        v = gs.elements + [""] * (9 - len(gs.elements))
+        self._group = GroupResult(v[1], v[6], v[8], v[2], v[3])
+        self._group_st02 = set()
+        self._group_guide = self.guides.for_group("00401", v[1], v[8])
+        if v[1] == "FA":
+            pass  # acknowledgments are read, never validated back against our maps (guide section 3)
+        elif not self.guides.supports_functional_id(v[1]):
+            self._group_error("1", f"GS01 {v[1]!r} is not a supported functional group (GE or IN)", gs)
+        elif self._group_guide is None:
+            self._group_error("2", f"GS08 {v[8]!r} is not supported for GS01 {v[1]}; use 004010", gs)
+        if not (v[6].isdigit() and 1 <= len(v[6]) <= 9):
+            self._group_error("6", f"GS06 {v[6]!r} is not a number of 1 to 9 digits", gs)
+        elif v[6] in self._group_gs06:
+            self._group_error("6", f"GS06 {v[6]} is used twice in this interchange", gs)
+        self._group_gs06.add(v[6])
+
+    def _st(self, st: Segment) -> Iterator[Event]:
+        if self._set is not None:
+            yield self._close_set(None, "ST")
+        if self._group is None:
+            self._envelope("024", "ST outside a functional group", st)
+            return
+        code, control = st.get(1), st.get(2)
+        result = SetResult(len(self._ix.groups) if self._ix else 0, code, control)
+        guide = self._group_guide
+        walker = None
+        self._set = _SetState(result, guide, None, st)
+        if self.keep_segments:
+            result.segments = [st]
+        if self._group.functional_id == "FA":
+            return
+        if guide is None or code != guide.code:
+            self._set_error("1", f"transaction set {code!r} is not supported in a {self._group.functional_id} group", st)
+        else:
+            walker = SetWalker(guide, self._indexes)
+            self._set.walker = walker
+            self._check_segment(guide.st, st)
+        if not (control.isalnum() and 4 <= len(control) <= 9):
+            self._set_error("7", f"ST02 {control!r} is not a control number of 4 to 9 characters", st)
+        elif control in self._group_st02:
+            self._set_error("23", f"ST02 {control} is used twice in group {self._group.control_number}", st)
+        self._group_st02.add(control)
+        result.guide_code = code
+
+    def _body(self, segment: Segment) -> None:
+        state = self._set
+        assert state is not None
+        state.count += 1
+        if state.result.segments is not None:
+            state.result.segments.append(segment)
+        if state.walker is None:
+            return
+        if segment.elements[0] == "":
+            self._report(segment, SegmentReport("", state.count, "", "1"), "an empty segment (two terminators in a row)")
+            return
+        rule, errors = state.walker.step(segment.elements)
+        for error in errors:
+            elements = (error.element,) if error.element else ()
+            self._report(segment, SegmentReport(error.tag, state.count, error.loop_id, error.code, elements), error.message)
+        if rule is not None:
+            self._check_segment(rule, segment)
+
+    def _check_segment(self, rule: SegmentRule, segment: Segment) -> None:
+        assert self._ix is not None and self._set is not None
+        element_errors = check_segment(rule, segment.elements, self._ix.separators.component)
+        if element_errors:
+            report = SegmentReport(rule.tag, self._set.count, rule.loop_id, "8", tuple(element_errors))
+            self._set.result.segment_reports.append(report)
+            where = self._where(segment)
+            for error in element_errors:
+                self._set.result.issues.append(
+                    Issue(f"AK4:{error.code}", error.message, where, rule.tag, f"{rule.tag}{error.position:02d}")
+                )
+
+    def _report(self, segment: Segment, report: SegmentReport, message: str) -> None:
+        assert self._set is not None
+        self._set.result.segment_reports.append(report)
+        self._set.result.issues.append(Issue(f"AK3:{report.code}", message, self._where(segment), report.tag))
+
+    def _se(self, se: Segment) -> Iterator[Event]:
+        if self._set is None:
+            self._envelope("024", "SE without ST", se)
+            return
+        yield self._close_set(se, "SE")
+
+    def _close_set(self, se: Segment | None, by: str) -> SetResult:
+        state = self._set
+        assert state is not None and self._group is not None
+        result = state.result
+        if se is None:
+            self._set_error("2", f"SE missing for transaction set {result.control_number} (found {by})", self._last)
+        else:
+            state.count += 1
+            if result.segments is not None:
+                result.segments.append(se)
+            if state.walker is not None:
+                for error in state.walker.finish():
+                    self._report(se, SegmentReport(error.tag, state.count, error.loop_id, error.code), error.message)
+                if state.guide is not None:
+                    self._check_segment(state.guide.se, se)
+            if se.get(2) != result.control_number:
+                self._set_error("3", f"SE02 {se.get(2)!r} does not match ST02 {result.control_number!r}", se)
+            if se.get(1) != str(state.count):
+                self._set_error("4", f"SE01 says {se.get(1)!r} segments; the set has {state.count}", se)
+        self._group.received_sets += 1
+        if result.accepted:
+            self._group.accepted_sets += 1
+        elif result.segments is not None:
+            result.segments = None
+        self._set = None
+        return result
+
+    def _ge(self, ge: Segment) -> Iterator[Event]:
+        if self._set is not None:
+            yield self._close_set(None, "GE")
+        group = self._group
+        if group is None:
+            self._envelope("024", "GE without GS", ge)
+            return
+        assert self._ix is not None
+        declared = ge.get(1)
+        group.declared_sets = int(declared) if declared.isdigit() else None
+        if ge.get(2) != group.control_number:
+            self._group_error("4", f"GE02 {ge.get(2)!r} does not match GS06 {group.control_number!r}", ge)
+        if declared != str(group.received_sets):
+            self._group_error("5", f"GE01 says {declared!r} sets; the group has {group.received_sets}", ge)
+        self._ix.groups.append(group)
+        self._group = None
+
+    def _close_interchange(self, iea: Segment | None, *, truncated: bool) -> Iterator[Event]:
+        ix = self._ix
+        assert ix is not None
+        if self._set is not None:
+            yield self._close_set(None, "IEA" if iea else "end of data")
+        if self._group is not None:
+            self._group_error("3", f"GE missing for group {self._group.control_number}", iea or self._last)
+            ix.groups.append(self._group)
+            self._group = None
+        if truncated or iea is None:
+            self._envelope("023", "the interchange ends without IEA (file truncated?)", self._last)
+        else:
+            if iea.get(2) != ix.control_number:
+                self._envelope("001", f"IEA02 {iea.get(2)!r} does not match ISA13 {ix.control_number!r}", iea)
+            if iea.get(1) != str(len(ix.groups)):
+                self._envelope("021", f"IEA01 says {iea.get(1)!r} groups; the interchange has {len(ix.groups)}", iea)
+        self._ix = None
+        self._group_gs06 = set()
+        yield ix
+
+
+def validate_stream(stream: BinaryIO, *, file_name: str = "", **kwargs: object) -> Iterator[Event]:
+    """Validate a binary stream with the bundled guides."""
+    validator = Validator(file_name=file_name, **kwargs)  # type: ignore[arg-type]
+    return validator.run(stream)
