@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from edi.envelope import ID_QUALIFIERS
 from edi.results import GroupResult, InterchangeResult, SetResult
 from edi.segments import DEFAULT_SEPARATORS, Segment, Separators, seg
 from edi.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, interchange_text
@@ -87,9 +88,11 @@ class AckCollector:
                 body.append(seg("AK4", str(element.position), element.data_element, element.code, bad))
         body.append(seg("AK5", "A" if result.accepted else "R", *result.ak5_codes))
 
-    @staticmethod
-    def _group_body(loops: list[Segment], group: GroupResult) -> list[Segment]:
-        body = [seg("AK1", group.functional_id, group.control_number), *loops]
+    def _group_body(self, loops: list[Segment], group: GroupResult) -> list[Segment]:
+        separators = self.settings.separators
+        # A garbled GS06 cannot be echoed as it came; 0 names "the group we could not identify".
+        control = _clean(group.control_number, separators, 9) if group.control_number.isdigit() else "0"
+        body = [seg("AK1", _clean(group.functional_id, separators, 2) or "ZZ", control), *loops]
         included = group.declared_sets if group.declared_sets is not None else group.received_sets
         body.append(
             seg("AK9", group.ak9_status, str(included), str(group.received_sets), str(group.accepted_sets), *group.group_codes[:5])
@@ -110,6 +113,8 @@ class AckCollector:
         loops, self._loops = self._loops, {}
         if ix.acknowledgment_only or not ix.sender_recoverable:
             return None
+        if self._our_party(ix) is None:
+            return None  # no identity of ours to send from: the receiver in the file is unusable
         preamble = [self.ta1(ix)] if ix.wants_ta1 else []
         groups: list[FunctionalGroup] = []
         if not ix.rejected:
@@ -124,9 +129,18 @@ class AckCollector:
             return None
         return interchange_text(self._envelope(ix), groups, preamble=preamble)
 
+    def _our_party(self, ix: InterchangeResult) -> Party | None:
+        """Who we send as: the configured party, else the receiver the file named, if it is usable."""
+        if self.settings.our_party is not None:
+            return self.settings.our_party
+        if ix.receiver_qualifier in ID_QUALIFIERS and _clean(ix.receiver_id, self.settings.separators, 15):
+            return Party(ix.receiver_qualifier, ix.receiver_id)
+        return None
+
     def _envelope(self, ix: InterchangeResult) -> EnvelopeSettings:
         """Our ISA: the parties swapped, usage echoed, ISA13 from the injected numbers."""
-        ours = self.settings.our_party or Party(ix.receiver_qualifier or "01", ix.receiver_id)
+        ours = self._our_party(ix)
+        assert ours is not None  # finish() checked
         theirs = Party(ix.sender_qualifier, ix.sender_id)
         return EnvelopeSettings(
             sender=ours,

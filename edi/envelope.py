@@ -76,6 +76,7 @@ def sender_recoverable(isa: Segment, findings: list[EnvelopeFinding]) -> bool:
         len(values) >= 7
         and values[5] in ID_QUALIFIERS
         and values[6].strip() != ""
-        and values[6].strip().isprintable()
+        and values[6].isascii()
+        and values[6].isprintable()
         and not notes & {"026", "004"}
     )

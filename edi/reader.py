@@ -145,6 +145,12 @@ class X12Reader:
                 number += 1
                 yield Segment(part.split(element), start, number)
             base = offset
+            head = tail.lstrip(" \t\r\n")
+            if head.startswith("ISA") and (eof or len(head) > 200):
+                header = parse_isa_header(head)
+                if header is not None and (header[0].element != element or header[0].segment != terminator):
+                    self.segment_count = number
+                    return tail, base, eof  # a new interchange with its own separators
             if eof:
                 self.segment_count = number
                 stripped = tail.strip(" \t\r\n")

@@ -18,7 +18,7 @@ def write_segments(
     segments: Iterable[Segment], separators: Separators = DEFAULT_SEPARATORS, *, newline: bool = False
 ) -> str:
     """Segments as X12 text; ``newline`` adds a line break after each terminator (tolerated by readers)."""
-    end = separators.segment + ("\n" if newline else "")
+    end = separators.segment + ("\n" if newline and separators.segment not in "\r\n" else "")
     element = separators.element
     return "".join(element.join(s.elements) + end for s in segments)
 
