@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from edi.elements import is_digits
 from edi.envelope import ID_QUALIFIERS
 from edi.results import GroupResult, InterchangeResult, SetResult
 from edi.segments import DEFAULT_SEPARATORS, Segment, Separators, seg
@@ -91,7 +92,7 @@ class AckCollector:
     def _group_body(self, loops: list[Segment], group: GroupResult) -> list[Segment]:
         separators = self.settings.separators
         # A garbled GS06 cannot be echoed as it came; 0 names "the group we could not identify".
-        control = _clean(group.control_number, separators, 9) if group.control_number.isdigit() else "0"
+        control = _clean(group.control_number, separators, 9) if is_digits(group.control_number) else "0"
         body = [seg("AK1", _clean(group.functional_id, separators, 2) or "ZZ", control), *loops]
         included = group.declared_sets if group.declared_sets is not None else group.received_sets
         body.append(

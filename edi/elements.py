@@ -18,12 +18,17 @@ class ElementError:
     message: str
 
 
+def is_digits(value: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also accepts superscripts and other scripts' digits)."""
+    return value.isascii() and value.isdigit()
+
+
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def valid_date(value: str) -> bool:
     """CCYYMMDD (4010 DT of length 8) or YYMMDD, a real calendar day."""
-    if not value.isdigit() or len(value) not in (6, 8):
+    if not is_digits(value) or len(value) not in (6, 8):
         return False
     year = int(value[:-4])
     month, day = int(value[-4:-2]), int(value[-2:])
@@ -37,7 +42,7 @@ def valid_date(value: str) -> bool:
 
 def valid_time(value: str) -> bool:
     """HHMM, HHMMSS or HHMMSSd..d with real hours, minutes and seconds."""
-    if not value.isdigit() or len(value) < 4 or len(value) == 5:
+    if not is_digits(value) or len(value) < 4 or len(value) == 5:
         return False
     if int(value[:2]) > 23 or int(value[2:4]) > 59:
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from edi.elements import valid_date, valid_time
+from edi.elements import is_digits, valid_date, valid_time
 from edi.segments import ISA_ELEMENT_WIDTHS, Segment, Separators
 
 # Guide section 3: ISA05/ISA07 01 DUNS, 14/16 DUNS+suffix; ZZ (mutually defined) is common among test partners.
@@ -58,7 +58,7 @@ def check_isa(isa: Segment, separators: Separators, receiver_ids: Collection[str
         (len(values[10]) == 4 and valid_time(values[10]), "015", f"ISA10 {values[10]!r} is not a time HHMM"),
         (values[11] == "U", "016", f"ISA11 {values[11]!r} is not U"),
         (values[12] == VERSION, "017", f"ISA12 {values[12]!r} is not {VERSION}"),
-        (len(values[13]) == 9 and values[13].isdigit(), "018", f"ISA13 {values[13]!r} is not 9 digits"),
+        (len(values[13]) == 9 and is_digits(values[13]), "018", f"ISA13 {values[13]!r} is not 9 digits"),
         (values[14] in ("0", "1"), "019", f"ISA14 {values[14]!r} is not 0 or 1"),
         (values[15] in ("P", "T"), "020", f"ISA15 {values[15]!r} is not P or T"),
     )

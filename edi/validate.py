@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from edi.elements import is_digits
 from edi.elements import check_segment
 from edi.envelope import check_isa, sender_recoverable
 from edi.guide import GuideSet, LoopRule, SegmentRule, TransactionGuide, load_guides
@@ -189,7 +190,7 @@ class Validator:
             self._group_error("1", f"GS01 {v[1]!r} is not a supported functional group (GE or IN)", gs)
         elif self._group_guide is None:
             self._group_error("2", f"GS08 {v[8]!r} is not supported for GS01 {v[1]}; use 004010", gs)
-        if not (v[6].isdigit() and 1 <= len(v[6]) <= 9):
+        if not (is_digits(v[6]) and 1 <= len(v[6]) <= 9):
             self._group_error("6", f"GS06 {v[6]!r} is not a number of 1 to 9 digits", gs)
         elif v[6] in self._group_gs06:
             self._group_error("6", f"GS06 {v[6]} is used twice in this interchange", gs)
@@ -216,7 +217,7 @@ class Validator:
             walker = SetWalker(guide, self._indexes)
             self._set.walker = walker
             self._check_segment(guide.st, st)
-        if not (control.isalnum() and 4 <= len(control) <= 9):
+        if not (control.isascii() and control.isalnum() and 4 <= len(control) <= 9):
             self._set_error("7", f"ST02 {control!r} is not a control number of 4 to 9 characters", st)
         elif control in self._group_st02:
             self._set_error("23", f"ST02 {control} is used twice in group {self._group.control_number}", st)
@@ -300,7 +301,7 @@ class Validator:
             return
         assert self._ix is not None
         declared = ge.get(1)
-        group.declared_sets = int(declared) if declared.isdigit() else None
+        group.declared_sets = int(declared) if is_digits(declared) else None
         if ge.get(2) != group.control_number:
             self._group_error("4", f"GE02 {ge.get(2)!r} does not match GS06 {group.control_number!r}", ge)
         if declared != str(group.received_sets):
