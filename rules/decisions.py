@@ -1,0 +1,85 @@
+"""A decision is a value: accept with the account changes it implies, or reject with every reason that applies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One REF*7G: the Illinois reason code and its text (REF03)."""
+
+    code: str
+    text: str
+
+
+# -- account changes implied by an accepted SBO enrollment (R1, R4, R5, R6, R7; D3, D4) -------------------
+@dataclass(frozen=True)
+class RemoveBudgetBilling:
+    """R1/R2: off budget billing; a positive balance due goes on the utility's direct bill to the customer."""
+
+    balance_due: Decimal
+    installments_paid: Decimal
+    actual_charges: Decimal
+
+
+@dataclass(frozen=True)
+class RemoveSummaryBilling:
+    """R4: out of the summary billing group."""
+
+    summary_group: str
+
+
+@dataclass(frozen=True)
+class SplitGas:
+    """R5: gas service points move to a new account (the store draws the number, D5)."""
+
+    service_points: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MoveDirectPay:
+    """R6: Direct Pay moves to the new gas account and leaves the original."""
+
+
+@dataclass(frozen=True)
+class SetSupplier:
+    """Supplier and billing option per electric service point from ``effective``; ``sbo_from`` for R7 (D3)."""
+
+    supplier_duns: str
+    service_points: tuple[str, ...]
+    billing_type: str
+    bill_calculator: str
+    effective: date
+    off_cycle: bool
+    sbo_from: date | None = None
+
+
+Change = RemoveBudgetBilling | RemoveSummaryBilling | SplitGas | MoveDirectPay | SetSupplier
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Accepted (with changes and the granted billing option) or rejected (with reasons)."""
+
+    accepted: bool
+    reasons: tuple[Reason, ...] = ()
+    changes: tuple[Change, ...] = ()
+    rules: tuple[str, ...] = ()  # which guide rules (R1..R7, D1..D5) shaped it, for the account timeline
+
+    @classmethod
+    def reject(cls, reasons: tuple[Reason, ...], rules: tuple[str, ...] = ()) -> Decision:
+        """A reject carrying every applicable reason."""
+        return cls(False, reasons, (), rules)
+
+    @classmethod
+    def accept(cls, changes: tuple[Change, ...], rules: tuple[str, ...]) -> Decision:
+        """An accept with its account changes."""
+        return cls(True, (), changes, rules)
+
+    @property
+    def granted(self) -> SetSupplier | None:
+        """The billing option and effective date the 814 response states."""
+        return next((c for c in self.changes if isinstance(c, SetSupplier)), None)

@@ -1,0 +1,104 @@
+"""What the enrollment rules look at: the request, the account's state, the supplier and the read calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+
+class BillingType(StrEnum):
+    """REF*BLT values (guide section 1)."""
+
+    LDC = "LDC"
+    DUAL = "DUAL"
+    ESP = "ESP"
+
+
+class Commodity(StrEnum):
+    """What a service point delivers."""
+
+    ELECTRIC = "EL"
+    GAS = "GAS"
+
+
+@dataclass(frozen=True)
+class EnrollmentRequest:
+    """An 814 enrollment request as the rules need it (parsed from an accepted transaction set)."""
+
+    supplier_duns: str
+    request_id: str  # BGN02, unique over time per RES
+    account_number: str  # REF*12
+    billing_type: str  # REF*BLT as sent
+    bill_calculator: str  # REF*PC as sent
+    requested_date: date | None = None  # DTM*150; None asks for the next scheduled read (on-cycle)
+    supplier_account: str = ""  # REF*11, echoed
+
+    @property
+    def is_sbo(self) -> bool:
+        """D1: SBO is BLT ESP with PC DUAL."""
+        return self.billing_type == BillingType.ESP and self.bill_calculator == "DUAL"
+
+
+@dataclass(frozen=True)
+class ServicePoint:
+    """Metered or unmetered load on one delivery rate."""
+
+    id: str
+    commodity: Commodity
+    rate_class: str
+
+
+@dataclass(frozen=True)
+class BudgetPlan:
+    """Budget billing since the plan started or was last settled: installments paid and actual usage costs."""
+
+    monthly_amount: Decimal
+    installments_paid: tuple[Decimal, ...] = ()
+    actual_charges: tuple[Decimal, ...] = ()
+
+    @property
+    def balance_due(self) -> Decimal:
+        """Guide section 6: cost of actual usage minus budget amounts paid (negative is a credit)."""
+        return sum(self.actual_charges, Decimal("0")) - sum(self.installments_paid, Decimal("0"))
+
+
+@dataclass(frozen=True)
+class PendingEnrollment:
+    """An enrollment already accepted for the account and not yet effective."""
+
+    supplier_duns: str
+    effective_date: date
+
+
+@dataclass(frozen=True)
+class Account:
+    """The account state the rules decide against."""
+
+    number: str
+    active: bool
+    bill_group: int
+    service_points: tuple[ServicePoint, ...]
+    past_due: Decimal = Decimal("0.00")
+    budget: BudgetPlan | None = None
+    summary_group: str | None = None
+    direct_pay: bool = False
+    pending: tuple[PendingEnrollment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Supplier:
+    """A registered RES and the billing options it may offer."""
+
+    duns: str
+    name: str
+    billing_types: frozenset[str] = frozenset({"LDC", "DUAL", "ESP"})
+
+
+@dataclass(frozen=True)
+class ReadCalendar:
+    """Scheduled meter-read dates per bill group, and the utility's holidays."""
+
+    reads: dict[int, tuple[date, ...]]
+    holidays: frozenset[date] = field(default_factory=frozenset)
