@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from edi.control_numbers import ControlNumberSet
 from edi.elements import is_digits
 from edi.elements import check_segment
 from edi.envelope import check_isa, sender_recoverable
@@ -64,8 +65,8 @@ class Validator:
         self._ix: InterchangeResult | None = None
         self._group: GroupResult | None = None
         self._group_guide: TransactionGuide | None = None
-        self._group_st02: set[str] = set()
-        self._group_gs06: set[str] = set()
+        self._group_st02 = ControlNumberSet()
+        self._group_gs06 = ControlNumberSet()
         self._set: _SetState | None = None
         self._interchanges = 0
         self._last: Segment | None = None
@@ -182,7 +183,7 @@ class Validator:
             self._ix.groups.append(self._group)
         v = gs.elements + [""] * (9 - len(gs.elements))
         self._group = GroupResult(v[1], v[6], v[8], v[2], v[3])
-        self._group_st02 = set()
+        self._group_st02 = ControlNumberSet()
         self._group_guide = self.guides.for_group("00401", v[1], v[8])
         if v[1] == "FA":
             pass  # acknowledgments are read, never validated back against our maps (guide section 3)
@@ -192,9 +193,8 @@ class Validator:
             self._group_error("2", f"GS08 {v[8]!r} is not supported for GS01 {v[1]}; use 004010", gs)
         if not (is_digits(v[6]) and 1 <= len(v[6]) <= 9):
             self._group_error("6", f"GS06 {v[6]!r} is not a number of 1 to 9 digits", gs)
-        elif v[6] in self._group_gs06:
+        elif not self._group_gs06.add(v[6]):
             self._group_error("6", f"GS06 {v[6]} is used twice in this interchange", gs)
-        self._group_gs06.add(v[6])
 
     def _st(self, st: Segment) -> Iterator[Event]:
         if self._set is not None:
@@ -219,9 +219,8 @@ class Validator:
             self._check_segment(guide.st, st)
         if not (control.isascii() and control.isalnum() and 4 <= len(control) <= 9):
             self._set_error("7", f"ST02 {control!r} is not a control number of 4 to 9 characters", st)
-        elif control in self._group_st02:
+        elif not self._group_st02.add(control):
             self._set_error("23", f"ST02 {control} is used twice in group {self._group.control_number}", st)
-        self._group_st02.add(control)
         result.guide_code = code
 
     def _body(self, segment: Segment) -> None:
@@ -326,7 +325,7 @@ class Validator:
             if iea.get(1) != str(len(ix.groups)):
                 self._envelope("021", f"IEA01 says {iea.get(1)!r} groups; the interchange has {len(ix.groups)}", iea)
         self._ix = None
-        self._group_gs06 = set()
+        self._group_gs06 = ControlNumberSet()
         yield ix
 
 
