@@ -58,7 +58,7 @@ def _numeric_digits(value: str, decimal: bool) -> int | None:
         digits = body.replace(".", "", 1)
     else:
         digits = body
-    if not digits or not digits.isdigit() or not digits.isascii():
+    if not is_digits(digits):
         return None
     return len(digits)
 

@@ -328,8 +328,3 @@ class Validator:
         self._group_gs06 = ControlNumberSet()
         yield ix
 
-
-def validate_stream(stream: BinaryIO, *, file_name: str = "", **kwargs: object) -> Iterator[Event]:
-    """Validate a binary stream with the bundled guides."""
-    validator = Validator(file_name=file_name, **kwargs)  # type: ignore[arg-type]
-    return validator.run(stream)

@@ -17,21 +17,20 @@ CASES = sorted(FIXTURES.glob("*/*.edi"))
 
 def ours(path: Path) -> dict[tuple[str, str], list[str]]:
     """AK5 verdicts per (GS06, ST02) in interchanges we did not reject at the envelope."""
-    pending: list[tuple[tuple[str, str], str]] = []
+    pending: list[tuple[str, str]] = []  # (ST02, verdict) of the open interchange, in order
     verdicts: dict[tuple[str, str], list[str]] = {}
     with open(path, "rb") as stream:
         for event in Validator().run(stream):
             if isinstance(event, SetResult):
-                pending.append(((event.control_number,), "A" if event.accepted else "R"))  # type: ignore[arg-type]
+                pending.append((event.control_number, "A" if event.accepted else "R"))
             elif isinstance(event, InterchangeResult):
-                groups = [g.control_number for g in event.groups]
                 index = 0
                 for group in event.groups:
-                    for (st02,), verdict in pending[index : index + group.received_sets]:
+                    for st02, verdict in pending[index : index + group.received_sets]:
                         if not event.rejected:
                             verdicts.setdefault((group.control_number, st02), []).append(verdict)
                     index += group.received_sets
-                assert index == len(pending), groups
+                assert index == len(pending)
                 pending = []
     return verdicts
 
