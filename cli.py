@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 
 from edi.acks import AckSettings, CountingControlNumbers
+from edi.cycle import close_cycle
+from edi.outbox import write_outputs
+from edi.pipeline import FileProcessor, RunSettings, change_summary
 from edi.runs import FileReport, safe_stem, validate_file
+from edi.store.accounts import account_view
+from edi.store.connection import DB_ENV, StoreError, default_path, open_store, transaction
+from edi.store.snapshot import SnapshotError, import_accounts, import_calendar, import_suppliers
+from edi.views import render_account
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -66,6 +75,153 @@ def _describe(report: FileReport) -> str:
     """The terminal view of one file: a verdict line, then each problem with its position."""
     head = f"{report.path}: {report.summary()}"
     return "\n".join([head, *("  " + issue.describe() for issue in report.issues)])
+
+
+def _parse_date(value: str | None, fallback: date) -> date:
+    if value is None:
+        return fallback
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise click.BadParameter(f"{value!r} is not an ISO date such as 2026-11-02") from error
+
+
+db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                         help=f"The SQLite store (default: ${DB_ENV}, else ./sbo-edi.db).")
+
+
+def _open(db_path: Path | None) -> sqlite3.Connection:
+    """Open the store or stop with a clear message (exit 2)."""
+    try:
+        return open_store(db_path or default_path())
+    except StoreError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _import(what: str, loader: Callable[[sqlite3.Connection, Path], int], file: Path, db_path: Path | None) -> None:
+    """All or nothing: either every line is loaded or the errors are listed and nothing is."""
+    conn = _open(db_path)
+    try:
+        count = loader(conn, file)
+    except SnapshotError as error:
+        click.echo(f"{file}: nothing loaded; {len(error.errors)} line(s) rejected:", err=True)
+        for line_error in error.errors:
+            click.echo(f"  {line_error.describe()}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"{file}: {count} {what} loaded")
+
+
+@main.group()
+def accounts() -> None:
+    """Load and look at utility accounts."""
+
+
+@accounts.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def accounts_import(file: Path, db_path: Path | None) -> None:
+    """Load a JSON Lines accounts snapshot (edi/schemas/account.schema.json), all or nothing."""
+    _import("account(s)", import_accounts, file, db_path)
+
+
+@accounts.command("show")
+@click.argument("number")
+@db_option
+@click.option("--as-of", "as_of_text", metavar="DATE", help="Show the account as of this date (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="The same facts as one JSON object.")
+def accounts_show(number: str, db_path: Path | None, as_of_text: str | None, as_json: bool) -> None:
+    """What the customer portal shows for ACCOUNT, then what the processor changed and why."""
+    conn = _open(db_path)
+    view = account_view(conn, number, _parse_date(as_of_text, _parse_now(None).date()))
+    if view is None:
+        click.echo(f"no account {number!r} in the store", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(json.dumps(view, indent=2) if as_json else render_account(view))
+
+
+@main.group()
+def suppliers() -> None:
+    """Registered Retail Electric Suppliers."""
+
+
+@suppliers.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def suppliers_import(file: Path, db_path: Path | None) -> None:
+    """Load suppliers from JSON Lines (edi/schemas/supplier.schema.json), all or nothing."""
+    _import("supplier(s)", import_suppliers, file, db_path)
+
+
+@main.group()
+def calendar() -> None:
+    """The meter-read calendar and utility holidays."""
+
+
+@calendar.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def calendar_import(file: Path, db_path: Path | None) -> None:
+    """Load scheduled reads and holidays from JSON Lines (edi/schemas/calendar.schema.json), all or nothing."""
+    _import("calendar line(s)", import_calendar, file, db_path)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write the outputs here.")
+@click.option("--dry-run", is_flag=True, help="Decide and answer, but change nothing in the store.")
+@click.option("--as-of", "as_of_text", metavar="DATE", help="Processing date for the rules (default: --now's date).")
+@click.option("--now", "now_text", metavar="ISO", help="Clock for dates in the outputs (default: now).")
+@click.option("--json", "as_json", is_flag=True, help="The run as one JSON object.")
+def replay(file: Path, db_path: Path | None, out_dir: Path | None, dry_run: bool, as_of_text: str | None,
+           now_text: str | None, as_json: bool) -> None:
+    """Run FILE through the whole path and print, per transaction, the decision, the rule and the changes."""
+    conn = _open(db_path)
+    now = _parse_now(now_text)
+    settings = RunSettings(now=now, as_of=_parse_date(as_of_text, now.date()), dry_run=dry_run)
+    run = FileProcessor(conn, settings).run(file)
+    if out_dir is not None:
+        write_outputs(run.outputs, out_dir)
+    if as_json:
+        click.echo(json.dumps(run.to_json(), indent=2))
+        return
+    for issue in run.issues:
+        click.echo(f"problem: {issue.describe()}")
+    for transaction_report in run.transactions:
+        click.echo(transaction_report.describe())
+    where = f" in {out_dir}" if out_dir else ""
+    click.echo(f"{file}: {run.interchanges} interchange(s), outcomes {change_summary(run)},"
+               f" {len(run.outputs)} output(s){where}{' (dry run: store unchanged)' if dry_run else ''}")
+
+
+@main.group()
+def cycle() -> None:
+    """Bill-group read cycles."""
+
+
+@cycle.command("close")
+@click.option("--group", "group", required=True, type=click.IntRange(1, 21), help="Bill group 1 to 21.")
+@click.option("--date", "date_text", required=True, metavar="DATE", help="The scheduled read that closes the period.")
+@db_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write the outputs here.")
+@click.option("--now", "now_text", metavar="ISO", help="Clock for dates in the outputs (default: now).")
+def cycle_close(group: int, date_text: str, db_path: Path | None, out_dir: Path | None, now_text: str | None) -> None:
+    """Close GROUP's read on DATE: off-cycle SBO accounts switch from DUAL to SBO and each RES gets its 814 change."""
+    conn = _open(db_path)
+    try:
+        with transaction(conn) as tx:
+            result = close_cycle(tx, group, _parse_date(date_text, date.min), _parse_now(now_text))
+    except StoreError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    if out_dir is not None:
+        write_outputs(result.outputs, out_dir)
+    note = " (already closed before)" if result.already_closed else ""
+    click.echo(f"bill group {group} read {result.read_date} closed{note}: {len(result.switched)} account(s) switched"
+               f" to SBO, {len(result.outputs)} 814 change interchange(s)")
+    for masked in result.switched:
+        click.echo(f"  {masked}: DUAL -> SBO (R7, D3)")
 
 
 if __name__ == "__main__":

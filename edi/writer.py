@@ -96,10 +96,10 @@ class FunctionalGroup:
     control_number: int
     sets: Sequence[TransactionSet]
 
-    def segments(self, settings: EnvelopeSettings) -> list[Segment]:
-        """GS, the sets, GE with GE01 counted."""
+    def header(self, settings: EnvelopeSettings) -> Segment:
+        """The GS: our application codes, the injected clock, GS08 004010."""
         ts = settings.timestamp
-        gs = seg(
+        return seg(
             "GS",
             self.functional_id,
             settings.sender.application_code,
@@ -110,8 +110,15 @@ class FunctionalGroup:
             "X",
             "004010",
         )
+
+    def trailer(self) -> Segment:
+        """The GE with GE01 counted."""
+        return seg("GE", str(len(self.sets)), str(self.control_number))
+
+    def segments(self, settings: EnvelopeSettings) -> list[Segment]:
+        """GS, the sets, GE."""
         body = [s for ts_ in self.sets for s in ts_.segments()]
-        return [gs, *body, seg("GE", str(len(self.sets)), str(self.control_number))]
+        return [self.header(settings), *body, self.trailer()]
 
 
 def build_interchange(
@@ -138,3 +145,13 @@ def interchange_text(
     """A whole interchange as text; our outputs put a line break after each terminator (README, Outputs)."""
     segments = build_interchange(settings, groups, preamble=preamble)
     return write_segments(segments, settings.separators, newline=newline)
+
+
+def envelope_text(settings: EnvelopeSettings, group: FunctionalGroup) -> str:
+    """ISA, one group, IEA as text, rendered set by set (large groups never become one list of segments)."""
+    sep = settings.separators
+    parts = [write_segments([isa_segment(settings), group.header(settings)], sep, newline=True)]
+    parts.extend(write_segments(s.segments(), sep, newline=True) for s in group.sets)
+    iea = seg("IEA", "1", f"{settings.interchange_control_number:09d}")
+    parts.append(write_segments([group.trailer(), iea], sep, newline=True))
+    return "".join(parts)

@@ -61,8 +61,8 @@ def _supplier_known(request: EnrollmentRequest, ctx: Context) -> Reason | None:
 
 
 def _required_information(request: EnrollmentRequest, ctx: Context) -> Reason | None:
-    missing = [name for name, value in (("REF*12", request.account_number), ("REF*BLT", request.billing_type),
-                                        ("REF*PC", request.bill_calculator), ("BGN02", request.request_id)) if not value]
+    missing = [name for name, value in (("REF 12", request.account_number), ("REF BLT", request.billing_type),
+                                        ("REF PC", request.bill_calculator), ("BGN02", request.request_id)) if not value]
     return Reason("API", f"MISSING {' '.join(missing)}") if missing else None
 
 
@@ -78,6 +78,8 @@ def _date_in_range(request: EnrollmentRequest, ctx: Context) -> Reason | None:
 
 def _billing_option(request: EnrollmentRequest, ctx: Context) -> Reason | None:
     pair = (request.billing_type, request.bill_calculator)
+    if not all(pair):
+        return None  # a missing BLT or PC is API's, not FRB's
     if pair not in VALID_OPTIONS:
         return Reason("FRB", f"BLT {request.billing_type} WITH PC {request.bill_calculator} IS NOT A BILLING OPTION")
     if ctx.supplier is not None and request.billing_type not in ctx.supplier.billing_types:
@@ -173,6 +175,8 @@ def decide_enrollment(request: EnrollmentRequest, ctx: Context) -> Decision:
     if request.is_sbo and off_cycle:
         # R7 with D3: DUAL for the first bill period holding the effective date, SBO from the next read.
         switch = next_read_after(account.bill_group, effective, ctx.calendar)
+        if switch is None:
+            return Decision.reject((Reason("A13", f"NO SCHEDULED READ FOR BILL GROUP {account.bill_group}"),))
         changes.append(SetSupplier(request.supplier_duns, electric, "DUAL", "DUAL", effective, True, switch))
         rules.append("R7")
     else:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rewrite the golden acknowledgments and problem codes beside each X12 fixture; review the diff before committing."""
+"""Rewrite the golden files (X12 acknowledgments and codes, enrollment cases); review the diff before committing."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.goldens import FIXTURES, golden_outputs  # noqa: E402
+from edi.cases import load_case, run_case, write_expected  # noqa: E402
+from tests.goldens import CASES, EXAMPLE, FIXTURES, golden_outputs  # noqa: E402
 
 
 def main() -> None:
-    """Write NAME.ack (when acknowledgments are sent) and NAME.codes for every fixture."""
+    """Write NAME.ack and NAME.codes for every X12 fixture, and expected/ for every enrollment case."""
     for path in sorted(FIXTURES.glob("*/*.edi")):
         ack, codes = golden_outputs(path)
         ack_path, codes_path = path.with_suffix(".ack"), path.with_suffix(".codes")
@@ -23,6 +24,11 @@ def main() -> None:
             ack_path.unlink()
         codes_path.write_text(codes, encoding="ascii")
         print(f"{path.relative_to(ROOT)}: {codes.strip().replace(chr(10), ' ') or 'clean'}")
+    for folder in sorted(p for p in CASES.iterdir() if p.is_dir()):
+        case = load_case(folder)
+        produced = run_case(case, EXAMPLE)
+        write_expected(case, produced)
+        print(f"{folder.relative_to(ROOT)}: {', '.join(sorted(produced))}")
 
 
 if __name__ == "__main__":

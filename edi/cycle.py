@@ -1,0 +1,77 @@
+"""Closing a bill group's read cycle: what falls due at a scheduled read (D3's 814 change to SBO)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from edi.outbox import Output, store_output
+from edi.redact import mask_account
+from edi.runs import safe_stem
+from edi.store.connection import StoreControlNumbers, StoreError, next_value, setting
+from edi.tx814 import SwitchNotice, Utility, change_body
+from edi.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, envelope_text
+
+
+@dataclass
+class CycleClose:
+    """What closing one group's read produced."""
+
+    bill_group: int
+    read_date: date
+    switched: list[str] = field(default_factory=list)  # masked account numbers
+    outputs: list[Output] = field(default_factory=list)
+    already_closed: bool = False
+
+
+def supplier_party(duns: str, name_code: str = "") -> Party:
+    """A RES as an interchange party: ISA qualifier 01 for DUNS, 14 for DUNS+4 (guide section 3)."""
+    return Party("01" if len(duns) == 9 else "14", duns, name_code)
+
+
+def close_cycle(conn: sqlite3.Connection, group: int, read_date: date, now: datetime) -> CycleClose:
+    """Advance ``group`` past ``read_date``: switch due off-cycle accounts to SBO and owe each RES its 814 changes.
+
+    Runs in the caller's transaction. Closing the same read again emits nothing new.
+    """
+    scheduled = conn.execute("SELECT 1 FROM read_dates WHERE bill_group = ? AND read_date = ?",
+                             (group, read_date.isoformat())).fetchone()
+    if scheduled is None:
+        raise StoreError(f"{read_date} is not a scheduled read of bill group {group}")
+    result = CycleClose(group, read_date)
+    closed = conn.execute("INSERT OR IGNORE INTO cycle_closes VALUES (?, ?, ?)",
+                          (group, read_date.isoformat(), now.isoformat(timespec="seconds")))
+    result.already_closed = closed.rowcount == 0
+    due = conn.execute(
+        "SELECT n.*, s.name AS supplier_name FROM switch_notices n JOIN suppliers s ON s.duns = n.supplier_duns"
+        " WHERE n.bill_group = ? AND n.switch_date <= ? AND n.sent_on IS NULL ORDER BY n.supplier_duns, n.id",
+        (group, read_date.isoformat())).fetchall()
+    utility = Utility(setting(conn, "utility_name"), setting(conn, "utility_duns"))
+    by_supplier: dict[str, list[sqlite3.Row]] = {}
+    for row in due:
+        by_supplier.setdefault(row["supplier_duns"], []).append(row)
+    for duns, rows in by_supplier.items():
+        sets = []
+        for number, row in enumerate(rows, start=1):
+            notice = SwitchNotice(row["account_number"], duns, row["supplier_name"], row["supplier_account"],
+                                  date.fromisoformat(row["switch_date"]), row["request_id"])
+            reference = f"AIC{next_value(conn, 'reference'):012d}"
+            sets.append(TransactionSet("814", f"{number:04d}", change_body(notice, utility=utility,
+                                                                           reference=reference, today=now.date())))
+            conn.execute("UPDATE switch_notices SET sent_on = ? WHERE id = ?", (now.date().isoformat(), row["id"]))
+            conn.execute(
+                "INSERT INTO timeline (account_number, at, outcome_id, rule, event, detail) VALUES (?,?,?,?,?,?)",
+                (row["account_number"], now.isoformat(timespec="seconds"), row["outcome_id"], "R7+D3",
+                 "first bill period closed: billing option now SBO (ESP/DUAL); 814 change sent to the RES",
+                 json.dumps({"switch_date": row["switch_date"], "reference": reference, "read_date":
+                             read_date.isoformat()}, sort_keys=True)))
+            result.switched.append(mask_account(row["account_number"]))
+        numbers = StoreControlNumbers(conn)
+        envelope = EnvelopeSettings(Party(setting(conn, "utility_qualifier"), utility.duns), supplier_party(duns),
+                                    now, numbers.next_interchange())
+        output = Output("814-change", "", envelope_text(envelope, FunctionalGroup("GE", numbers.next_group(), sets)))
+        output.file_name = store_output(conn, output, safe_stem(duns), None, now)
+        result.outputs.append(output)
+    return result

@@ -1,0 +1,49 @@
+"""Outbound documents: kept in the store's outbox with the changes that caused them, then written as files."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from edi.segments import ISA_LENGTH
+
+ISA13 = slice(90, 99)  # ISA13 in our own fixed-width ISA (guide section 3)
+
+
+@dataclass
+class Output:
+    """One outbound interchange: its kind (997, ta1, 814, 814-change), its file name once stored, and its text."""
+
+    kind: str
+    file_name: str
+    content: str
+
+
+def output_name(partner: str, content: str, kind: str) -> str:
+    """``<partner ID>.<our ISA13>.<kind>``: built only from a validated partner ID and our own control number."""
+    isa13 = content[ISA13] if len(content) >= ISA_LENGTH and content[ISA13].isdigit() else "000000000"
+    return f"{partner}.{isa13}.{kind}"
+
+
+def store_output(conn: sqlite3.Connection, output: Output, partner: str, interchange_id: int | None,
+                 now: datetime) -> str:
+    """Add to the outbox in the caller's transaction; returns the file name."""
+    name = output_name(partner, output.content, output.kind)
+    conn.execute("INSERT INTO outbox (kind, partner, file_name, content, created_at, interchange_id)"
+                 " VALUES (?,?,?,?,?,?)", (output.kind, partner, name, output.content,
+                                           now.isoformat(timespec="seconds"), interchange_id))
+    return name
+
+
+def write_outputs(outputs: Collection[Output], out_dir: Path) -> list[Path]:
+    """Write outputs into ``out_dir`` under their outbox names."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for output in outputs:
+        target = out_dir / output.file_name
+        target.write_text(output.content, encoding="ascii")
+        written.append(target)
+    return written

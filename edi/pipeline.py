@@ -1,0 +1,290 @@
+"""One file through the whole path: validate, decide each accepted 814, apply, acknowledge and respond.
+
+Each interchange is one database transaction (its account changes, outcome rows and outbound documents commit
+together; a TA1-rejected interchange changes nothing). Sets are staged while the file is read, because a set is
+only final when its group and interchange close (an IEA error rejects everything before it).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from edi.acks import AckCollector, AckSettings
+from edi.outbox import Output, store_output
+from edi.problems import Issue, Where
+from edi.redact import mask_account
+from edi.results import InterchangeResult, SetResult
+from edi.runs import safe_stem
+from edi.store.accounts import load_account, load_calendar, load_supplier, request_seen
+from edi.store.apply import OutcomeKey, apply_decision, record_outcome
+from edi.store.connection import StoreControlNumbers, next_value, setting
+from edi.tx814 import Granted, Request814, Utility, parse_request, response_body
+from edi.validate import FileProblem, Validator
+from edi.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, envelope_text
+from rules.decisions import Change, Decision, Reason
+from rules.enrollment import Context, Policy, decide_enrollment
+
+NOT_ENROLLMENT = Reason("A13", "ONLY ENROLLMENT REQUESTS (ASI*7*021) ARE PROCESSED")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """The injected clock and processing date, and whether the store keeps what the run did."""
+
+    now: datetime
+    as_of: date
+    dry_run: bool = False
+    policy: Policy = Policy()
+
+
+@dataclass
+class TransactionReport:
+    """What happened to one transaction set, for the replay printout (account numbers masked)."""
+
+    interchange: str
+    group: str
+    st02: str
+    request_id: str
+    account: str
+    outcome: str
+    reasons: list[str] = field(default_factory=list)
+    rules: str = ""
+    changes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line per transaction, then one per change."""
+        why = f" {' '.join(self.reasons)}" if self.reasons else ""
+        rules = f" [{self.rules}]" if self.rules else ""
+        head = (f"ISA13 {self.interchange} GS06 {self.group} ST02 {self.st02} BGN02 {self.request_id or '-'}"
+                f" account {self.account or '-'}: {self.outcome}{why}{rules}")
+        return "\n".join([head, *(f"    {c}" for c in self.changes)])
+
+
+@dataclass
+class FileRun:
+    """Everything one file produced."""
+
+    path: Path
+    issues: list[Issue] = field(default_factory=list)
+    transactions: list[TransactionReport] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)
+    interchanges: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The machine view of the run."""
+        return {
+            "file": str(self.path),
+            "interchanges": self.interchanges,
+            "transactions": [asdict(t) for t in self.transactions],
+            "outputs": [o.file_name for o in self.outputs],
+            "problems": [i.to_json() for i in self.issues],
+        }
+
+
+@dataclass
+class _Staged:
+    group_index: int
+    st02: str
+    accepted: bool
+    request: Request814 | None
+
+
+class FileProcessor:
+    """Runs the whole path over one file against an open store."""
+
+    def __init__(self, conn: sqlite3.Connection, settings: RunSettings) -> None:
+        self.conn = conn
+        self.settings = settings
+        self.utility = Utility(setting(conn, "utility_name"), setting(conn, "utility_duns"))
+        self.our_party = Party(setting(conn, "utility_qualifier"), self.utility.duns)
+        self.calendar = load_calendar(conn)
+
+    def run(self, path: Path, *, source_name: str | None = None) -> FileRun:
+        """Process ``path``; bad input is reported in the result, never raised."""
+        run = FileRun(path)
+        name = source_name or path.name
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError as error:
+            run.issues.append(Issue("FILE:UNREADABLE", f"cannot open the file: {error.strerror}", Where(name)))
+            return run
+        with stream:
+            validator = Validator(file_name=name, keep_segments=True, receiver_ids={self.utility.duns})
+            staged: list[_Staged] = []
+            collector = self._collector()
+            try:
+                self._begin()
+                for event in validator.run(stream):
+                    if isinstance(event, SetResult):
+                        collector.add_set(event)
+                        staged.append(self._stage(event))
+                    elif isinstance(event, InterchangeResult):
+                        self._interchange(run, name, event, staged, collector)
+                        staged, collector = [], self._collector()
+                        self._begin()
+                    elif isinstance(event, FileProblem):
+                        run.issues.append(event.issue)
+            except OSError as error:
+                run.issues.append(Issue("FILE:UNREADABLE", f"reading failed: {error.strerror}", Where(name)))
+            finally:
+                self.conn.execute("ROLLBACK")  # the transaction opened for an interchange that never came
+        return run
+
+    def _begin(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def _collector(self) -> AckCollector:
+        settings = AckSettings(self.settings.now, StoreControlNumbers(self.conn), self.our_party)
+        return AckCollector(settings)
+
+    def _stage(self, result: SetResult) -> _Staged:
+        request = None
+        if result.accepted and result.segments and result.code == "814":
+            request = parse_request(result.segments)
+        return _Staged(result.group_index, result.control_number, result.accepted and request is not None, request)
+
+    def _interchange(self, run: FileRun, name: str, ix: InterchangeResult, staged: list[_Staged],
+                     collector: AckCollector) -> None:
+        """Decide, respond and commit one interchange (or roll back a dry run)."""
+        run.interchanges += 1
+        run.issues.extend(ix.issues)
+        now = self.settings.now
+        outcome = "rejected" if ix.rejected else ("acknowledgment only" if ix.acknowledgment_only else "processed")
+        cursor = self.conn.execute(
+            "INSERT INTO interchanges (source_file, sender_id, control_number, usage, processed_at, outcome, ta1_note)"
+            " VALUES (?,?,?,?,?,?,?)", (name, ix.sender_id.strip(), ix.control_number, ix.usage,
+                                        now.isoformat(timespec="seconds"), outcome, ix.ta1_note if ix.rejected else ""))
+        interchange_id = int(cursor.lastrowid or 0)
+        outputs: list[Output] = []
+        partner = safe_stem(ix.sender_id.strip() or "unknown")
+        ack = collector.finish(ix)
+        if ack is not None:
+            kind = "ta1" if ix.rejected or all(g.functional_id == "FA" for g in ix.groups) else "997"
+            outputs.append(Output(kind, "", ack))
+        test = ix.usage == "T"
+        if test:
+            # ISA15 T: decided and answered against the real state, but no account change survives; the outcome
+            # rows are written again after the rollback so each test transaction still has its one outcome.
+            self.conn.execute("SAVEPOINT test_interchange")
+        start = len(run.transactions)
+        responses = [] if ix.rejected else list(self._decide_all(run, ix, interchange_id, staged))
+        if test:
+            self.conn.execute("ROLLBACK TO test_interchange")
+            self.conn.execute("RELEASE test_interchange")
+            for report in run.transactions[start:]:
+                report.outcome = f"test: {report.outcome}"
+                self._record_report(interchange_id, report)
+        if ix.rejected:
+            for item in staged:
+                key = OutcomeKey(interchange_id, self._group_control(ix, item), item.st02)
+                record_outcome(self.conn, key, now, f"TA1 rejected ({ix.ta1_note})")
+                run.transactions.append(self._report(ix, key, item.request, f"TA1 rejected ({ix.ta1_note})"))
+        if responses:
+            outputs.append(Output("814", "", self._response_interchange(ix, responses)))
+        for output in outputs:
+            output.file_name = store_output(self.conn, output, partner, interchange_id, now)
+        self.conn.execute("ROLLBACK" if self.settings.dry_run else "COMMIT")
+        run.outputs.extend(outputs)
+
+    def _record_report(self, interchange_id: int, report: TransactionReport) -> None:
+        """The outcome row of a test transaction, rebuilt from its report (no BGN02 is remembered for ABN)."""
+        self.conn.execute(
+            "INSERT INTO outcomes (interchange_id, group_control, st02, request_id, outcome, rules, reasons,"
+            " changes, processed_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            (interchange_id, report.group, report.st02, report.request_id, report.outcome, report.rules,
+             json.dumps(report.reasons), json.dumps(report.changes), self.settings.now.isoformat(timespec="seconds")))
+
+    def _group_control(self, ix: InterchangeResult, item: _Staged) -> str:
+        return ix.groups[item.group_index].control_number if item.group_index < len(ix.groups) else ""
+
+    def _decide_all(self, run: FileRun, ix: InterchangeResult, interchange_id: int,
+                    staged: list[_Staged]) -> Iterator[list[Any]]:
+        """Each staged set's one outcome; yields the body of every 814 response owed."""
+        for item in staged:
+            group = ix.groups[item.group_index] if item.group_index < len(ix.groups) else None
+            key = OutcomeKey(interchange_id, group.control_number if group else "", item.st02)
+            if group is None or group.group_codes or not item.accepted or item.request is None:
+                record_outcome(self.conn, key, self.settings.now, "997 rejected")
+                run.transactions.append(self._report(ix, key, item.request, "997 rejected"))
+                continue
+            request = item.request
+            if request.bgn01 != "13":
+                record_outcome(self.conn, key, self.settings.now, "not answered (an 814 response is not a request)",
+                               request=request.to_rules())
+                run.transactions.append(self._report(ix, key, request, "not answered"))
+                continue
+            decision = self._decide(request)
+            reference = f"AIC{next_value(self.conn, 'reference'):012d}"
+            applied = apply_decision(self.conn, key, self.settings.now, request.to_rules(), decision, reference)
+            granted = self._granted(request.account_number) if decision.accepted else None
+            yield response_body(request, decision, utility=self.utility, reference=reference,
+                                today=self.settings.now.date(), granted=granted)
+            report = self._report(ix, key, request, "accepted" if decision.accepted else "rejected", decision)
+            report.changes.extend(f"new account {mask_account(n)}" for n in applied.new_accounts)
+            run.transactions.append(report)
+
+    def _decide(self, request: Request814) -> Decision:
+        """The rules against the store's state (in this transaction: earlier sets of the file count)."""
+        if not request.is_enrollment:
+            return Decision.reject((NOT_ENROLLMENT,))
+        rules_request = request.to_rules()
+        ctx = Context(
+            account=load_account(self.conn, request.account_number, self.settings.as_of),
+            supplier=load_supplier(self.conn, request.supplier_duns),
+            calendar=self.calendar,
+            as_of=self.settings.as_of,
+            seen_request=request_seen(self.conn, request.supplier_duns, request.request_id),
+            policy=self.settings.policy,
+        )
+        return decide_enrollment(rules_request, ctx)
+
+    def _granted(self, number: str) -> Granted:
+        row = self.conn.execute("SELECT bill_group FROM accounts WHERE number = ?", (number,)).fetchone()
+        rates = self.conn.execute("SELECT rate_class FROM service_points WHERE account_number = ? AND commodity = 'EL'"
+                                  " ORDER BY id", (number,)).fetchall()
+        return Granted(int(row[0]), tuple(r[0] for r in rates))
+
+    def _report(self, ix: InterchangeResult, key: OutcomeKey, request: Request814 | None, outcome: str,
+                decision: Decision | None = None) -> TransactionReport:
+        report = TransactionReport(ix.control_number, key.group_control, key.st02,
+                                   request.request_id if request else "",
+                                   mask_account(request.account_number) if request else "", outcome)
+        if decision is not None:
+            report.reasons = [f"{r.code} {r.text}" for r in decision.reasons]
+            report.rules = " ".join(decision.rules)
+            report.changes = [_describe_change(c) for c in decision.changes]
+        return report
+
+    def _response_interchange(self, ix: InterchangeResult, bodies: list[list[Any]]) -> str:
+        """One GE group of 814 responses back to the interchange's sender."""
+        numbers = StoreControlNumbers(self.conn)
+        group = ix.groups[0] if ix.groups else None
+        envelope = EnvelopeSettings(
+            sender=Party(self.our_party.qualifier, self.our_party.id, group.receiver if group else ""),
+            receiver=Party(ix.sender_qualifier, ix.sender_id.strip(), group.sender if group else ""),
+            timestamp=self.settings.now,
+            interchange_control_number=numbers.next_interchange(),
+            usage=ix.usage,
+        )
+        sets = [TransactionSet("814", f"{n:04d}", body) for n, body in enumerate(bodies, start=1)]
+        return envelope_text(envelope, FunctionalGroup("GE", numbers.next_group(), sets))
+
+
+def _describe_change(change: Change) -> str:
+    """A change in words (no account numbers or names: changes hold neither)."""
+    shown = ", ".join(f"{k}={v}" for k, v in asdict(change).items())
+    return f"{type(change).__name__}({shown})" if shown else type(change).__name__
+
+
+def change_summary(run: FileRun) -> str:
+    """Counts for the closing line of a replay."""
+    outcomes: dict[str, int] = {}
+    for t in run.transactions:
+        outcomes[t.outcome] = outcomes.get(t.outcome, 0) + 1
+    return json.dumps(outcomes, sort_keys=True)

@@ -1,0 +1,214 @@
+"""Applying a decision: the account changes, the direct-bill charge and the outcome record, in the caller's transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from edi.store.connection import StoreError, next_value
+from rules.decisions import (
+    Change,
+    Decision,
+    MoveDirectPay,
+    RemoveBudgetBilling,
+    RemoveSummaryBilling,
+    SetSupplier,
+    SplitGas,
+)
+from rules.model import EnrollmentRequest
+
+ACCOUNT_DIGITS = 10  # guide section 1: account numbers are 10 digits
+
+
+def _plain(value: Any) -> Any:
+    """Decimals and dates as text so JSON keeps them exact."""
+    if isinstance(value, Decimal | date):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def change_json(change: Change) -> dict[str, Any]:
+    """One change as a JSON object naming its type."""
+    fields = {f.name: _plain(getattr(change, f.name)) for f in dataclasses.fields(change)}
+    return {"change": type(change).__name__, **fields}
+
+
+@dataclass(frozen=True)
+class OutcomeKey:
+    """Where one transaction set came from."""
+
+    interchange_id: int | None
+    group_control: str
+    st02: str
+
+
+def record_outcome(conn: sqlite3.Connection, key: OutcomeKey, at: datetime, outcome: str, *,
+                   request: EnrollmentRequest | None = None, decision: Decision | None = None,
+                   reference: str = "") -> int:
+    """The one outcome row of a transaction set (accepted, rejected, 997 rejected, not answered)."""
+    reasons = [[r.code, r.text] for r in decision.reasons] if decision else []
+    changes = [change_json(c) for c in decision.changes] if decision else []
+    cursor = conn.execute(
+        "INSERT INTO outcomes (interchange_id, group_control, st02, supplier_duns, request_id, account_number,"
+        " outcome, rules, reasons, changes, response_reference, processed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (key.interchange_id, key.group_control, key.st02, request.supplier_duns if request else "",
+         request.request_id if request else "", request.account_number if request else "", outcome,
+         " ".join(decision.rules) if decision else "", json.dumps(reasons), json.dumps(changes), reference,
+         at.isoformat(timespec="seconds")),
+    )
+    outcome_id = int(cursor.lastrowid or 0)
+    if request is not None and request.request_id and request.supplier_duns:
+        # D7: the first use of a BGN02 is what later duplicates are measured against.
+        conn.execute("INSERT OR IGNORE INTO requests_seen VALUES (?, ?, ?)",
+                     (request.supplier_duns, request.request_id, outcome_id))
+    return outcome_id
+
+
+def _timeline(conn: sqlite3.Connection, account: str, at: datetime, outcome_id: int, rule: str, event: str,
+              **detail: Any) -> None:
+    conn.execute("INSERT INTO timeline (account_number, at, outcome_id, rule, event, detail) VALUES (?,?,?,?,?,?)",
+                 (account, at.isoformat(timespec="seconds"), outcome_id, rule, event,
+                  json.dumps({k: _plain(v) for k, v in detail.items()}, sort_keys=True)))
+
+
+def draw_account_number(conn: sqlite3.Connection) -> str:
+    """D5: the next number of the store's sequence that no account has ever had."""
+    while True:
+        value = next_value(conn, "gas_account")
+        if value >= 10**ACCOUNT_DIGITS:
+            raise StoreError("the gas account sequence is exhausted")
+        number = f"{value:0{ACCOUNT_DIGITS}d}"
+        if conn.execute("SELECT 1 FROM accounts WHERE number = ?", (number,)).fetchone() is None:
+            return number
+
+
+@dataclass
+class Applied:
+    """What applying a decision produced: the outcome row and any new account."""
+
+    outcome_id: int
+    new_accounts: list[str]
+
+
+def apply_decision(conn: sqlite3.Connection, key: OutcomeKey, at: datetime, request: EnrollmentRequest,
+                   decision: Decision, reference: str) -> Applied:
+    """Write the outcome and, for an accept, every account change of the decision (D4: taken at acceptance)."""
+    outcome = "accepted" if decision.accepted else "rejected"
+    outcome_id = record_outcome(conn, key, at, outcome, request=request, decision=decision, reference=reference)
+    number = request.account_number
+    if not decision.accepted:
+        if conn.execute("SELECT 1 FROM accounts WHERE number = ?", (number,)).fetchone():
+            _timeline(conn, number, at, outcome_id, " ".join(decision.rules) or "-", "enrollment rejected",
+                      supplier=request.supplier_duns, reasons=[[r.code, r.text] for r in decision.reasons])
+        return Applied(outcome_id, [])
+    new_accounts: list[str] = []
+    gas_account: str | None = None
+    for change in decision.changes:
+        if isinstance(change, RemoveBudgetBilling):
+            _remove_budget(conn, number, at, outcome_id, change)
+        elif isinstance(change, RemoveSummaryBilling):
+            conn.execute("UPDATE accounts SET summary_group = NULL WHERE number = ?", (number,))
+            _timeline(conn, number, at, outcome_id, "R4", "removed from summary billing",
+                      summary_group=change.summary_group)
+        elif isinstance(change, SplitGas):
+            gas_account = _split_gas(conn, number, at, outcome_id, change)
+            new_accounts.append(gas_account)
+        elif isinstance(change, MoveDirectPay):
+            if gas_account is None:
+                raise StoreError("Direct Pay can only move to a gas account split in the same decision (R6)")
+            _move_direct_pay(conn, number, gas_account, at, outcome_id)
+        elif isinstance(change, SetSupplier):
+            _set_supplier(conn, number, at, outcome_id, request, change, decision.rules)
+    return Applied(outcome_id, new_accounts)
+
+
+def _remove_budget(conn: sqlite3.Connection, number: str, at: datetime, outcome_id: int,
+                   change: RemoveBudgetBilling) -> None:
+    """R1/R2: the plan ends; the balance due (or credit) becomes a charge on the utility's own direct bill."""
+    periods = [dict(p) for p in conn.execute(
+        "SELECT period_end, installment_billed, installment_paid, actual_charge FROM budget_periods"
+        " WHERE account_number = ? ORDER BY period_end", (number,))]
+    paid = sum((Decimal(p["installment_paid"]) for p in periods), Decimal("0.00"))
+    actual = sum((Decimal(p["actual_charge"]) for p in periods), Decimal("0.00"))
+    if (paid, actual, actual - paid) != (change.installments_paid, change.actual_charges, change.balance_due):
+        raise StoreError(f"budget plan changed under the decision (store {actual} - {paid}, decision"
+                         f" {change.actual_charges} - {change.installments_paid})")
+    plan = conn.execute("SELECT start_date, monthly_amount FROM budget_plans WHERE account_number = ?",
+                        (number,)).fetchone()
+    conn.execute("UPDATE budget_plans SET ended_on = ?, outcome_id = ? WHERE account_number = ?",
+                  (at.date().isoformat(), outcome_id, number))
+    arithmetic = {
+        "rule": "guide section 6: sum(actual charges) - sum(budget installments paid)",
+        "plan_start": plan["start_date"], "monthly_amount": plan["monthly_amount"],
+        "periods": periods, "actual_charges": str(actual), "installments_paid": str(paid),
+        "balance_due": str(change.balance_due),
+    }
+    if change.balance_due != 0:
+        kind = "budget balance due" if change.balance_due > 0 else "budget credit"
+        conn.execute("INSERT INTO direct_bill_charges (account_number, kind, amount, detail, created_on, outcome_id)"
+                     " VALUES (?,?,?,?,?,?)", (number, kind, str(change.balance_due),
+                                               json.dumps(arithmetic, sort_keys=True), at.date().isoformat(),
+                                               outcome_id))
+    rule = "R1+R2" if change.balance_due > 0 else "R1"
+    _timeline(conn, number, at, outcome_id, rule, "removed from budget billing", balance_due=change.balance_due,
+              actual_charges=actual, installments_paid=paid, periods=len(periods),
+              billed_to="utility direct bill to the customer (never an 810)")
+
+
+def _split_gas(conn: sqlite3.Connection, number: str, at: datetime, outcome_id: int, change: SplitGas) -> str:
+    """R5 with D5: the gas service points move to a new account; the customer and bill group come along."""
+    new = draw_account_number(conn)
+    conn.execute(
+        "INSERT INTO accounts (number, status, customer_name, street, city, state, zip, bill_group, balance,"
+        " due_date, summary_group, direct_pay, direct_pay_bank, split_from, created_on)"
+        " SELECT ?, status, customer_name, street, city, state, zip, bill_group, '0.00', NULL, NULL, 0, '', number, ?"
+        " FROM accounts WHERE number = ?", (new, at.date().isoformat(), number))
+    for sp in change.service_points:
+        conn.execute("UPDATE service_points SET account_number = ? WHERE id = ? AND account_number = ?",
+                     (new, sp, number))
+    _timeline(conn, number, at, outcome_id, "R5", "gas service points split to a new account", new_account=new,
+              service_points=list(change.service_points))
+    _timeline(conn, new, at, outcome_id, "R5", "account created for gas split from an SBO enrollment",
+              split_from=number, service_points=list(change.service_points))
+    return new
+
+
+def _move_direct_pay(conn: sqlite3.Connection, number: str, gas: str, at: datetime, outcome_id: int) -> None:
+    """R6: Direct Pay leaves the SBO account and goes with the gas account."""
+    bank = conn.execute("SELECT direct_pay_bank FROM accounts WHERE number = ?", (number,)).fetchone()[0]
+    conn.execute("UPDATE accounts SET direct_pay = 1, direct_pay_bank = ? WHERE number = ?", (bank, gas))
+    conn.execute("UPDATE accounts SET direct_pay = 0, direct_pay_bank = '' WHERE number = ?", (number,))
+    _timeline(conn, number, at, outcome_id, "R6", "Direct Pay removed (moved to the gas account)", to_account=gas)
+    _timeline(conn, gas, at, outcome_id, "R6", "Direct Pay moved here from the SBO account", from_account=number)
+
+
+def _set_supplier(conn: sqlite3.Connection, number: str, at: datetime, outcome_id: int, request: EnrollmentRequest,
+                  change: SetSupplier, rules: tuple[str, ...]) -> None:
+    """Supplier and billing option per service point from the effective date; D3's later switch to SBO."""
+    for sp in change.service_points:
+        conn.execute("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, off_cycle,"
+                     " kind, outcome_id) VALUES (?,?,?,?,?,?,'enrollment',?)",
+                     (sp, change.supplier_duns, change.billing_type, change.bill_calculator,
+                      change.effective.isoformat(), int(change.off_cycle), outcome_id))
+        if change.sbo_from is not None:
+            conn.execute("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective,"
+                         " kind, outcome_id) VALUES (?,?,'ESP','DUAL',?,'sbo_switch',?)",
+                         (sp, change.supplier_duns, change.sbo_from.isoformat(), outcome_id))
+    when = f"{change.effective} 23:59:59 (off-cycle)" if change.off_cycle else f"{change.effective} (meter read)"
+    _timeline(conn, number, at, outcome_id, "R7+D3" if change.sbo_from else "-",
+              f"supplier enrollment accepted: {change.billing_type}/{change.bill_calculator} from {when}",
+              supplier=change.supplier_duns, service_points=list(change.service_points),
+              sbo_from=change.sbo_from, requested_sbo=request.billing_type == "ESP", rules=list(rules))
+    if change.sbo_from is not None:
+        group = conn.execute("SELECT bill_group FROM accounts WHERE number = ?", (number,)).fetchone()[0]
+        conn.execute("INSERT INTO switch_notices (account_number, bill_group, supplier_duns, supplier_account,"
+                     " request_id, switch_date, outcome_id) VALUES (?,?,?,?,?,?,?)",
+                     (number, group, change.supplier_duns, request.supplier_account, request.request_id,
+                      change.sbo_from.isoformat(), outcome_id))

@@ -1,0 +1,215 @@
+"""The store's schema as numbered migrations; ``PRAGMA user_version`` records how far a file has come."""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Amounts are TEXT holding exact decimals (never REAL); dates are ISO text. Append new migrations, never edit old ones.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO settings VALUES ('utility_name', 'AMEREN ILLINOIS'), ('utility_duns', '111111111'),
+                                ('utility_qualifier', '01');
+    CREATE TABLE sequences (name TEXT PRIMARY KEY, next_value INTEGER NOT NULL);
+    -- D5: new gas account numbers come from here and are never reused; ISA13/GS06/references likewise.
+    INSERT INTO sequences VALUES ('gas_account', 5000000000), ('interchange', 1), ('group', 1),
+                                 ('reference', 1);
+
+    CREATE TABLE suppliers (
+        duns TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        billing_types TEXT NOT NULL            -- space-separated REF*BLT values the RES may offer
+    );
+    CREATE TABLE read_dates (
+        bill_group INTEGER NOT NULL CHECK (bill_group BETWEEN 1 AND 21),
+        read_date TEXT NOT NULL,
+        PRIMARY KEY (bill_group, read_date)
+    );
+    CREATE TABLE holidays (day TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '');
+
+    CREATE TABLE accounts (
+        number TEXT PRIMARY KEY,
+        status TEXT NOT NULL,                  -- active | final | inactive
+        customer_name TEXT NOT NULL,
+        street TEXT NOT NULL DEFAULT '',
+        city TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL DEFAULT '',
+        zip TEXT NOT NULL DEFAULT '',
+        bill_group INTEGER NOT NULL CHECK (bill_group BETWEEN 1 AND 21),
+        balance TEXT NOT NULL DEFAULT '0.00',
+        due_date TEXT,
+        summary_group TEXT,
+        direct_pay INTEGER NOT NULL DEFAULT 0,
+        direct_pay_bank TEXT NOT NULL DEFAULT '',
+        split_from TEXT REFERENCES accounts(number),
+        created_on TEXT
+    );
+    CREATE TABLE past_due (
+        account_number TEXT NOT NULL REFERENCES accounts(number),
+        amount TEXT NOT NULL,
+        due_date TEXT NOT NULL
+    );
+    CREATE TABLE service_points (
+        id TEXT PRIMARY KEY,
+        account_number TEXT NOT NULL REFERENCES accounts(number),
+        commodity TEXT NOT NULL CHECK (commodity IN ('EL', 'GAS')),
+        rate_class TEXT NOT NULL,
+        meter TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX service_points_account ON service_points(account_number);
+    -- Billing option and supplier per service point, each from its effective date (NULL supplier: utility supply).
+    CREATE TABLE supply (
+        id INTEGER PRIMARY KEY,
+        sp_id TEXT NOT NULL REFERENCES service_points(id),
+        supplier_duns TEXT,
+        billing_type TEXT NOT NULL,
+        bill_calculator TEXT NOT NULL,
+        effective TEXT NOT NULL,
+        off_cycle INTEGER NOT NULL DEFAULT 0,  -- 1: takes effect at 23:59:59 of the date (guide section 2)
+        kind TEXT NOT NULL,                    -- snapshot | enrollment | sbo_switch (D3)
+        outcome_id INTEGER REFERENCES outcomes(id)
+    );
+    CREATE INDEX supply_sp ON supply(sp_id, effective);
+
+    CREATE TABLE budget_plans (
+        account_number TEXT PRIMARY KEY REFERENCES accounts(number),
+        monthly_amount TEXT NOT NULL,
+        start_date TEXT NOT NULL,              -- plan start or last settlement
+        ended_on TEXT,
+        outcome_id INTEGER REFERENCES outcomes(id)
+    );
+    CREATE TABLE budget_periods (
+        account_number TEXT NOT NULL REFERENCES accounts(number),
+        period_end TEXT NOT NULL,
+        installment_billed TEXT NOT NULL,
+        installment_paid TEXT NOT NULL,
+        actual_charge TEXT NOT NULL,
+        PRIMARY KEY (account_number, period_end)
+    );
+    CREATE TABLE bills (
+        account_number TEXT NOT NULL REFERENCES accounts(number),
+        period_start TEXT NOT NULL,
+        period_end TEXT NOT NULL,
+        bill_date TEXT NOT NULL,
+        due_date TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        kwh TEXT NOT NULL DEFAULT '0',
+        therms TEXT NOT NULL DEFAULT '0',
+        PRIMARY KEY (account_number, period_end)
+    );
+    CREATE TABLE payments (
+        account_number TEXT NOT NULL REFERENCES accounts(number),
+        paid_on TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        method TEXT NOT NULL DEFAULT ''
+    );
+    -- Charges on the utility's own direct bill to the customer (R2 budget balance due; later R7 DUAL periods).
+    CREATE TABLE direct_bill_charges (
+        id INTEGER PRIMARY KEY,
+        account_number TEXT NOT NULL REFERENCES accounts(number),
+        kind TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        detail TEXT NOT NULL,                  -- JSON: the arithmetic behind the amount
+        created_on TEXT NOT NULL,
+        outcome_id INTEGER REFERENCES outcomes(id)
+    );
+
+    CREATE TABLE interchanges (
+        id INTEGER PRIMARY KEY,
+        source_file TEXT NOT NULL,
+        sender_id TEXT NOT NULL,
+        control_number TEXT NOT NULL,
+        usage TEXT NOT NULL,
+        processed_at TEXT NOT NULL,
+        outcome TEXT NOT NULL,                 -- processed | rejected (TA1 note) | acknowledgment only
+        ta1_note TEXT NOT NULL DEFAULT ''
+    );
+    -- Exactly one row per inbound transaction set: its single recorded outcome.
+    CREATE TABLE outcomes (
+        id INTEGER PRIMARY KEY,
+        interchange_id INTEGER REFERENCES interchanges(id),
+        group_control TEXT NOT NULL,
+        st02 TEXT NOT NULL,
+        supplier_duns TEXT NOT NULL DEFAULT '',
+        request_id TEXT NOT NULL DEFAULT '',
+        account_number TEXT NOT NULL DEFAULT '',
+        outcome TEXT NOT NULL,                 -- accepted | rejected | 997 rejected | not answered
+        rules TEXT NOT NULL DEFAULT '',
+        reasons TEXT NOT NULL DEFAULT '[]',    -- JSON [[code, text], ...]
+        changes TEXT NOT NULL DEFAULT '[]',    -- JSON, one object per account change
+        response_reference TEXT NOT NULL DEFAULT '',
+        processed_at TEXT NOT NULL
+    );
+    CREATE INDEX outcomes_request ON outcomes(supplier_duns, request_id);
+    CREATE TABLE requests_seen (
+        supplier_duns TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        outcome_id INTEGER NOT NULL REFERENCES outcomes(id),
+        PRIMARY KEY (supplier_duns, request_id)
+    );
+    -- What the processor changed on an account and why (accounts show).
+    CREATE TABLE timeline (
+        id INTEGER PRIMARY KEY,
+        account_number TEXT NOT NULL,
+        at TEXT NOT NULL,
+        outcome_id INTEGER REFERENCES outcomes(id),
+        rule TEXT NOT NULL,
+        event TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX timeline_account ON timeline(account_number, id);
+    -- D3: the 814 change owed to the RES when an off-cycle account's first period closes.
+    CREATE TABLE switch_notices (
+        id INTEGER PRIMARY KEY,
+        account_number TEXT NOT NULL,
+        bill_group INTEGER NOT NULL,
+        supplier_duns TEXT NOT NULL,
+        supplier_account TEXT NOT NULL DEFAULT '',
+        request_id TEXT NOT NULL,
+        switch_date TEXT NOT NULL,
+        outcome_id INTEGER REFERENCES outcomes(id),
+        sent_on TEXT
+    );
+    CREATE TABLE cycle_closes (
+        bill_group INTEGER NOT NULL,
+        read_date TEXT NOT NULL,
+        closed_at TEXT NOT NULL,
+        PRIMARY KEY (bill_group, read_date)
+    );
+    -- Transactional outbox: outbound documents commit with the changes that caused them, files follow.
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,                    -- 997 | TA1 | 814 | 814-change
+        partner TEXT NOT NULL,
+        file_name TEXT NOT NULL UNIQUE,
+        content TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        interchange_id INTEGER REFERENCES interchanges(id),
+        sent_at TEXT
+    );
+    """,
+)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema up to the latest migration, each in its own transaction; returns the version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise RuntimeError(f"the store is at schema version {version}, newer than this program ({len(MIGRATIONS)})")
+    for number in range(version, len(MIGRATIONS)):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[number]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return len(MIGRATIONS)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (ours hold no semicolons inside literals)."""
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

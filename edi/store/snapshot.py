@@ -1,0 +1,191 @@
+"""Loading JSON Lines snapshots (accounts, suppliers, calendar) checked against the schemas in edi/schemas/."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from edi.store.connection import transaction
+
+MAX_LINE_ERRORS = 50  # per file: enough to fix a batch, never a flood
+
+
+@dataclass(frozen=True)
+class LineError:
+    """One rejected line: its number and what is wrong with it."""
+
+    line: int
+    message: str
+
+    def describe(self) -> str:
+        """``line 12: ...`` for the terminal."""
+        return f"line {self.line}: {self.message}"
+
+
+class SnapshotError(Exception):
+    """The file was not loaded: nothing of it is in the store."""
+
+    def __init__(self, path: Path, errors: list[LineError]) -> None:
+        super().__init__(f"{path}: {len(errors)} line(s) rejected, nothing loaded")
+        self.errors = errors
+
+
+@cache
+def _validator(kind: str) -> Draft202012Validator:
+    text = resources.files("edi.schemas").joinpath(f"{kind}.schema.json").read_text(encoding="utf-8")
+    return Draft202012Validator(json.loads(text))
+
+
+def _records(path: Path, kind: str, errors: list[LineError]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Parsed, schema-valid lines; every problem appended to ``errors``."""
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as error:
+        errors.append(LineError(0, f"cannot open: {error.strerror or type(error).__name__}"))
+        return
+    with handle:
+        try:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as error:
+                    errors.append(LineError(number, f"not JSON: {error.msg} at column {error.colno}"))
+                    continue
+                problems = sorted(_validator(kind).iter_errors(record), key=lambda e: list(e.absolute_path))
+                if problems:
+                    first = problems[0]
+                    where = "/".join(str(p) for p in first.absolute_path) or "(line)"
+                    errors.append(LineError(number, f"{where}: {first.message}"))
+                    continue
+                bad_date = _first_bad_date(record)
+                if bad_date:
+                    errors.append(LineError(number, f"{bad_date!r} is not a calendar date"))
+                    continue
+                yield number, record
+        except UnicodeDecodeError:
+            errors.append(LineError(0, "the file is not UTF-8 text"))
+
+
+def _first_bad_date(value: Any) -> str | None:
+    """The schema checks the shape of dates; this checks that each one exists (no 2026-02-30)."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return next((bad for item in value if (bad := _first_bad_date(item))), None)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return value
+    return None
+
+
+Loader = Callable[[sqlite3.Connection, dict[str, Any]], None]
+
+
+def _load(conn: sqlite3.Connection, path: Path, kind: str, loader: Loader) -> int:
+    """All or nothing: every line checked, then loaded in one transaction; any error leaves the store as it was."""
+    errors: list[LineError] = []
+    loaded = 0
+    with transaction(conn) as tx:  # SnapshotError raised inside rolls every line back
+        for number, record in _records(path, kind, errors):
+            if len(errors) >= MAX_LINE_ERRORS:
+                break
+            try:
+                tx.execute("SAVEPOINT line")
+                loader(tx, record)
+                tx.execute("RELEASE line")
+                loaded += 1
+            except sqlite3.IntegrityError as error:
+                tx.execute("ROLLBACK TO line")
+                tx.execute("RELEASE line")
+                errors.append(LineError(number, _integrity_message(error)))
+        if errors:
+            raise SnapshotError(path, errors)
+    return loaded
+
+
+def _integrity_message(error: sqlite3.IntegrityError) -> str:
+    text = str(error)
+    if "UNIQUE" in text:
+        return f"already in the store ({text.split(':', 1)[-1].strip()})"
+    if "FOREIGN KEY" in text:
+        return "refers to something not in the store"
+    return text
+
+
+def import_accounts(conn: sqlite3.Connection, path: Path) -> int:
+    """Load an accounts snapshot (one account per line, account.schema.json)."""
+    return _load(conn, path, "account", _insert_account)
+
+
+def import_suppliers(conn: sqlite3.Connection, path: Path) -> int:
+    """Load registered suppliers (supplier.schema.json); a known DUNS is updated."""
+    return _load(conn, path, "supplier", _insert_supplier)
+
+
+def import_calendar(conn: sqlite3.Connection, path: Path) -> int:
+    """Load scheduled reads per bill group and utility holidays (calendar.schema.json)."""
+    return _load(conn, path, "calendar", _insert_calendar)
+
+
+def _insert_supplier(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
+    conn.execute(
+        "INSERT INTO suppliers VALUES (?, ?, ?) ON CONFLICT(duns) DO UPDATE SET name = excluded.name,"
+        " billing_types = excluded.billing_types",
+        (r["duns"], r["name"], " ".join(r["billing_types"])),
+    )
+
+
+def _insert_calendar(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
+    if "holiday" in r:
+        conn.execute("INSERT OR REPLACE INTO holidays VALUES (?, ?)", (r["holiday"], r.get("name", "")))
+        return
+    conn.executemany("INSERT OR IGNORE INTO read_dates VALUES (?, ?)", [(r["bill_group"], d) for d in r["reads"]])
+
+
+def _insert_account(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
+    number = r["number"]
+    customer = r["customer"]
+    direct_pay = r.get("direct_pay")
+    conn.execute(
+        "INSERT INTO accounts (number, status, customer_name, street, city, state, zip, bill_group, balance,"
+        " due_date, summary_group, direct_pay, direct_pay_bank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (number, r["status"], customer["name"], customer.get("street", ""), customer.get("city", ""),
+         customer.get("state", ""), customer.get("zip", ""), r["bill_group"], r.get("balance", "0.00"),
+         r.get("due_date"), r.get("summary_group"), 1 if direct_pay else 0,
+         direct_pay["bank_last4"] if direct_pay else ""),
+    )
+    conn.executemany("INSERT INTO past_due VALUES (?, ?, ?)",
+                     [(number, p["amount"], p["due_date"]) for p in r.get("past_due", [])])
+    for sp in r["service_points"]:
+        conn.execute("INSERT INTO service_points VALUES (?, ?, ?, ?, ?)",
+                     (sp["id"], number, sp["commodity"], sp["rate_class"], sp.get("meter", "")))
+        conn.executemany(
+            "INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, kind)"
+            " VALUES (?, ?, ?, ?, ?, 'snapshot')",
+            [(sp["id"], s.get("supplier"), s["billing_type"], s["bill_calculator"], s["effective"])
+             for s in sp.get("supply", [])],
+        )
+    budget = r.get("budget")
+    if budget:
+        conn.execute("INSERT INTO budget_plans (account_number, monthly_amount, start_date) VALUES (?, ?, ?)",
+                     (number, budget["monthly_amount"], budget["start"]))
+        conn.executemany("INSERT INTO budget_periods VALUES (?, ?, ?, ?, ?)",
+                         [(number, p["period_end"], p["billed"], p["paid"], p["actual"]) for p in budget["periods"]])
+    conn.executemany("INSERT INTO bills VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     [(number, b["period_start"], b["period_end"], b["bill_date"], b["due_date"], b["amount"],
+                       b.get("kwh", "0"), b.get("therms", "0")) for b in r.get("bills", [])])
+    conn.executemany("INSERT INTO payments VALUES (?, ?, ?, ?)",
+                     [(number, p["date"], p["amount"], p.get("method", "")) for p in r.get("payments", [])])

@@ -1,0 +1,207 @@
+"""The 814 as the business layer sees it: the request read from a validated set, the response and the change built."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from edi.segments import DEFAULT_SEPARATORS, Segment, seg
+from rules.decisions import Decision, SetSupplier
+from rules.model import EnrollmentRequest
+
+
+@dataclass(frozen=True)
+class Request814:
+    """Everything of an inbound 814 request that the decision or the response needs (guide section 4)."""
+
+    st02: str
+    bgn01: str
+    request_id: str  # BGN02
+    supplier_name: str
+    supplier_duns: str
+    supplier_qualifier: str
+    utility_name: str
+    utility_duns: str
+    customer_name: str
+    line_ref: str  # LIN01, echoed
+    line_service: tuple[str, ...]  # LIN02..LIN05, echoed
+    action: tuple[str, str]  # ASI01, ASI02
+    account_number: str = ""
+    supplier_account: str = ""
+    billing_type: str = ""
+    bill_calculator: str = ""
+    requested_date: date | None = None
+    lines: int = 1
+
+    @property
+    def is_enrollment(self) -> bool:
+        """BGN01 13 with ASI*7*021: the only 814 kind decided here (others are answered with A13)."""
+        return self.bgn01 == "13" and self.action == ("7", "021")
+
+    def to_rules(self) -> EnrollmentRequest:
+        """The request in the terms of ``rules/``."""
+        return EnrollmentRequest(
+            supplier_duns=self.supplier_duns,
+            request_id=self.request_id,
+            account_number=self.account_number,
+            billing_type=self.billing_type,
+            bill_calculator=self.bill_calculator,
+            requested_date=self.requested_date,
+            supplier_account=self.supplier_account,
+        )
+
+
+def _date(value: str) -> date | None:
+    """A CCYYMMDD value (already checked by validation), or None."""
+    try:
+        return datetime.strptime(value, "%Y%m%d").date() if value else None
+    except ValueError:
+        return None
+
+
+def parse_request(segments: Sequence[Segment]) -> Request814:
+    """Read a request from the segments ST..SE of a set the validator accepted against the 814 map."""
+    values: dict[str, str] = {}
+    parties: dict[str, Segment] = {}
+    lin: Segment | None = None
+    asi: tuple[str, str] = ("", "")
+    lines = 0
+    for s in segments:
+        tag = s.tag
+        if tag == "N1":
+            parties.setdefault(s.get(1), s)
+        elif tag == "LIN":
+            lines += 1
+            lin = lin or s
+        elif lines > 1:
+            continue  # guide section 4: one account per 814; later LIN loops are echoed by LIN01 only
+        elif tag == "ASI":
+            asi = (s.get(1), s.get(2))
+        elif tag in ("REF", "DTM"):
+            values.setdefault(f"{tag}*{s.get(1)}", s.get(2))
+        elif tag == "BGN":
+            values["BGN01"], values["BGN02"] = s.get(1), s.get(2)
+        elif tag == "ST":
+            values["ST02"] = s.get(2)
+    empty = Segment(["N1"])
+    utility, supplier, customer = (parties.get(q, empty) for q in ("8S", "SJ", "8R"))
+    return Request814(
+        st02=values.get("ST02", ""),
+        bgn01=values.get("BGN01", ""),
+        request_id=values.get("BGN02", ""),
+        supplier_name=supplier.get(2),
+        supplier_duns=supplier.get(4),
+        supplier_qualifier=supplier.get(3),
+        utility_name=utility.get(2),
+        utility_duns=utility.get(4),
+        customer_name=customer.get(2),
+        line_ref=lin.get(1) if lin else "",
+        line_service=tuple(lin.get(i) for i in range(2, 6)) if lin else ("SH", "EL", "SH", "CE"),
+        action=asi,
+        account_number=values.get("REF*12", ""),
+        supplier_account=values.get("REF*11", ""),
+        billing_type=values.get("REF*BLT", ""),
+        bill_calculator=values.get("REF*PC", ""),
+        requested_date=_date(values.get("DTM*150", "")),
+        lines=lines,
+    )
+
+
+@dataclass(frozen=True)
+class Utility:
+    """Our own party on every 814 and 810 (N1*8S)."""
+
+    name: str
+    duns: str
+
+
+@dataclass(frozen=True)
+class Granted:
+    """What an accept states beyond the decision: the bill group and rate per service point from the store."""
+
+    bill_group: int
+    rate_classes: tuple[str, ...]
+
+
+_OUR_SEPARATORS = str.maketrans({c: " " for c in DEFAULT_SEPARATORS.as_tuple()})
+
+
+def clean(value: str) -> str:
+    """An echoed or free-text value made safe for our separators (the inbound file may have used others)."""
+    return value.translate(_OUR_SEPARATORS).strip()
+
+
+def _parties(utility: Utility, request: Request814) -> list[Segment]:
+    """N1*8S (us), N1*SJ (the RES as it named itself), N1*8R when the request named the customer."""
+    out = [
+        seg("N1", "8S", utility.name, "1", utility.duns),
+        seg("N1", "SJ", clean(request.supplier_name), clean(request.supplier_qualifier) or "1",
+            clean(request.supplier_duns)),
+    ]
+    if clean(request.customer_name):
+        out.append(seg("N1", "8R", clean(request.customer_name)))
+    return out
+
+
+def response_body(
+    request: Request814, decision: Decision, *, utility: Utility, reference: str, today: date, granted: Granted | None
+) -> list[Segment]:
+    """The 814 response between ST and SE: accept (ASI*WQ) or reject (ASI*U with every REF*7G)."""
+    body = [seg("BGN", "11", reference, today.strftime("%Y%m%d"), "", "", clean(request.request_id))]
+    body += _parties(utility, request)
+    body.append(seg("LIN", clean(request.line_ref) or "1", *(clean(v) for v in request.line_service)))
+    account = clean(request.account_number)
+    option = decision.granted
+    if decision.accepted and option is not None:
+        body.append(seg("ASI", "WQ", "021"))
+        body.append(seg("REF", "12", account))
+        if clean(request.supplier_account):
+            body.append(seg("REF", "11", clean(request.supplier_account)))
+        body.append(seg("REF", "BLT", option.billing_type))
+        body.append(seg("REF", "PC", option.bill_calculator))
+        if granted is not None:
+            body.append(seg("REF", "BF", f"{granted.bill_group:02d}"))
+            body.extend(seg("REF", "NH", rate) for rate in granted.rate_classes)
+        body.append(seg("DTM", "007", option.effective.strftime("%Y%m%d")))
+        return body
+    body.append(seg("ASI", "U", clean(request.action[1]) or "021"))
+    if account:
+        body.append(seg("REF", "12", account))
+    for reason in decision.reasons:
+        body.append(seg("REF", "7G", reason.code, clean(reason.text)[:80]))
+    return body
+
+
+@dataclass(frozen=True)
+class SwitchNotice:
+    """D3: the off-cycle account moves from DUAL to SBO at the end of its first period; the RES is told."""
+
+    account_number: str
+    supplier_duns: str
+    supplier_name: str
+    supplier_account: str
+    switch_date: date
+    request_id: str
+
+
+def change_body(notice: SwitchNotice, *, utility: Utility, reference: str, today: date) -> list[Segment]:
+    """The utility-initiated 814 change of D3: ASI*7*001, REF*TD*REFBLT, REF*BLT*ESP, REF*PC*DUAL, DTM*007."""
+    body = [
+        seg("BGN", "13", reference, today.strftime("%Y%m%d"), "", "", clean(notice.request_id)),
+        seg("N1", "8S", utility.name, "1", utility.duns),
+        seg("N1", "SJ", clean(notice.supplier_name), "1" if len(notice.supplier_duns) == 9 else "9",
+            notice.supplier_duns),
+        seg("LIN", "1", "SH", "EL", "SH", "CE"),
+        seg("ASI", "7", "001"),
+        seg("REF", "12", notice.account_number),
+    ]
+    if clean(notice.supplier_account):
+        body.append(seg("REF", "11", clean(notice.supplier_account)))
+    body += [
+        seg("REF", "BLT", "ESP"),
+        seg("REF", "PC", "DUAL"),
+        seg("REF", "TD", "REFBLT"),
+        seg("DTM", "007", notice.switch_date.strftime("%Y%m%d")),
+    ]
+    return body

@@ -1,0 +1,67 @@
+"""The terminal view of one account: the customer-portal facts first, then the processor's timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _supply_text(entry: dict[str, Any]) -> str:
+    supplier = f"{entry.get('supplier_name') or ''} {entry['supplier']}".strip() if entry.get("supplier") \
+        else "utility supply"
+    since = f" since {entry['since']}" if entry.get("since") else ""
+    return f"{entry['billing_type']}/{entry['bill_calculator']} ({supplier}){since}"
+
+
+def render_account(view: dict[str, Any]) -> str:
+    """Portal facts, service points, budget plan with its running balance, history, direct-bill charges, timeline."""
+    c = view["customer"]
+    lines = [
+        f"Account {view['account']}  ({view['status']}, bill group {view['bill_group']})  as of {view['as_of']}",
+        f"  customer      {c['name']}, {c['street']}, {c['city']} {c['state']} {c['zip']}".rstrip(", "),
+        f"  balance       {view['balance']}  due {view['due_date'] or '-'}",
+        f"  past due      {view['past_due_on_date']}"
+        + "".join(f"  [{p['amount']} due {p['due_date']}]" for p in view["past_due"]),
+        f"  summary       {view['summary_group'] or 'not on summary billing'}",
+        f"  Direct Pay    {'on, bank ****' + view['direct_pay']['bank_last4'] if view['direct_pay']['on'] else 'off'}",
+    ]
+    if view["split_from"]:
+        lines.append(f"  split from    {view['split_from']} (gas split, R5)")
+    if view["split_to"]:
+        lines.append(f"  split to      {', '.join(view['split_to'])} (gas split, R5)")
+    lines.append("  service points")
+    for sp in view["service_points"]:
+        lines.append(f"    {sp['id']:<10} {sp['commodity']:<3} {sp['rate_class']:<6} meter {sp['meter'] or '-':<10}"
+                     f" {_supply_text(sp['current'])}")
+        for nxt in sp["scheduled"]:
+            lines.append(f"    {'':<10} next: {_supply_text(nxt)} at {nxt['at']} ({nxt['kind']})")
+    budget = view["budget"]
+    if budget:
+        state = "active" if budget["active"] else f"ended {budget['ended_on']}"
+        lines.append(f"  budget plan   {budget['monthly_amount']}/month from {budget['start']}, {state};"
+                     f" balance due {budget['balance_due']}")
+        for p in budget["periods"]:
+            lines.append(f"    {p['period_end']}  billed {p['installment_billed']:>8}  paid {p['installment_paid']:>8}"
+                         f"  actual {p['actual_charge']:>8}  running {p['running_balance']:>8}")
+    else:
+        lines.append("  budget plan   none")
+    if view["direct_bill_charges"]:
+        lines.append("  utility direct bill charges")
+        for charge in view["direct_bill_charges"]:
+            lines.append(f"    {charge['created_on']}  {charge['kind']:<20} {charge['amount']:>10}")
+    lines.append("  last 12 bills")
+    for b in view["bills"]:
+        lines.append(f"    {b['period_start']}..{b['period_end']}  {b['amount']:>9}  due {b['due_date']}"
+                     f"  {b['kwh']:>6} kWh  {b['therms']:>5} therms")
+    if view["payments"]:
+        lines.append("  payments")
+        lines.extend(f"    {p['paid_on']}  {p['amount']:>9}  {p['method']}" for p in view["payments"])
+    lines.append("  timeline")
+    if not view["timeline"]:
+        lines.append("    (nothing changed by the processor)")
+    for t in view["timeline"]:
+        source = f" BGN02 {t['request_id']} ST02 {t['st02']}" if t.get("request_id") else ""
+        lines.append(f"    {t['at']}  [{t['rule']}] {t['event']}{source}")
+        details = ", ".join(f"{k}={v}" for k, v in t["detail"].items() if v not in (None, [], ""))
+        if details:
+            lines.append(f"        {details}")
+    return "\n".join(lines)

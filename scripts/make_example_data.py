@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""Writes the bundled example data: fixtures/example (accounts, suppliers, calendar), fixtures/drop, fixtures/cases.
+
+Inputs only, deterministic. The expected outputs of the cases are written by `python scripts/update_goldens.py`
+and reviewed in the diff before commit. Run from the repository root.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "fixtures" / "example"
+DROP = ROOT / "fixtures" / "drop"
+CASES = ROOT / "fixtures" / "cases"
+
+UTILITY = ("AMEREN ILLINOIS", "111111111")
+PRAIRIE = ("PRAIRIE POWER LLC", "222222222")
+LAKESIDE = ("LAKESIDE ENERGY INC", "4444444440001")  # DUNS+4, DUAL and LDC only
+UNKNOWN = ("NOBODY POWER", "333333333")
+AS_OF = date(2026, 11, 2)  # a Monday; every case and the demo run on this processing date
+NOW = "2026-11-02T09:30"
+HOLIDAYS = {date(2026, 11, 26): "Thanksgiving", date(2026, 11, 27): "Day after Thanksgiving",
+            date(2026, 12, 25): "Christmas", date(2027, 1, 1): "New Year's Day"}
+
+
+# -- reference data -------------------------------------------------------------------------------------------
+def business_days(year: int, month: int) -> list[date]:
+    """Weekdays of the month that are not utility holidays."""
+    day, out = date(year, month, 1), []
+    while day.month == month:
+        if day.weekday() < 5 and day not in HOLIDAYS:
+            out.append(day)
+        day += timedelta(days=1)
+    return out
+
+
+def calendar_lines() -> list[dict[str, Any]]:
+    """Group g reads on the g-th business day of each month (the last one in short months), Sep 2026 to Jun 2027."""
+    months = [business_days(y, m) for y, m in [(2026, m) for m in range(9, 13)] + [(2027, m) for m in range(1, 7)]]
+    lines: list[dict[str, Any]] = [
+        {"bill_group": g, "reads": [days[min(g, len(days)) - 1].isoformat() for days in months]} for g in range(1, 22)
+    ]
+    lines += [{"holiday": d.isoformat(), "name": n} for d, n in HOLIDAYS.items()]
+    return lines
+
+
+SUPPLIERS = [
+    {"duns": PRAIRIE[1], "name": PRAIRIE[0], "billing_types": ["LDC", "DUAL", "ESP"]},
+    {"duns": LAKESIDE[1], "name": LAKESIDE[0], "billing_types": ["LDC", "DUAL"]},
+]
+
+
+# -- accounts -------------------------------------------------------------------------------------------------
+def history(seed: int, gas: bool, direct_pay: bool) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """12 monthly bills (kWh, therms) ending October 2026, each paid 10 days after its bill date."""
+    bills, payments = [], []
+    for i in range(12):
+        year, month = (2025, 11 + i) if i < 2 else (2026, i - 1)
+        start = date(year, month, 1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        kwh = 420 + (seed * 37 + i * 53) % 600
+        therms = (40 + (seed * 11 + i * 29) % 120) if gas else 0
+        amount = (Decimal(kwh) * Decimal("0.1187") + Decimal(therms) * Decimal("0.9420") + Decimal("15.50"))
+        amount = amount.quantize(Decimal("0.01"))
+        bill_date = end + timedelta(days=3)
+        bills.append({"period_start": start.isoformat(), "period_end": end.isoformat(),
+                      "bill_date": bill_date.isoformat(), "due_date": (bill_date + timedelta(days=21)).isoformat(),
+                      "amount": str(amount), "kwh": str(kwh), "therms": str(therms)})
+        if i < 11:  # the last bill is the current balance, not yet due
+            payments.append({"date": (bill_date + timedelta(days=10)).isoformat(), "amount": str(amount),
+                             "method": "direct pay" if direct_pay else "online"})
+    return bills, payments
+
+
+def account(number: str, name: str, *, seed: int, group: int = 7, gas: bool = False, status: str = "active",
+            **extra: Any) -> dict[str, Any]:
+    """One snapshot line with service points and a year of history."""
+    bills, payments = history(seed, gas, "direct_pay" in extra)
+    points = [{"id": f"E{number[-6:]}", "commodity": "EL", "rate_class": "DS1", "meter": f"M{number[-6:]}",
+               "supply": [{"billing_type": "LDC", "bill_calculator": "LDC", "effective": "2019-06-01"}]}]
+    if gas:
+        points.append({"id": f"G{number[-6:]}", "commodity": "GAS", "rate_class": "GDS1", "meter": f"GM{number[-5:]}"})
+    line = {"number": number, "status": status,
+            "customer": {"name": name, "street": f"{100 + seed} W MAIN ST", "city": "PEORIA", "state": "IL",
+                         "zip": "61602"},
+            "bill_group": group, "balance": bills[-1]["amount"], "due_date": bills[-1]["due_date"],
+            "service_points": points, "bills": bills, "payments": payments}
+    line.update(extra)
+    return line
+
+
+def budget(monthly: str, actuals: list[str]) -> dict[str, Any]:
+    """A plan started 2026-01-01 with every installment paid."""
+    periods = [{"period_end": (date(2026, m + 1, 1) - timedelta(days=1)).isoformat(),
+                "billed": monthly, "paid": monthly, "actual": a} for m, a in enumerate(actuals, start=1)]
+    return {"monthly_amount": monthly, "start": "2026-01-01", "periods": periods}
+
+
+ACCOUNTS = {
+    "plain": account("1000000001", "ALICE PLAIN", seed=1),
+    "budget_due": account("1000000002", "BRUNO BUDGET", seed=2, budget=budget(
+        "95.00", ["101.12", "99.40", "88.75", "70.10", "82.33", "120.44", "141.90", "138.27", "97.55", "84.14"])),
+    "budget_credit": account("1000000003", "CARLA CREDIT", seed=3, budget=budget(
+        "80.00", ["70.00", "75.50", "66.20", "59.90", "72.30", "88.00", "91.45", "85.25", "69.70", "79.60"])),
+    "arrears": account("1000000004", "DEREK ARREARS", seed=4, past_due=[{"amount": "58.20", "due_date": "2026-10-20"}]),
+    "summary": account("1000000005", "ELENA SUMMARY", seed=5, summary_group="SUM-0042"),
+    "gas": account("1000000006", "FRANK DUALFUEL", seed=6, gas=True),
+    "gas_direct_pay": account("1000000007", "GRACE DIRECTPAY", seed=7, gas=True, direct_pay={"bank_last4": "4321"}),
+    "off_cycle": account("1000000008", "HENRY OFFCYCLE", seed=8),
+    "final": account("1000000009", "IRIS FINAL", seed=9, status="final"),
+    "pending": account("1000000010", "JACK PENDING", seed=10, service_points=[
+        {"id": "E000010", "commodity": "EL", "rate_class": "DS1", "meter": "M000010", "supply": [
+            {"billing_type": "LDC", "bill_calculator": "LDC", "effective": "2019-06-01"},
+            {"supplier": LAKESIDE[1], "billing_type": "DUAL", "bill_calculator": "DUAL", "effective": "2026-11-10"}]}]),
+    "everything": account("1000000011", "KAREN EVERYTHING", seed=11, gas=True, summary_group="SUM-0077",
+                          direct_pay={"bank_last4": "8765"}, budget=budget(
+                              "110.00", ["120.00", "130.00", "125.00", "100.00", "95.00", "140.00", "150.00",
+                                         "145.00", "105.00", "96.00"])),
+    "dual_ok": account("1000000012", "LEO DUAL", seed=12, group=3),
+}
+
+
+# -- X12 ------------------------------------------------------------------------------------------------------
+def isa(control: int, sender: str, *, ack: str = "0", usage: str = "P") -> str:
+    qualifier = "01" if len(sender) == 9 else "14"
+    return (f"ISA*00*          *00*          *{qualifier}*{sender:<15}*01*{UTILITY[1]:<15}*261102*0900*U*00401*"
+            f"{control:09d}*{ack}*{usage}*>~")
+
+
+def request(st02: str, bgn02: str, acct: str, *, supplier: tuple[str, str] = PRAIRIE, blt: str | None = "ESP",
+            pc: str | None = "DUAL", start: date | None = None, name: str = "", res_account: str = "",
+            asi: str = "ASI*7*021") -> list[str]:
+    """One 814 enrollment request (guide section 4)."""
+    qualifier = "1" if len(supplier[1]) == 9 else "9"
+    body = [f"BGN*13*{bgn02}*20261102", f"N1*8S*{UTILITY[0]}*1*{UTILITY[1]}",
+            f"N1*SJ*{supplier[0]}*{qualifier}*{supplier[1]}"]
+    if name:
+        body.append(f"N1*8R*{name}")
+    body += ["LIN*1*SH*EL*SH*CE", asi, f"REF*12*{acct}"]
+    if res_account:
+        body.append(f"REF*11*{res_account}")
+    if blt:
+        body.append(f"REF*BLT*{blt}")
+    if pc:
+        body.append(f"REF*PC*{pc}")
+    if start:
+        body.append(f"DTM*150*{start:%Y%m%d}")
+    segments = [f"ST*814*{st02}", *body]
+    return [s + "~" for s in segments] + [f"SE*{len(segments) + 1}*{st02}~"]
+
+
+def interchange(control: int, sets: list[list[str]], *, sender: tuple[str, str] = PRAIRIE, ack: str = "0",
+                usage: str = "P") -> str:
+    """One ISA..IEA with one GE group, a line break after each segment."""
+    segments = [isa(control, sender[1], ack=ack, usage=usage),
+                f"GS*GE*{sender[1]}*{UTILITY[1]}*20261102*0900*{control}*X*004010~"]
+    for s in sets:
+        segments += s
+    segments += [f"GE*{len(sets)}*{control}~", f"IEA*1*{control:09d}~"]
+    return "\n".join(segments) + "\n"
+
+
+def number(key: str) -> str:
+    return str(ACCOUNTS[key]["number"])
+
+
+# Each case: name -> (what it covers, the accounts it starts from, its requests, extra steps).
+OFF_CYCLE_DATE = date(2026, 11, 20)  # outside group 7's windows (Nov 6-11, Dec 7-10)
+GROUP7_DECEMBER_READ = business_days(2026, 12)[6]
+
+
+def cases() -> dict[str, dict[str, Any]]:
+    """The golden cases: one per rule R1 to R7 and per 7G reason code, plus the issue's named scenarios."""
+    p = "RES2026110200"
+
+    def one(key: str, n: int, **kw: Any) -> list[list[str]]:
+        return [request("0001", f"{p}{n:02d}", number(key), name=ACCOUNTS[key]["customer"]["name"],
+                        res_account=f"PP-{n:06d}", **kw)]
+
+    return {
+        "accept_on_cycle": {"covers": ["accept"], "accounts": ["plain"], "sets": one("plain", 1)},
+        "r1_budget_no_balance_due": {"covers": ["R1"], "accounts": ["budget_credit"],
+                                     "sets": one("budget_credit", 2)},
+        "r2_budget_balance_due": {"covers": ["R1", "R2"], "accounts": ["budget_due"], "sets": one("budget_due", 3)},
+        "r3_arrears_sbo_rejected": {"covers": ["R3", "A13"], "accounts": ["arrears"], "sets": one("arrears", 4)},
+        "r3_arrears_dual_accepted": {"covers": ["R3"], "accounts": ["arrears"],
+                                     "sets": one("arrears", 5, blt="DUAL", pc="DUAL")},
+        "r4_summary_billing": {"covers": ["R4"], "accounts": ["summary"], "sets": one("summary", 6)},
+        "r5_gas_split": {"covers": ["R5", "D5"], "accounts": ["gas"], "sets": one("gas", 7)},
+        "r6_direct_pay_moves": {"covers": ["R5", "R6", "D5"], "accounts": ["gas_direct_pay"],
+                                "sets": one("gas_direct_pay", 8)},
+        "r7_off_cycle": {"covers": ["R7", "D3"], "accounts": ["off_cycle"],
+                         "sets": one("off_cycle", 9, start=OFF_CYCLE_DATE),
+                         "close": {"group": 7, "date": GROUP7_DECEMBER_READ.isoformat()}},
+        "all_side_effects": {"covers": ["R1", "R2", "R4", "R5", "R6", "D4"], "accounts": ["everything"],
+                             "sets": one("everything", 10)},
+        "a76_account_not_found": {"covers": ["A76"], "accounts": ["plain"],
+                                  "sets": [request("0001", f"{p}11", "1999999999", res_account="PP-000011")]},
+        "008_account_not_active": {"covers": ["008"], "accounts": ["final"], "sets": one("final", 12)},
+        "und_supplier_unknown": {"covers": ["UND"], "accounts": ["plain"],
+                                 "sets": one("plain", 13, supplier=UNKNOWN)},
+        "api_information_missing": {"covers": ["API"], "accounts": ["plain"], "sets": one("plain", 14, blt=None)},
+        "abn_duplicate_request": {"covers": ["ABN"], "accounts": ["plain", "dual_ok"], "sets": [
+            *one("plain", 15), request("0002", f"{p}15", number("dual_ok"), blt="DUAL", pc="DUAL")]},
+        "div_date_too_far": {"covers": ["DIV"], "accounts": ["plain"],
+                             "sets": one("plain", 16, start=AS_OF + timedelta(days=46))},
+        "frb_wrong_billing_option": {"covers": ["FRB"], "accounts": ["plain"], "sets": one("plain", 17, pc="LDC")},
+        "frb_supplier_does_not_offer_sbo": {"covers": ["FRB"], "accounts": ["plain"],
+                                            "sets": one("plain", 18, supplier=LAKESIDE)},
+        "nfi_not_first_in": {"covers": ["NFI"], "accounts": ["pending"], "sets": one("pending", 19)},
+        "several_reasons": {"covers": ["008", "FRB", "DIV"], "accounts": ["final"],
+                            "sets": one("final", 20, pc="LDC", start=AS_OF + timedelta(days=60))},
+    }
+
+
+def write_jsonl(path: Path, lines: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines), encoding="utf-8")
+
+
+def main() -> None:
+    """Write everything."""
+    write_jsonl(EXAMPLE / "suppliers.jsonl", SUPPLIERS)
+    write_jsonl(EXAMPLE / "calendar.jsonl", calendar_lines())
+    write_jsonl(EXAMPLE / "accounts.jsonl", list(ACCOUNTS.values()))
+
+    for old in DROP.glob("*.edi"):
+        old.unlink()
+    sets = [request(f"{i + 1:04d}", f"RES2026110210{i + 1:02d}", number(key), name=ACCOUNTS[key]["customer"]["name"],
+                    res_account=f"PP-1{i + 1:05d}", start=OFF_CYCLE_DATE if key == "off_cycle" else None)
+            for i, key in enumerate(k for k in ACCOUNTS if k != "dual_ok")]
+    (DROP / "prairie_power_20261102_01.edi").write_text(interchange(201, sets), encoding="ascii")
+    dual = [request("0001", "LK20261102001", number("dual_ok"), supplier=LAKESIDE, blt="DUAL", pc="DUAL",
+                    res_account="LK-77")]
+    (DROP / "lakeside_energy_20261102_01.edi").write_text(interchange(301, dual, sender=LAKESIDE, ack="1"),
+                                                         encoding="ascii")
+    bad_code = request("0001", "RES2026110299", number("plain"), blt="XYZ")  # 997 AK5 R: not a BLT code
+    (DROP / "prairie_power_20261102_02.edi").write_text(interchange(202, [bad_code]), encoding="ascii")
+    truncated = interchange(203, [request("0001", "RES2026110298", number("plain"))]).splitlines()[:-1]
+    (DROP / "prairie_power_20261102_03.edi").write_text("\n".join(truncated) + "\n", encoding="ascii")
+
+    if CASES.exists():
+        for folder in CASES.iterdir():
+            for stale in ("case.json", "accounts.jsonl", "in"):
+                target = folder / stale
+                if target.is_dir():
+                    shutil.rmtree(target)
+                elif target.exists():
+                    target.unlink()
+    for name, case in cases().items():
+        folder = CASES / name
+        (folder / "in").mkdir(parents=True, exist_ok=True)
+        steps: list[dict[str, Any]] = [{"replay": "in/request.edi", "now": NOW, "as_of": AS_OF.isoformat()}]
+        if "close" in case:
+            steps.append({"cycle_close": case["close"], "now": f"{case['close']['date']}T18:00"})
+        meta = {"description": name.replace("_", " "), "covers": case["covers"], "steps": steps}
+        (folder / "case.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        write_jsonl(folder / "accounts.jsonl", [ACCOUNTS[key] for key in case["accounts"]])
+        (folder / "in" / "request.edi").write_text(interchange(1000 + len(name), case["sets"]), encoding="ascii")
+
+
+if __name__ == "__main__":
+    main()

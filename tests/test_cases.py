@@ -1,0 +1,84 @@
+"""Golden enrollment cases: snapshot + request in, 814 response (byte for byte) and account state out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from edi.cases import STATE_FILE, expected_files, load_case, run_case
+from edi.results import SetResult
+from edi.validate import Validator
+from tests.goldens import CASES, EXAMPLE
+
+FOLDERS = sorted(p for p in CASES.iterdir() if p.is_dir())
+RULES = {"R1", "R2", "R3", "R4", "R5", "R6", "R7"}
+REASON_CODES = {"A76", "008", "UND", "API", "ABN", "DIV", "FRB", "NFI", "A13"}
+
+
+@pytest.fixture(scope="module")
+def produced() -> dict[str, dict[str, str]]:
+    """Every case run once in its own sandbox store."""
+    return {folder.name: run_case(load_case(folder), EXAMPLE) for folder in FOLDERS}
+
+
+def test_every_rule_and_reason_code_has_a_case() -> None:
+    covered = {c for folder in FOLDERS for c in load_case(folder).covers}
+    assert RULES <= covered
+    assert REASON_CODES <= covered
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_case_matches_its_golden_files(folder: Path, produced: dict[str, dict[str, str]]) -> None:
+    expected = expected_files(load_case(folder))
+    got = produced[folder.name]
+    assert sorted(got) == sorted(expected), "a different set of output files"
+    for name, text in expected.items():
+        assert got[name] == text, f"{folder.name}/{name} differs from its golden file"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_each_reason_code_a_case_covers_is_in_its_response(folder: Path, produced: dict[str, dict[str, str]]) -> None:
+    case = load_case(folder)
+    responses = "".join(t for n, t in produced[folder.name].items() if n.endswith(".814"))
+    for code in REASON_CODES & set(case.covers):
+        assert f"REF*7G*{code}*" in responses
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_every_output_passes_our_validation(folder: Path, produced: dict[str, dict[str, str]], tmp_path: Path) -> None:
+    import io
+
+    for name, text in produced[folder.name].items():
+        if name == STATE_FILE:
+            continue
+        results = [e for e in Validator(file_name=name).run(io.BytesIO(text.encode("ascii")))
+                   if isinstance(e, SetResult)]
+        assert results and all(r.accepted for r in results), f"{name}: {[r.issues for r in results]}"
+
+
+def test_state_files_are_json_with_every_account(produced: dict[str, dict[str, str]]) -> None:
+    for name, files in produced.items():
+        state = json.loads(files[STATE_FILE])
+        assert state, name
+        assert all(view["account"] == number for number, view in state.items())
+
+
+def test_pyx12_accepts_our_814_responses_and_changes(produced: dict[str, dict[str, str]], tmp_path: Path) -> None:
+    from edi.mapdir import assemble_map_dir
+    from edi.reference import pyx12_verdicts
+
+    map_dir = assemble_map_dir()
+    checked = 0
+    for case, files in produced.items():
+        for name, text in files.items():
+            if not name.endswith((".814", ".814-change")):
+                continue
+            path = tmp_path / f"{case}.{name}"
+            path.write_text(text, encoding="ascii")
+            verdict = pyx12_verdicts(path, map_dir)
+            assert not verdict.failure, f"{case}/{name}: {verdict.failure}"
+            assert verdict.verdicts and set(verdict.verdicts.values()) == {"A"}, f"{case}/{name}: {verdict.verdicts}"
+            checked += 1
+    assert checked >= len(FOLDERS)
