@@ -136,8 +136,9 @@ def _parties(utility: Utility, request: Request814) -> list[Segment]:
     """N1*8S (us), N1*SJ (the RES as it named itself), N1*8R when the request named the customer."""
     out = [
         seg("N1", "8S", utility.name, "1", utility.duns),
-        seg("N1", "SJ", clean(request.supplier_name), clean(request.supplier_qualifier) or "1",
-            clean(request.supplier_duns)),
+        # N102 is required: a name made only of our separators falls back to the DUNS
+        seg("N1", "SJ", clean(request.supplier_name) or clean(request.supplier_duns),
+            clean(request.supplier_qualifier) or "1", clean(request.supplier_duns)),
     ]
     if clean(request.customer_name):
         out.append(seg("N1", "8R", clean(request.customer_name)))

@@ -1,0 +1,46 @@
+"""Shared set-up for store tests: a fresh store with the example reference data and chosen accounts."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from edi.pipeline import FileProcessor, FileRun, RunSettings
+from edi.store.connection import open_store
+from edi.store.snapshot import import_accounts, import_calendar, import_suppliers
+from tests.goldens import EXAMPLE
+
+NOW = datetime(2026, 11, 2, 9, 30)
+AS_OF = date(2026, 11, 2)
+
+
+def example_accounts() -> dict[str, dict[str, Any]]:
+    """The bundled example accounts by number."""
+    lines = (EXAMPLE / "accounts.jsonl").read_text(encoding="utf-8").splitlines()
+    return {json.loads(line)["number"]: json.loads(line) for line in lines}
+
+
+def fresh_store(folder: Path, accounts: list[dict[str, Any]] | None = None) -> sqlite3.Connection:
+    """A new store with suppliers, calendar and ``accounts`` (default: every example account)."""
+    conn = open_store(folder / "store.db")
+    import_suppliers(conn, EXAMPLE / "suppliers.jsonl")
+    import_calendar(conn, EXAMPLE / "calendar.jsonl")
+    snapshot = folder / "accounts.jsonl"
+    chosen = accounts if accounts is not None else list(example_accounts().values())
+    snapshot.write_text("".join(json.dumps(a) + "\n" for a in chosen), encoding="utf-8")
+    import_accounts(conn, snapshot)
+    return conn
+
+
+def replay(conn: sqlite3.Connection, path: Path, *, dry_run: bool = False) -> FileRun:
+    """Run one file with the example clock."""
+    return FileProcessor(conn, RunSettings(now=NOW, as_of=AS_OF, dry_run=dry_run)).run(path)
+
+
+def dump(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, for before/after comparisons."""
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return {t: sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {t}")) for t in tables}

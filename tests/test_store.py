@@ -1,0 +1,95 @@
+"""The store: migrations, durability settings, and all-or-nothing snapshot imports with per-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from edi.store.connection import next_value, open_store, transaction
+from edi.store.schema import MIGRATIONS
+from edi.store.snapshot import SnapshotError, import_accounts, import_calendar, import_suppliers
+from tests.goldens import EXAMPLE
+from tests.store_helpers import dump, example_accounts, fresh_store
+
+
+def test_new_store_is_migrated_in_wal_with_full_sync(tmp_path: Path) -> None:
+    conn = open_store(tmp_path / "s.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+    conn.close()
+    again = open_store(tmp_path / "s.db")  # reopening migrates nothing and loses nothing
+    assert again.execute("SELECT value FROM settings WHERE key = 'utility_duns'").fetchone()[0] == "111111111"
+
+
+def test_store_from_a_newer_program_is_refused(tmp_path: Path) -> None:
+    conn = open_store(tmp_path / "s.db")
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    with pytest.raises(Exception, match="newer than this program"):
+        open_store(tmp_path / "s.db")
+
+
+def test_example_data_loads(tmp_path: Path) -> None:
+    conn = fresh_store(tmp_path)
+    assert conn.execute("SELECT count(*) FROM accounts").fetchone()[0] == len(example_accounts())
+    assert conn.execute("SELECT count(DISTINCT bill_group) FROM read_dates").fetchone()[0] == 21
+    assert conn.execute("SELECT count(*) FROM bills WHERE account_number = '1000000001'").fetchone()[0] == 12
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def test_account_import_is_all_or_nothing_with_line_numbers(tmp_path: Path) -> None:
+    conn = fresh_store(tmp_path, accounts=[])
+    good = json.dumps(example_accounts()["1000000001"])
+    bad_number = json.dumps({**example_accounts()["1000000002"], "number": "12345"})
+    bad_date = json.dumps({**example_accounts()["1000000003"], "due_date": "2026-02-30"})
+    path = _write(tmp_path / "a.jsonl", [good, "{not json", bad_number, bad_date, good])
+    before = dump(conn)
+    with pytest.raises(SnapshotError) as caught:
+        import_accounts(conn, path)
+    messages = {e.line: e.message for e in caught.value.errors}
+    assert set(messages) == {2, 3, 4, 5}
+    assert "not JSON" in messages[2]
+    assert messages[3].startswith("number:")
+    assert "2026-02-30" in messages[4]
+    assert "already in the store" in messages[5]
+    assert dump(conn) == before  # nothing of the file is in the store
+
+
+def test_supplier_and_calendar_imports_check_their_schemas(tmp_path: Path) -> None:
+    conn = open_store(tmp_path / "s.db")
+    bad_supplier = _write(tmp_path / "s.jsonl", ['{"duns": "12", "name": "X", "billing_types": ["ESP"]}'])
+    with pytest.raises(SnapshotError) as caught:
+        import_suppliers(conn, bad_supplier)
+    assert caught.value.errors[0].line == 1 and "duns" in caught.value.errors[0].message
+    bad_calendar = _write(tmp_path / "c.jsonl", ['{"bill_group": 22, "reads": ["2026-11-02"]}'])
+    with pytest.raises(SnapshotError):
+        import_calendar(conn, bad_calendar)
+    assert import_calendar(conn, EXAMPLE / "calendar.jsonl") == 25
+
+
+def test_sequences_draw_once_and_a_rollback_returns_the_number(tmp_path: Path) -> None:
+    conn = open_store(tmp_path / "s.db")
+    with transaction(conn, commit=False):
+        assert next_value(conn, "interchange") == 1
+    with transaction(conn):
+        assert next_value(conn, "interchange") == 1
+        assert next_value(conn, "interchange") == 2
+    assert conn.execute("SELECT next_value FROM sequences WHERE name = 'interchange'").fetchone()[0] == 3
+
+
+def test_unreadable_snapshot_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    conn = open_store(tmp_path / "s.db")
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(b'{"duns": "\xff"}\n')
+    with pytest.raises(SnapshotError) as caught:
+        import_suppliers(conn, path)
+    assert "UTF-8" in caught.value.errors[0].message
+    with pytest.raises(SnapshotError):
+        import_suppliers(conn, tmp_path / "missing.jsonl")
