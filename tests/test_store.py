@@ -93,3 +93,14 @@ def test_unreadable_snapshot_is_an_error_not_a_crash(tmp_path: Path) -> None:
     assert "UTF-8" in caught.value.errors[0].message
     with pytest.raises(SnapshotError):
         import_suppliers(conn, tmp_path / "missing.jsonl")
+
+
+def test_the_readme_account_example_loads(tmp_path: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```json\n(.*?)```", readme, re.S)
+    assert block is not None
+    line = json.dumps(json.loads(block.group(1)))
+    conn = fresh_store(tmp_path, accounts=[])
+    assert import_accounts(conn, _write(tmp_path / "readme.jsonl", [line])) == 1
