@@ -12,7 +12,7 @@ from edi.redact import mask_account
 from edi.runs import safe_stem
 from edi.store.connection import StoreControlNumbers, StoreError, next_value, setting
 from edi.tx814 import SwitchNotice, Utility, change_body
-from edi.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, envelope_text
+from edi.writer import EnvelopeSettings, Party, TransactionSet, envelope_text, render_set
 
 
 @dataclass
@@ -58,8 +58,8 @@ def close_cycle(conn: sqlite3.Connection, group: int, read_date: date, now: date
             notice = SwitchNotice(row["account_number"], duns, row["supplier_name"], row["supplier_account"],
                                   date.fromisoformat(row["switch_date"]), row["request_id"])
             reference = f"AIC{next_value(conn, 'reference'):012d}"
-            sets.append(TransactionSet("814", f"{number:04d}", change_body(notice, utility=utility,
-                                                                           reference=reference, today=now.date())))
+            body = change_body(notice, utility=utility, reference=reference, today=now.date())
+            sets.append(render_set(TransactionSet("814", f"{number:04d}", body)))
             conn.execute("UPDATE switch_notices SET sent_on = ? WHERE id = ?", (now.date().isoformat(), row["id"]))
             conn.execute(
                 "INSERT INTO timeline (account_number, at, outcome_id, rule, event, detail) VALUES (?,?,?,?,?,?)",
@@ -71,7 +71,7 @@ def close_cycle(conn: sqlite3.Connection, group: int, read_date: date, now: date
         numbers = StoreControlNumbers(conn)
         envelope = EnvelopeSettings(Party(setting(conn, "utility_qualifier"), utility.duns), supplier_party(duns),
                                     now, numbers.next_interchange())
-        output = Output("814-change", "", envelope_text(envelope, FunctionalGroup("GE", numbers.next_group(), sets)))
+        output = Output("814-change", "", envelope_text(envelope, "GE", numbers.next_group(), sets))
         output.file_name = store_output(conn, output, safe_stem(duns), None, now)
         result.outputs.append(output)
     return result

@@ -8,8 +8,9 @@ only final when its group and interchange close (an IEA error rejects everything
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,11 +27,23 @@ from edi.store.apply import OutcomeKey, apply_decision, record_outcome
 from edi.store.connection import StoreControlNumbers, next_value, setting
 from edi.tx814 import Granted, Request814, Utility, parse_request, response_body
 from edi.validate import FileProblem, Validator
-from edi.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, envelope_text
+from edi.writer import EnvelopeSettings, Party, TransactionSet, envelope_text, render_set
 from rules.decisions import Change, Decision, Reason
 from rules.enrollment import Context, Policy, decide_enrollment
 
 NOT_ENROLLMENT = Reason("A13", "ONLY ENROLLMENT REQUESTS (ASI*7*021) ARE PROCESSED")
+DUPLICATE_NOTE = "025"  # D7: same sender ISA06 + ISA13 already processed
+
+EventSink = Callable[..., None]  # event name, then allow-listed fields (never names or clear account numbers)
+Failpoint = Callable[[str], None]  # named crash points for the exactly-once tests
+
+
+def _no_event(event: str, **fields: object) -> None:
+    """The default sink: events go nowhere."""
+
+
+def _no_failpoint(name: str) -> None:
+    """The default: no crash points armed."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,10 @@ class FileRun:
     transactions: list[TransactionReport] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
     interchanges: int = 0
+    resumed: int = 0  # interchanges an earlier, interrupted run of this file had already committed
+    duplicates: int = 0
+    stopped: bool = False  # asked to stop between interchanges; the rest waits for the next run
+    read_failure: str = ""  # the reader gave up on the file (not X12, segment too long): quarantine it
 
     def to_json(self) -> dict[str, Any]:
         """The machine view of the run."""
@@ -98,23 +115,28 @@ class _Staged:
 class FileProcessor:
     """Runs the whole path over one file against an open store."""
 
-    def __init__(self, conn: sqlite3.Connection, settings: RunSettings) -> None:
+    def __init__(self, conn: sqlite3.Connection, settings: RunSettings, *, events: EventSink = _no_event,
+                 failpoint: Failpoint = _no_failpoint, should_stop: Callable[[], bool] = lambda: False) -> None:
         self.conn = conn
         self.settings = settings
+        self.events = events
+        self.failpoint = failpoint
+        self.should_stop = should_stop
         self.utility = Utility(setting(conn, "utility_name"), setting(conn, "utility_duns"))
         self.our_party = Party(setting(conn, "utility_qualifier"), self.utility.duns)
         self.calendar = load_calendar(conn)
 
-    def run(self, path: Path, *, source_name: str | None = None) -> FileRun:
-        """Process ``path``; bad input is reported in the result, never raised."""
+    def run(self, path: Path, *, source_name: str | None = None, file_id: int | None = None) -> FileRun:
+        """Process ``path``; bad input is reported in the result, never raised. ``file_id`` links the intake ledger."""
         run = FileRun(path)
         name = source_name or path.name
         try:
-            stream = open(path, "rb")  # noqa: SIM115 - closed below
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError as error:
             run.issues.append(Issue("FILE:UNREADABLE", f"cannot open the file: {error.strerror}", Where(name)))
+            run.read_failure = "unreadable"
             return run
-        with stream:
+        with os.fdopen(fd, "rb") as stream:
             validator = Validator(file_name=name, keep_segments=True, receiver_ids={self.utility.duns})
             staged: list[_Staged] = []
             collector = self._collector()
@@ -125,13 +147,20 @@ class FileProcessor:
                         collector.add_set(event)
                         staged.append(self._stage(event))
                     elif isinstance(event, InterchangeResult):
-                        self._interchange(run, name, event, staged, collector)
+                        self._interchange(run, name, file_id, event, staged, collector)
                         staged, collector = [], self._collector()
                         self._begin()
+                        if self.should_stop():
+                            run.stopped = True
+                            break
                     elif isinstance(event, FileProblem):
                         run.issues.append(event.issue)
+                failure = validator.reader.failure if validator.reader is not None else None
+                if failure is not None:
+                    run.read_failure = f"{failure.code}: {failure.message}"
             except OSError as error:
                 run.issues.append(Issue("FILE:UNREADABLE", f"reading failed: {error.strerror}", Where(name)))
+                run.read_failure = "unreadable"
             finally:
                 self.conn.execute("ROLLBACK")  # the transaction opened for an interchange that never came
         return run
@@ -149,17 +178,39 @@ class FileProcessor:
             request = parse_request(result.segments)
         return _Staged(result.group_index, result.control_number, result.accepted and request is not None, request)
 
-    def _interchange(self, run: FileRun, name: str, ix: InterchangeResult, staged: list[_Staged],
-                     collector: AckCollector) -> None:
+    def _committed_before(self, file_id: int | None, position: int) -> bool:
+        """A8: this file's interchange at ``position`` was committed by an earlier, interrupted run."""
+        return file_id is not None and self.conn.execute(
+            "SELECT 1 FROM interchanges WHERE file_id = ? AND position = ?", (file_id, position)).fetchone() is not None
+
+    def _duplicate(self, ix: InterchangeResult) -> bool:
+        """D7: the same sender's ISA13 was processed before (in any file, TA1-rejected ones excepted)."""
+        return self.conn.execute(
+            "SELECT 1 FROM interchanges WHERE sender_id = ? AND control_number = ? AND outcome IN"
+            " ('processed', 'acknowledgment only')", (ix.sender_id.strip(), ix.control_number)).fetchone() is not None
+
+    def _interchange(self, run: FileRun, name: str, file_id: int | None, ix: InterchangeResult,
+                     staged: list[_Staged], collector: AckCollector) -> None:
         """Decide, respond and commit one interchange (or roll back a dry run)."""
         run.interchanges += 1
+        if self._committed_before(file_id, ix.index):
+            run.resumed += 1
+            self.conn.execute("ROLLBACK")
+            return
         run.issues.extend(ix.issues)
         now = self.settings.now
-        outcome = "rejected" if ix.rejected else ("acknowledgment only" if ix.acknowledgment_only else "processed")
+        if not ix.rejected and ix.transaction_count and self._duplicate(ix):
+            ix.notes.append(DUPLICATE_NOTE)  # TA1 R 025, nothing in it processed again
+            run.duplicates += 1
+        if ix.rejected:
+            outcome = "duplicate" if ix.ta1_note == DUPLICATE_NOTE else "rejected"
+        else:
+            outcome = "acknowledgment only" if ix.acknowledgment_only else "processed"
         cursor = self.conn.execute(
-            "INSERT INTO interchanges (source_file, sender_id, control_number, usage, processed_at, outcome, ta1_note)"
-            " VALUES (?,?,?,?,?,?,?)", (name, ix.sender_id.strip(), ix.control_number, ix.usage,
-                                        now.isoformat(timespec="seconds"), outcome, ix.ta1_note if ix.rejected else ""))
+            "INSERT INTO interchanges (source_file, sender_id, control_number, usage, processed_at, outcome, ta1_note,"
+            " file_id, position) VALUES (?,?,?,?,?,?,?,?,?)",
+            (name, ix.sender_id.strip(), ix.control_number, ix.usage, now.isoformat(timespec="seconds"), outcome,
+             ix.ta1_note if ix.rejected else "", file_id, ix.index))
         interchange_id = int(cursor.lastrowid or 0)
         outputs: list[Output] = []
         partner = safe_stem(ix.sender_id.strip() or "unknown")
@@ -174,6 +225,7 @@ class FileProcessor:
             self.conn.execute("SAVEPOINT test_interchange")
         start = len(run.transactions)
         responses = [] if ix.rejected else list(self._decide_all(run, ix, interchange_id, staged))
+        self.failpoint("rules_applied")
         if test:
             self.conn.execute("ROLLBACK TO test_interchange")
             self.conn.execute("RELEASE test_interchange")
@@ -190,7 +242,15 @@ class FileProcessor:
         for output in outputs:
             output.file_name = store_output(self.conn, output, partner, interchange_id, now)
         self.conn.execute("ROLLBACK" if self.settings.dry_run else "COMMIT")
+        self.failpoint("interchange_committed")
         run.outputs.extend(outputs)
+        self.events("interchange", file=name, isa13=ix.control_number, sender=partner, outcome=outcome,
+                    ta1=ix.ta1_note if ix.rejected else "", sets=len(staged),
+                    outputs=[o.file_name for o in outputs])
+        for report in run.transactions[start:]:
+            self.events("transaction", file=name, isa13=ix.control_number, gs06=report.group, st02=report.st02,
+                        outcome=report.outcome, codes=[r.split(" ", 1)[0] for r in report.reasons],
+                        rules=report.rules, account=report.account)
 
     def _record_report(self, interchange_id: int, report: TransactionReport) -> None:
         """The outcome row of a test transaction, rebuilt from its report (no BGN02 is remembered for ABN)."""
@@ -204,8 +264,9 @@ class FileProcessor:
         return ix.groups[item.group_index].control_number if item.group_index < len(ix.groups) else ""
 
     def _decide_all(self, run: FileRun, ix: InterchangeResult, interchange_id: int,
-                    staged: list[_Staged]) -> Iterator[list[Any]]:
-        """Each staged set's one outcome; yields the body of every 814 response owed."""
+                    staged: list[_Staged]) -> Iterator[str]:
+        """Each staged set's one outcome; yields every 814 response owed, rendered (ST..SE) to keep memory small."""
+        number = 0
         for item in staged:
             group = ix.groups[item.group_index] if item.group_index < len(ix.groups) else None
             key = OutcomeKey(interchange_id, group.control_number if group else "", item.st02)
@@ -223,8 +284,10 @@ class FileProcessor:
             reference = f"AIC{next_value(self.conn, 'reference'):012d}"
             applied = apply_decision(self.conn, key, self.settings.now, request.to_rules(), decision, reference)
             granted = self._granted(request.account_number) if decision.accepted else None
-            yield response_body(request, decision, utility=self.utility, reference=reference,
-                                today=self.settings.now.date(), granted=granted)
+            body = response_body(request, decision, utility=self.utility, reference=reference,
+                                 today=self.settings.now.date(), granted=granted)
+            number += 1
+            yield render_set(TransactionSet("814", f"{number:04d}", body))
             report = self._report(ix, key, request, "accepted" if decision.accepted else "rejected", decision)
             report.changes.extend(f"new account {mask_account(n)}" for n in applied.new_accounts)
             run.transactions.append(report)
@@ -261,7 +324,7 @@ class FileProcessor:
             report.changes = [_describe_change(c) for c in decision.changes]
         return report
 
-    def _response_interchange(self, ix: InterchangeResult, bodies: list[list[Any]]) -> str:
+    def _response_interchange(self, ix: InterchangeResult, sets: list[str]) -> str:
         """One GE group of 814 responses back to the interchange's sender."""
         numbers = StoreControlNumbers(self.conn)
         group = ix.groups[0] if ix.groups else None
@@ -272,8 +335,7 @@ class FileProcessor:
             interchange_control_number=numbers.next_interchange(),
             usage=ix.usage,
         )
-        sets = [TransactionSet("814", f"{n:04d}", body) for n, body in enumerate(bodies, start=1)]
-        return envelope_text(envelope, FunctionalGroup("GE", numbers.next_group(), sets))
+        return envelope_text(envelope, "GE", numbers.next_group(), sets)
 
 
 def _describe_change(change: Change) -> str:

@@ -62,6 +62,7 @@ class Validator:
         self.keep_segments = keep_segments
         self.receiver_ids = receiver_ids
         self._indexes: dict[int, dict[str, list[SegmentRule | LoopRule]]] = {}
+        self.reader: X12Reader | None = None  # the last run's reader: its failure says why reading stopped
         self._ix: InterchangeResult | None = None
         self._group: GroupResult | None = None
         self._group_guide: TransactionGuide | None = None
@@ -106,6 +107,7 @@ class Validator:
     def run(self, stream: BinaryIO) -> Iterator[Event]:
         """Validate one file's bytes."""
         reader = X12Reader(stream)
+        self.reader = reader
         seen_any = False
         for segment in reader:
             seen_any = True

@@ -147,11 +147,16 @@ def interchange_text(
     return write_segments(segments, settings.separators, newline=newline)
 
 
-def envelope_text(settings: EnvelopeSettings, group: FunctionalGroup) -> str:
-    """ISA, one group, IEA as text, rendered set by set (large groups never become one list of segments)."""
+def render_set(transaction: TransactionSet, separators: Separators = DEFAULT_SEPARATORS) -> str:
+    """One transaction set ST..SE as text, a line break after each terminator."""
+    return write_segments(transaction.segments(), separators, newline=True)
+
+
+def envelope_text(settings: EnvelopeSettings, functional_id: str, control_number: int, set_texts: Sequence[str]) -> str:
+    """ISA, one group around already rendered sets, IEA: large groups never become one list of segments."""
     sep = settings.separators
-    parts = [write_segments([isa_segment(settings), group.header(settings)], sep, newline=True)]
-    parts.extend(write_segments(s.segments(), sep, newline=True) for s in group.sets)
-    iea = seg("IEA", "1", f"{settings.interchange_control_number:09d}")
-    parts.append(write_segments([group.trailer(), iea], sep, newline=True))
-    return "".join(parts)
+    group = FunctionalGroup(functional_id, control_number, ())
+    head = write_segments([isa_segment(settings), group.header(settings)], sep, newline=True)
+    trailer = [seg("GE", str(len(set_texts)), str(control_number)),
+               seg("IEA", "1", f"{settings.interchange_control_number:09d}")]
+    return head + "".join(set_texts) + write_segments(trailer, sep, newline=True)

@@ -20,9 +20,13 @@ from tests.store_helpers import AS_OF, dump, fresh_store, replay
 SBO_ACCOUNT_NUMBERS = sorted(a["number"] for a in ACCOUNTS.values())
 
 
+_CONTROL = iter(range(700, 10_000))
+
+
 def _file(tmp_path: Path, sets: list[list[str]], name: str = "in.edi", **kw: object) -> Path:
+    """One interchange with a fresh ISA13 (a repeated one is a duplicate interchange, TA1 025)."""
     path = tmp_path / name
-    path.write_text(interchange(777, sets, **kw), encoding="ascii")  # type: ignore[arg-type]
+    path.write_text(interchange(next(_CONTROL), sets, **kw), encoding="ascii")  # type: ignore[arg-type]
     return path
 
 
@@ -182,10 +186,15 @@ def test_replay_cli_prints_decisions_and_writes_outputs(tmp_path: Path) -> None:
     assert "1000000002" not in result.output  # account numbers masked to the last 4 digits
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["222222222.000000001.997",
                                                                       "222222222.000000002.814"]
-    as_json = CliRunner().invoke(main, ["replay", str(path), "--db", str(tmp_path / "store.db"), "--dry-run",
+    again = _file(tmp_path, [request("0001", "R1", "1000000002"), request("0002", "R2", "1000000004")], "again.edi")
+    as_json = CliRunner().invoke(main, ["replay", str(again), "--db", str(tmp_path / "store.db"), "--dry-run",
                                         "--json", "--now", "2026-11-02T09:30"])
     outcomes = [t["outcome"] for t in json.loads(as_json.output)["transactions"]]
     assert outcomes == ["rejected", "rejected"]  # both BGN02 already used: ABN
+    same = CliRunner().invoke(main, ["replay", str(path), "--db", str(tmp_path / "store.db"), "--json",
+                                     "--now", "2026-11-02T09:30"])
+    outcomes = [t["outcome"] for t in json.loads(same.output)["transactions"]]
+    assert outcomes == ["TA1 rejected (025)", "TA1 rejected (025)"]  # D7: the same ISA13 again
 
 
 def test_accounts_import_cli_reports_line_errors(tmp_path: Path) -> None:

@@ -188,6 +188,37 @@ MIGRATIONS: tuple[str, ...] = (
         sent_at TEXT
     );
     """,
+    # 2: batch drops (issue 6): the intake ledger, runs, and where each interchange sat in its file.
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        state TEXT NOT NULL,                   -- running | finished | stopped
+        summary TEXT NOT NULL DEFAULT '{}'     -- JSON: files, transactions, accepted, rejected by code, acks sent
+    );
+    -- One row per inbound file taken in: what it was, what became of it, how often it was tried.
+    CREATE TABLE files (
+        id INTEGER PRIMARY KEY,
+        original_name TEXT NOT NULL,           -- as received, escaped for display (never used as a path)
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        received_at TEXT NOT NULL,
+        state TEXT NOT NULL,                   -- processing | archived | quarantined
+        attempts INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT '',
+        stored_as TEXT NOT NULL DEFAULT '',    -- our own name in the archive or quarantine folder
+        finished_at TEXT,
+        run_id INTEGER REFERENCES runs(id)
+    );
+    CREATE INDEX files_identity ON files(sha256, original_name);
+    ALTER TABLE interchanges ADD COLUMN file_id INTEGER REFERENCES files(id);
+    ALTER TABLE interchanges ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX interchanges_sender ON interchanges(sender_id, control_number);
+    CREATE INDEX interchanges_file ON interchanges(file_id, position);
+    CREATE INDEX outbox_unsent ON outbox(sent_at);
+    CREATE INDEX outcomes_interchange ON outcomes(interchange_id)
+    """,
 )
 
 
