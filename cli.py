@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -222,6 +223,152 @@ def cycle_close(group: int, date_text: str, db_path: Path | None, out_dir: Path 
                f" to SBO, {len(result.outputs)} 814 change interchange(s)")
     for masked in result.switched:
         click.echo(f"  {masked}: DUAL -> SBO (R7, D3)")
+
+
+@main.command()
+@click.option("--inbox", required=True, type=click.Path(file_okay=False, path_type=Path), help="Where partners drop files.")
+@click.option("--outbox", required=True, type=click.Path(file_okay=False, path_type=Path), help="Where our documents go.")
+@click.option("--archive", type=click.Path(file_okay=False, path_type=Path), help="Processed files (default: INBOX/../archive).")
+@click.option("--quarantine", type=click.Path(file_okay=False, path_type=Path),
+              help="Files that cannot be processed, each with a .reason file (default: INBOX/../quarantine).")
+@db_option
+@click.option("--watch", is_flag=True, help="Keep going until SIGTERM/SIGINT; stop cleanly between interchanges.")
+@click.option("--interval", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Seconds between scans.")
+@click.option("--settle", default=5.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds a file's size and mtime must be still (a NAME.done marker skips the wait).")
+@click.option("--max-size", default=256, show_default=True, type=click.IntRange(1), help="Largest file read, in MiB.")
+@click.option("--now", "now_text", metavar="ISO", help="Fixed clock for document dates (default: the real clock).")
+@click.option("--as-of", "as_of_text", metavar="DATE", help="Processing date for the rules (default: the clock's date).")
+@click.option("--json", "as_json", is_flag=True, help="Print the closing summary as JSON.")
+def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | None, db_path: Path | None,
+            watch: bool, interval: float, settle: float, max_size: int, now_text: str | None, as_of_text: str | None,
+            as_json: bool) -> None:
+    """Process every complete file in INBOX exactly once: acknowledge, decide, answer, archive or quarantine."""
+    import signal
+    import time
+
+    from edi.batch import BatchError, BatchProcessor, BatchSettings, Folders, StoreLock, Summary
+    from edi.logs import configure, event_sink
+
+    configure()
+    folders = Folders(inbox, outbox, archive or inbox.parent / "archive", quarantine or inbox.parent / "quarantine")
+    fixed = _parse_now(now_text) if now_text else None
+    settings = BatchSettings(
+        clock=(lambda: fixed) if fixed else (lambda: _parse_now(None)),
+        wall_clock=time.time,
+        as_of=_parse_date(as_of_text, date.min) if as_of_text else None,
+        settle_seconds=settle,
+        max_bytes=max_size * 1024 * 1024,
+    )
+    stop = {"signal": ""}
+
+    def on_signal(number: int, _frame: object) -> None:
+        stop["signal"] = signal.Signals(number).name
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    db = db_path or default_path()
+    sink = event_sink()
+    try:
+        folders.prepare()
+        with StoreLock(db):
+            conn = _open(db)
+            processor = BatchProcessor(conn, folders, settings, events=sink, failpoint=_failpoint_from_env(),
+                                       should_stop=lambda: bool(stop["signal"]), progress=_progress())
+            total = Summary()
+            while True:
+                summary = processor.run_once()
+                _merge(total, summary)
+                if not watch or stop["signal"]:
+                    break
+                deadline = time.monotonic() + interval
+                while time.monotonic() < deadline and not stop["signal"]:
+                    time.sleep(min(0.2, interval))
+                if stop["signal"]:
+                    break
+    except BatchError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    if stop["signal"]:
+        sink("stopped", signal=stop["signal"])
+    click.echo(json.dumps(total.to_json(), sort_keys=True) if as_json else "\n".join(total.lines()))
+
+
+def _merge(total: Any, summary: Any) -> None:
+    """Add one pass's counts to the watch loop's total."""
+    for name in ("files", "archived", "quarantined", "resumed_files", "interchanges", "duplicates", "transactions",
+                 "accepted"):
+        setattr(total, name, getattr(total, name) + getattr(summary, name))
+    total.settling = summary.settling
+    total.rejected.update(summary.rejected)
+    total.other.update(summary.other)
+    total.sent.update(summary.sent)
+
+
+def _failpoint_from_env() -> Callable[[str], None]:
+    """``SBO_EDI_FAILPOINT=name:n`` kills the process (SIGKILL) the n-th time the named point is reached (tests)."""
+    import os
+    import signal
+
+    spec = os.environ.get("SBO_EDI_FAILPOINT", "")
+    if ":" not in spec:
+        return lambda name: None
+    wanted, _, nth = spec.partition(":")
+    count = {"n": 0}
+
+    def hit(name: str) -> None:
+        if name == wanted:
+            count["n"] += 1
+            if count["n"] == int(nth or 1):
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    return hit
+
+
+def _progress() -> Callable[[int, int, int], None]:
+    """A one-line progress display on a terminal: files done, transactions, rate, time left."""
+    import time
+
+    if not sys.stderr.isatty():
+        return lambda done, total, sets: None
+    started = time.monotonic()
+
+    def show(done: int, total: int, sets: int) -> None:
+        elapsed = max(time.monotonic() - started, 1e-6)
+        left = (total - done) * elapsed / done if done else 0.0
+        sys.stderr.write(f"\r{done}/{total} files  {sets} transactions  {sets / elapsed:,.0f}/s"
+                         f"  {left:,.0f} s left ")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+@main.command()
+@db_option
+@click.option("--runs", "count", default=10, show_default=True, type=click.IntRange(1), help="How many recent runs.")
+def status(db_path: Path | None, count: int) -> None:
+    """Recent runs, files waiting or quarantined, documents not yet sent."""
+    from edi.audit import status_lines
+
+    click.echo("\n".join(status_lines(_open(db_path), count)))
+
+
+@main.command()
+@click.argument("key")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="The same facts as JSON.")
+def explain(key: str, db_path: Path | None, as_json: bool) -> None:
+    """One transaction's whole path, by ISA13 (every set in the interchange) or BGN02."""
+    from edi.audit import explain as explain_key
+    from edi.audit import explain_lines
+
+    found = explain_key(_open(db_path), key)
+    if not found:
+        click.echo(f"nothing recorded for {key!r} (an ISA13 or a BGN02)", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(json.dumps(found, indent=2) if as_json else "\n".join(explain_lines(found)))
 
 
 if __name__ == "__main__":

@@ -202,7 +202,7 @@ def _set_supplier(conn: sqlite3.Connection, number: str, at: datetime, outcome_i
                          " kind, outcome_id) VALUES (?,?,'ESP','DUAL',?,'sbo_switch',?)",
                          (sp, change.supplier_duns, change.sbo_from.isoformat(), outcome_id))
     when = f"{change.effective} 23:59:59 (off-cycle)" if change.off_cycle else f"{change.effective} (meter read)"
-    _timeline(conn, number, at, outcome_id, "R7+D3" if change.sbo_from else "-",
+    _timeline(conn, number, at, outcome_id, "R7+D3" if change.sbo_from else "enrollment",
               f"supplier enrollment accepted: {change.billing_type}/{change.bill_calculator} from {when}",
               supplier=change.supplier_duns, service_points=list(change.service_points),
               sbo_from=change.sbo_from, requested_sbo=request.billing_type == "ESP", rules=list(rules))

@@ -1,0 +1,89 @@
+"""The audit trail read back: ``status`` (recent runs) and ``explain`` (one transaction's whole path)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from edi.redact import mask_account
+
+
+def status_lines(conn: sqlite3.Connection, count: int) -> list[str]:
+    """Recent runs with their summaries, files still in processing, quarantined files, unsent documents."""
+    lines = ["recent runs:"]
+    runs = conn.execute("SELECT id, started_at, finished_at, state, summary FROM runs ORDER BY id DESC LIMIT ?",
+                        (count,)).fetchall()
+    if not runs:
+        lines.append("  (none)")
+    for run in runs:
+        s = json.loads(run["summary"])
+        rejected = ", ".join(f"{k} {v}" for k, v in s.get("rejected_by_code", {}).items()) or "none"
+        lines.append(f"  #{run['id']} {run['started_at']} .. {run['finished_at'] or '-'} {run['state']}: "
+                     f"{s.get('files', 0)} file(s) ({s.get('quarantined', 0)} quarantined), "
+                     f"{s.get('transactions', 0)} transaction(s), {s.get('accepted', 0)} accepted, "
+                     f"rejected: {rejected}")
+    waiting = conn.execute("SELECT id, original_name, attempts FROM files WHERE state = 'processing'").fetchall()
+    lines.append(f"files in processing (interrupted, resumed by the next run): {len(waiting)}")
+    lines += [f"  #{r['id']} {r['original_name']} (attempts {r['attempts']})" for r in waiting]
+    quarantined = conn.execute("SELECT id, stored_as, reason FROM files WHERE state = 'quarantined'"
+                               " ORDER BY id DESC LIMIT ?", (count,)).fetchall()
+    lines.append(f"recently quarantined: {len(quarantined)}")
+    lines += [f"  #{r['id']} {r['stored_as']}: {r['reason']}" for r in quarantined]
+    unsent = conn.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
+    lines.append(f"documents committed but not yet written to the outbox folder: {unsent}")
+    return lines
+
+
+def explain(conn: sqlite3.Connection, key: str) -> list[dict[str, Any]]:
+    """Every transaction set whose interchange ISA13 or request BGN02 is ``key``, with its whole path."""
+    rows = conn.execute(
+        "SELECT o.*, i.sender_id, i.control_number AS isa13, i.usage, i.outcome AS interchange_outcome,"
+        " i.ta1_note, i.source_file, i.processed_at AS interchange_at, i.file_id FROM outcomes o"
+        " JOIN interchanges i ON i.id = o.interchange_id"
+        " WHERE o.request_id = ? OR i.control_number = ? OR ltrim(i.control_number, '0') = ltrim(?, '0')"
+        " ORDER BY o.id", (key, key, key)).fetchall()
+    found = []
+    for row in rows:
+        file_row = conn.execute("SELECT id, original_name, sha256, received_at, state, stored_as, reason FROM files"
+                                " WHERE id = ?", (row["file_id"],)).fetchone() if row["file_id"] else None
+        outputs = conn.execute("SELECT kind, file_name, created_at, sent_at FROM outbox WHERE interchange_id = ?"
+                               " ORDER BY id", (row["interchange_id"],)).fetchall()
+        timeline = conn.execute("SELECT account_number, rule, event, detail FROM timeline WHERE outcome_id = ?"
+                                " ORDER BY id", (row["id"],)).fetchall()
+        found.append({
+            "file": dict(file_row) if file_row else {"original_name": row["source_file"]},
+            "interchange": {"sender": row["sender_id"], "isa13": row["isa13"], "usage": row["usage"],
+                            "outcome": row["interchange_outcome"], "ta1_note": row["ta1_note"],
+                            "processed_at": row["interchange_at"]},
+            "transaction": {"gs06": row["group_control"], "st02": row["st02"], "bgn02": row["request_id"],
+                            "supplier": row["supplier_duns"], "account": mask_account(row["account_number"]),
+                            "outcome": row["outcome"], "rules": row["rules"], "reasons": json.loads(row["reasons"]),
+                            "changes": json.loads(row["changes"]), "response_reference": row["response_reference"]},
+            "documents": [dict(o) for o in outputs],
+            "account_changes": [{"account": mask_account(t["account_number"]), "rule": t["rule"], "event": t["event"],
+                                 "detail": json.loads(t["detail"])} for t in timeline],
+        })
+    return found
+
+
+def explain_lines(found: list[dict[str, Any]]) -> list[str]:
+    """The terminal view of ``explain``."""
+    lines: list[str] = []
+    for item in found:
+        f, ix, t = item["file"], item["interchange"], item["transaction"]
+        lines.append(f"file #{f.get('id', '-')} {f.get('original_name')} sha256 {str(f.get('sha256', ''))[:16]}"
+                     f" received {f.get('received_at', '-')}: {f.get('state', '-')} as {f.get('stored_as', '-')}")
+        lines.append(f"  interchange ISA13 {ix['isa13']} from {ix['sender']} ({ix['usage']}): {ix['outcome']}"
+                     f"{' TA1 ' + ix['ta1_note'] if ix['ta1_note'] else ''} at {ix['processed_at']}")
+        reasons = " ".join(f"{c} {text}" for c, text in t["reasons"])
+        lines.append(f"    GS06 {t['gs06']} ST02 {t['st02']} BGN02 {t['bgn02'] or '-'} account {t['account'] or '-'}:"
+                     f" {t['outcome']}{' ' + reasons if reasons else ''}{' [' + t['rules'] + ']' if t['rules'] else ''}")
+        if t["response_reference"]:
+            lines.append(f"      our 814 response BGN02 {t['response_reference']}")
+        for change in item["account_changes"]:
+            lines.append(f"      {change['account']} [{change['rule']}] {change['event']}")
+        for doc in item["documents"]:
+            lines.append(f"      {doc['kind']:<10} {doc['file_name']} committed {doc['created_at']}"
+                         f" sent {doc['sent_at'] or 'not yet'}")
+    return lines

@@ -1,0 +1,90 @@
+"""Files that are either complete under their final name or absent: temp in the same folder, fsync, rename, fsync.
+
+Reliability.md G2 (no half-written outbound file), E3 (no partial file under a final name on ENOSPC/EIO), E5
+(temp in the destination folder, so rename never crosses file systems), F8 (restrictive permissions).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+FILE_MODE = 0o640
+DIR_MODE = 0o750
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def ensure_folder(folder: Path) -> None:
+    """Create a folder with restrictive permissions (existing folders are left as the operator set them)."""
+    folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or unlink in ``folder`` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(folder: Path, name: str, data: bytes, failpoint: Callable[[str], None] = lambda _: None) -> Path:
+    """Write ``data`` to ``folder/name`` so that a reader sees the whole file or nothing."""
+    final = folder / name
+    temp = folder / f".{name}.part"  # a dot name: scanners on the other side ignore it
+    try:
+        os.unlink(temp)  # left by an earlier crash
+    except FileNotFoundError:
+        pass
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, FILE_MODE)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        _discard(temp)
+        raise
+    os.close(fd)
+    failpoint("after_temp_write")
+    try:
+        os.replace(temp, final)
+    except BaseException:
+        _discard(temp)
+        raise
+    failpoint("after_rename")
+    fsync_folder(folder)
+    return final
+
+
+def _discard(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def move_durably(source: Path, target: Path) -> None:
+    """Move a file into another folder, durably; across file systems by copy, fsync and unlink."""
+    try:
+        os.replace(source, target)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        temp = target.with_name(f".{target.name}.part")
+        shutil.copyfile(source, temp, follow_symlinks=False)
+        fd = os.open(temp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
+        fsync_folder(target.parent)
+        os.unlink(source)
+    fsync_folder(target.parent)
+    fsync_folder(source.parent)

@@ -1,0 +1,85 @@
+"""Structured logs (structlog): JSON lines off a terminal, readable on one; customer data never in clear text.
+
+Only allow-listed keys pass; account numbers are masked to the last 4 digits; free text has long digit runs
+masked; tracebacks carry no frame locals (reliability.md F5). Other edi/ modules emit events through a plain
+callable (``EventSink``); this module is the one place that knows structlog.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import MutableMapping
+from typing import Any, TextIO
+
+import structlog
+from structlog.tracebacks import ExceptionDictTransformer
+
+from edi.redact import mask_account
+
+# Keys whose values are ours (control numbers, counts, codes, our own names): passed as they are.
+SAFE_KEYS = frozenset({
+    "event", "level", "timestamp", "file", "isa13", "gs06", "st02", "sender", "outcome", "ta1", "sets", "outputs",
+    "codes", "rules", "output", "kind", "run", "state", "bytes", "stored_as", "files", "archived", "quarantined",
+    "resumed_files", "settling", "interchanges", "duplicate_interchanges", "transactions", "accepted",
+    "rejected_by_code", "other_outcomes", "documents_sent", "store", "inbox", "signal",
+})
+MASKED_KEYS = frozenset({"account"})
+FREE_TEXT_KEYS = frozenset({"reason", "error", "exception"})
+_DIGIT_RUN = re.compile(r"\d{5,}(\d{4})")
+
+
+def _mask_digits(value: Any) -> Any:
+    """Digit runs of 9 or more (account numbers, DUNS) keep their last 4 digits only, at any depth."""
+    if isinstance(value, str):
+        return _DIGIT_RUN.sub(lambda m: "*" * (len(m.group(0)) - 4) + m.group(1), value)
+    if isinstance(value, dict):
+        return {k: _mask_digits(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mask_digits(v) for v in value]
+    return value
+
+
+def redact(_: object, __: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    """Allow-list the keys, mask account numbers, mask digit runs in free text (also after exception rendering)."""
+    for key in list(event_dict):
+        value = event_dict[key]
+        if key in SAFE_KEYS:
+            continue
+        if key in MASKED_KEYS:
+            event_dict[key] = value if isinstance(value, str) and value.startswith("*") else mask_account(str(value))
+        elif key in FREE_TEXT_KEYS:
+            event_dict[key] = _mask_digits(value)
+        else:
+            event_dict[key] = "[redacted]"
+    return event_dict
+
+
+def configure(stream: TextIO | None = None, *, as_json: bool | None = None) -> None:
+    """Logs to ``stream`` (stderr): JSON lines unless it is a terminal."""
+    out = stream or sys.stderr
+    use_json = as_json if as_json is not None else not out.isatty()
+    renderer: Any = structlog.processors.JSONRenderer(sort_keys=True) if use_json else \
+        structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            redact,
+            structlog.processors.ExceptionRenderer(ExceptionDictTransformer(show_locals=False)),
+            redact,  # again: the rendered exception is text that may carry values
+            renderer,
+        ],
+        logger_factory=structlog.PrintLoggerFactory(file=out),
+        cache_logger_on_first_use=False,
+    )
+
+
+def event_sink(logger: Any | None = None) -> Any:
+    """An ``EventSink`` writing each processing event as one info line."""
+    log = logger or structlog.get_logger("sbo-edi")
+
+    def sink(event: str, **fields: object) -> None:
+        log.info(event, **fields)
+
+    return sink
