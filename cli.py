@@ -296,7 +296,7 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
 
 def _merge(total: Any, summary: Any) -> None:
     """Add one pass's counts to the watch loop's total."""
-    for name in ("files", "archived", "quarantined", "resumed_files", "interchanges", "duplicates", "transactions",
+    for name in ("files", "archived", "quarantined", "resumed_files", "failed", "interchanges", "duplicates", "transactions",
                  "accepted"):
         setattr(total, name, getattr(total, name) + getattr(summary, name))
     total.settling = summary.settling

@@ -79,6 +79,7 @@ class Summary:
     archived: int = 0
     quarantined: int = 0
     resumed_files: int = 0
+    failed: int = 0  # files that raised this run (attempt counted; retried, quarantined after MAX_ATTEMPTS)
     settling: int = 0
     interchanges: int = 0
     duplicates: int = 0
@@ -104,7 +105,7 @@ class Summary:
     def to_json(self) -> dict[str, Any]:
         """For the runs table and ``--json``."""
         return {"files": self.files, "archived": self.archived, "quarantined": self.quarantined,
-                "resumed_files": self.resumed_files, "settling": self.settling, "interchanges": self.interchanges,
+                "resumed_files": self.resumed_files, "failed": self.failed, "settling": self.settling, "interchanges": self.interchanges,
                 "duplicate_interchanges": self.duplicates, "transactions": self.transactions,
                 "accepted": self.accepted, "rejected_by_code": dict(sorted(self.rejected.items())),
                 "other_outcomes": dict(sorted(self.other.items())), "documents_sent": dict(sorted(self.sent.items()))}
@@ -116,7 +117,7 @@ class Summary:
         sent = ", ".join(f"{k} {n}" for k, n in sorted(self.sent.items())) or "none"
         return [
             f"files: {self.files} ({self.archived} archived, {self.quarantined} quarantined, "
-            f"{self.settling} still settling)",
+            f"{self.failed} failed and left for the next run, {self.settling} still settling)",
             f"interchanges: {self.interchanges} ({self.duplicates} duplicate)",
             f"transactions: {self.transactions}; accepted {self.accepted}; rejected by reason: {rejected}",
             f"other outcomes: {other}",
@@ -186,10 +187,14 @@ class BatchProcessor:
         """Publish anything a crash left unsent, then take every ready file in name order."""
         summary = Summary()
         now = self.settings.clock()
+        self.folders.prepare()
         with transaction(self.conn):
             run_id = int(self.conn.execute("INSERT INTO runs (started_at, state) VALUES (?, 'running')",
                                            (now.isoformat(timespec="seconds"),)).lastrowid or 0)
-        summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
+        try:
+            summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
+        except OSError as error:
+            self.events("publish_failed", error=f"{type(error).__name__}: {error}")  # retried by the next run
         scan = scan_inbox(self.folders.inbox, self.settings.wall_clock, self.settings.settle_seconds)
         summary.settling = len(scan.settling)
         for path, reason in scan.not_files:
@@ -197,7 +202,14 @@ class BatchProcessor:
         for done, candidate in enumerate(scan.ready, start=1):
             if self.should_stop():
                 break
-            self._file(candidate, summary, run_id)
+            try:
+                self._file(candidate, summary, run_id)
+            except Exception as error:  # noqa: BLE001 - one bad file never stops the batch (A10)
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                summary.failed += 1
+                # The attempt stays counted in the ledger; the file stays in the inbox for the next run.
+                self.events("file_failed", file=safe_stem(candidate.name), error=f"{type(error).__name__}: {error}")
             self.progress(done, len(scan.ready), summary.transactions)
         state = "stopped" if self.should_stop() else "finished"
         with transaction(self.conn):

@@ -83,6 +83,6 @@ def still_settled(candidate: Candidate) -> bool:
 
 
 def printable_name(name: str) -> str:
-    """The original name escaped for the ledger and reason files (F1): no control characters, no odd bytes."""
-    return name.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace").encode(
-        "unicode_escape").decode("ascii")[:300]
+    """The original name escaped for the ledger and reason files (F1): printable ASCII, every other byte as \\xNN."""
+    raw = os.fsencode(name)
+    return "".join(chr(b) if 0x20 <= b < 0x7F and b != 0x5C else f"\\x{b:02x}" for b in raw)[:300]

@@ -21,7 +21,7 @@ from edi.redact import mask_account
 SAFE_KEYS = frozenset({
     "event", "level", "timestamp", "file", "isa13", "gs06", "st02", "sender", "outcome", "ta1", "sets", "outputs",
     "codes", "rules", "output", "kind", "run", "state", "bytes", "stored_as", "files", "archived", "quarantined",
-    "resumed_files", "settling", "interchanges", "duplicate_interchanges", "transactions", "accepted",
+    "resumed_files", "failed", "settling", "interchanges", "duplicate_interchanges", "transactions", "accepted",
     "rejected_by_code", "other_outcomes", "documents_sent", "store", "inbox", "signal",
 })
 MASKED_KEYS = frozenset({"account"})
