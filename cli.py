@@ -277,8 +277,15 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
                                        should_stop=lambda: bool(stop["signal"]), progress=_progress())
             total = Summary()
             while True:
-                summary = processor.run_once()
-                _merge(total, summary)
+                try:
+                    _merge(total, processor.run_once())
+                except (OSError, sqlite3.Error) as error:
+                    # Disk full, I/O or database errors: committed work stands, the next run resumes (E3/E4).
+                    sink("run_failed", error=f"{type(error).__name__}: {error}")
+                    if not watch:
+                        click.echo(f"error: the run stopped: {type(error).__name__}: {error}", err=True)
+                        click.echo("\n".join(total.lines()))
+                        sys.exit(EXIT_PROBLEMS)
                 if not watch or stop["signal"]:
                     break
                 deadline = time.monotonic() + interval

@@ -191,10 +191,7 @@ class BatchProcessor:
         with transaction(self.conn):
             run_id = int(self.conn.execute("INSERT INTO runs (started_at, state) VALUES (?, 'running')",
                                            (now.isoformat(timespec="seconds"),)).lastrowid or 0)
-        try:
-            summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
-        except OSError as error:
-            self.events("publish_failed", error=f"{type(error).__name__}: {error}")  # retried by the next run
+        summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
         scan = scan_inbox(self.folders.inbox, self.settings.wall_clock, self.settings.settle_seconds)
         summary.settling = len(scan.settling)
         for path, reason in scan.not_files:
@@ -204,6 +201,14 @@ class BatchProcessor:
                 break
             try:
                 self._file(candidate, summary, run_id)
+            except (OSError, sqlite3.Error) as error:
+                # E3/E4: disk full, I/O error, database trouble: not the file's fault. The run stops (what is
+                # committed stays committed), the attempt is given back, and the next run resumes in order.
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                self._give_back_attempt(candidate)
+                self.events("run_aborted", file=safe_stem(candidate.name), error=f"{type(error).__name__}: {error}")
+                raise
             except Exception as error:  # noqa: BLE001 - one bad file never stops the batch (A10)
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
@@ -234,12 +239,14 @@ class BatchProcessor:
         if digest is None:
             return  # vanished or unreadable between scan and open: the next scan sees it again or not at all
         earlier = self.conn.execute(
-            "SELECT id, state, stored_as, attempts FROM files WHERE sha256 = ? AND original_name = ?"
+            "SELECT id, state, stored_as, attempts, reason FROM files WHERE sha256 = ? AND original_name = ?"
             " ORDER BY id DESC LIMIT 1", (digest, shown)).fetchone()
         if earlier is not None and earlier["state"] in ("archived", "quarantined"):
             target = self._folder(earlier["state"]) / earlier["stored_as"]
             if not target.exists():
                 # A8: our own crash after the disposition was committed: finish the move, nothing else.
+                if earlier["state"] == "quarantined":
+                    self._write_reason(target, candidate.name, earlier["reason"])
                 self._move(candidate, target)
                 summary.files += 1
                 summary.resumed_files += 1
@@ -275,6 +282,15 @@ class BatchProcessor:
             return
         reason = self._quarantine_reason(run)
         self._finish(candidate, file_id, "quarantined" if reason else "archived", reason, summary)
+
+    def _give_back_attempt(self, candidate: Candidate) -> None:
+        """Undo the attempt count of a file whose run failed for reasons outside it (best effort)."""
+        try:
+            with transaction(self.conn):
+                self.conn.execute("UPDATE files SET attempts = max(attempts - 1, 0) WHERE original_name = ? AND"
+                                  " state = 'processing'", (printable_name(candidate.name),))
+        except sqlite3.Error:
+            pass  # the database itself is failing: the count stays, MAX_ATTEMPTS leaves room for this
 
     @staticmethod
     def _quarantine_reason(run: FileRun) -> str:

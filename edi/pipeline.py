@@ -162,7 +162,8 @@ class FileProcessor:
                 run.issues.append(Issue("FILE:UNREADABLE", f"reading failed: {error.strerror}", Where(name)))
                 run.read_failure = "unreadable"
             finally:
-                self.conn.execute("ROLLBACK")  # the transaction opened for an interchange that never came
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")  # the transaction opened for an interchange that never came
         return run
 
     def _begin(self) -> None:

@@ -50,9 +50,15 @@ def transaction(conn: sqlite3.Connection, *, commit: bool = True) -> Iterator[sq
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT" if commit else "ROLLBACK")
+    try:
+        conn.execute("COMMIT" if commit else "ROLLBACK")
+    except BaseException:
+        if conn.in_transaction:  # a COMMIT that failed (disk full, I/O error) leaves the transaction open
+            conn.execute("ROLLBACK")
+        raise
 
 
 def setting(conn: sqlite3.Connection, key: str) -> str:
