@@ -244,12 +244,14 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
             watch: bool, interval: float, settle: float, max_size: int, now_text: str | None, as_of_text: str | None,
             as_json: bool) -> None:
     """Process every complete file in INBOX exactly once: acknowledge, decide, answer, archive or quarantine."""
+    import os
     import signal
     import time
 
     from edi.batch import BatchError, BatchProcessor, BatchSettings, Folders, StoreLock, Summary
     from edi.logs import configure, event_sink
 
+    os.umask(0o027)  # reliability.md F8: what we create is not world-readable
     configure()
     folders = Folders(inbox, outbox, archive or inbox.parent / "archive", quarantine or inbox.parent / "quarantine")
     fixed = _parse_now(now_text) if now_text else None

@@ -31,24 +31,32 @@ DEMO_NOW = "2026-11-02T09:30"  # the example data's processing date (scripts/mak
 
 
 def demo() -> int:
-    """A fresh store in out/demo.db, the example reference data and accounts, the example drop replayed."""
-    out = ROOT / "out"
-    db = out / "demo.db"
-    for stale in (db, out / "demo.db-wal", out / "demo.db-shm"):
-        stale.unlink(missing_ok=True)
+    """A fresh store in out/demo/, the example data loaded, the example drop processed end to end."""
+    import shutil
+
+    demo_dir = ROOT / "out" / "demo"
+    shutil.rmtree(demo_dir, ignore_errors=True)
+    inbox = demo_dir / "inbox"
+    inbox.mkdir(parents=True)
+    for path in sorted((ROOT / "fixtures" / "drop").glob("*.edi")):
+        shutil.copy(path, inbox / path.name)
+    db = ["--db", "out/demo/store.db"]
     example = Path("fixtures") / "example"
     for kind in ("suppliers", "calendar", "accounts"):
-        if run("sbo-edi", kind, "import", str(example / f"{kind}.jsonl"), "--db", "out/demo.db") != 0:
+        if run("sbo-edi", kind, "import", str(example / f"{kind}.jsonl"), *db) != 0:
             return 1
-    for path in sorted((ROOT / "fixtures" / "drop").glob("*.edi")):
-        print(f"\n== {path.relative_to(ROOT)}")
-        code = run("sbo-edi", "replay", str(path.relative_to(ROOT)), "--db", "out/demo.db", "--out", "out/outbox",
-                   "--now", DEMO_NOW)
-        if code != 0:
-            return code
-    print("\n== the account that shows every SBO side effect (R1, R2, R4, R5, R6)")
-    run("sbo-edi", "accounts", "show", "1000000011", "--db", "out/demo.db", "--as-of", DEMO_NOW[:10])
-    print(f"\nstore: {db}; acknowledgments and 814 responses: {out / 'outbox'}")
+    print("\n== sbo-edi process (logs: out/demo/process.log)")
+    with open(demo_dir / "process.log", "w") as log:
+        code = subprocess.run([str(BIN / "sbo-edi"), "process", "--inbox", "out/demo/inbox", "--outbox",
+                               "out/demo/outbox", *db, "--settle", "0", "--now", DEMO_NOW], cwd=ROOT,
+                              stderr=log).returncode
+    if code != 0:
+        return code
+    print("\n== sbo-edi explain RES202611021011 (one transaction's whole path)")
+    run("sbo-edi", "explain", "RES202611021011", *db)
+    print("\n== sbo-edi accounts show 1000000011 (every SBO side effect: R1, R2, R4, R5, R6)")
+    run("sbo-edi", "accounts", "show", "1000000011", *db, "--as-of", DEMO_NOW[:10])
+    print(f"\nstore, inbox, outbox, archive, quarantine and the log are in {demo_dir}")
     return 0
 
 

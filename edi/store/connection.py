@@ -26,9 +26,12 @@ def default_path() -> Path:
 def open_store(path: Path | str) -> sqlite3.Connection:
     """Open (creating and migrating as needed) and check the durability settings the exactly-once design needs."""
     try:
+        new = str(path) != ":memory:" and not Path(path).exists()
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
+        if new:
+            os.chmod(path, 0o600)  # reliability.md F8: customer data, owner only
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")

@@ -1,0 +1,78 @@
+"""The batch commands from the outside: process (once and --watch with SIGTERM), status, explain."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli import main
+from scripts.make_example_data import DROP
+from tests.store_helpers import fresh_store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _setup(tmp_path: Path) -> tuple[Path, list[str]]:
+    fresh_store(tmp_path).close()
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for path in DROP.glob("*.edi"):
+        shutil.copy(path, inbox / path.name)
+    return inbox, ["--inbox", str(inbox), "--outbox", str(tmp_path / "outbox"), "--db", str(tmp_path / "store.db"),
+                   "--settle", "0", "--now", "2026-11-02T09:30"]
+
+
+def test_process_status_and_explain(tmp_path: Path) -> None:
+    inbox, args = _setup(tmp_path)
+    result = CliRunner().invoke(main, ["process", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert summary["files"] == 4 and summary["transactions"] == 14 and summary["accepted"] == 9
+    assert summary["rejected_by_code"] == {"008": 1, "A13": 1, "NFI": 1}
+    assert oct((tmp_path / "store.db").stat().st_mode & 0o777) == "0o600"
+    status = CliRunner().invoke(main, ["status", "--db", str(tmp_path / "store.db")])
+    assert "4 file(s) (0 quarantined), 14 transaction(s), 9 accepted" in status.output
+    explained = CliRunner().invoke(main, ["explain", "RES202611021004", "--db", str(tmp_path / "store.db")])
+    assert "rejected A13 ACCOUNT IN ARREARS - SBO NOT PERMITTED [R3]" in explained.output
+    assert "prairie_power_20261102_01.edi" in explained.output and "sent 2026-11-02T09:30:00" in explained.output
+    by_isa13 = CliRunner().invoke(main, ["explain", "203", "--db", str(tmp_path / "store.db"), "--json"])
+    (item,) = json.loads(by_isa13.output)
+    assert item["transaction"]["outcome"] == "TA1 rejected (023)" and item["documents"][0]["kind"] == "ta1"
+    missing = CliRunner().invoke(main, ["explain", "NOPE", "--db", str(tmp_path / "store.db")])
+    assert missing.exit_code == 1
+
+
+def test_watch_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    inbox, args = _setup(tmp_path)
+    child = subprocess.Popen([sys.executable, "-m", "cli", "process", *args, "--watch", "--interval", "0.2"],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while os.listdir(inbox) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    late = inbox / "late.edi"
+    shutil.copy(DROP / "lakeside_energy_20261102_01.edi", late)  # a resend: TA1 025, taken by a later scan
+    while late.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    child.send_signal(signal.SIGTERM)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 0, err
+    assert "files: 5 (5 archived" in out and "(1 duplicate)" in out
+    assert any(json.loads(line)["event"] == "stopped" for line in err.splitlines())
+
+
+def test_a_second_process_on_the_same_store_is_refused(tmp_path: Path) -> None:
+    from edi.batch import StoreLock
+
+    _, args = _setup(tmp_path)
+    with StoreLock(tmp_path / "store.db"):
+        result = subprocess.run([sys.executable, "-m", "cli", "process", *args], cwd=ROOT, capture_output=True,
+                                text=True, check=False)
+    assert result.returncode == 2 and "another sbo-edi process" in result.stderr
