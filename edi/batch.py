@@ -93,14 +93,13 @@ class Summary:
         """Count one file's transactions and outputs."""
         self.interchanges += run.interchanges
         self.duplicates += run.duplicates
-        for t in run.transactions:
-            self.transactions += 1
-            if t.outcome.endswith("accepted") and not t.outcome.startswith("997"):
-                self.accepted += 1
-            elif t.outcome in ("rejected", "test: rejected"):
-                self.rejected.update({r.split(" ", 1)[0] for r in t.reasons})
-            else:
-                self.other[t.outcome] += 1
+        self.rejected.update(run.rejected_codes)
+        for outcome, count in run.outcomes.items():
+            self.transactions += count
+            if outcome in ("accepted", "test: accepted"):
+                self.accepted += count
+            elif outcome not in ("rejected", "test: rejected"):
+                self.other[outcome] += count
 
     def to_json(self) -> dict[str, Any]:
         """For the runs table and ``--json``."""
@@ -271,7 +270,7 @@ class BatchProcessor:
         now = self.settings.clock()
         run_settings = RunSettings(now=now, as_of=self.settings.as_of or now.date())
         processor = FileProcessor(self.conn, run_settings, events=self.events, failpoint=self.failpoint,
-                                  should_stop=self.should_stop)
+                                  should_stop=self.should_stop, keep_reports=False)
         run = processor.run(candidate.path, source_name=label, file_id=file_id)
         summary.add(run)
         summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -92,6 +94,8 @@ class FileRun:
     duplicates: int = 0
     stopped: bool = False  # asked to stop between interchanges; the rest waits for the next run
     read_failure: str = ""  # the reader gave up on the file (not X12, segment too long): quarantine it
+    outcomes: Counter[str] = field(default_factory=Counter)  # every transaction's outcome, counted
+    rejected_codes: Counter[str] = field(default_factory=Counter)  # REF*7G codes of the rejects
 
     def to_json(self) -> dict[str, Any]:
         """The machine view of the run."""
@@ -104,7 +108,7 @@ class FileRun:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Staged:
     group_index: int
     st02: str
@@ -112,12 +116,46 @@ class _Staged:
     request: Request814 | None
 
 
+STAGE_CHUNK = 1000
+
+
+class _Stage:
+    """Sets read but not yet decided, kept in a temporary table (memory stays flat for 100,000-set interchanges)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_sets (seq INTEGER PRIMARY KEY, item BLOB NOT NULL)")
+        self.count = 0
+
+    def add(self, item: _Staged) -> None:
+        """Keep one set (inside the interchange's transaction: a rollback forgets it)."""
+        self.count += 1
+        self.conn.execute("INSERT INTO staged_sets VALUES (?, ?)", (self.count, pickle.dumps(item, protocol=5)))
+
+    def __iter__(self) -> Iterator[_Staged]:
+        for start in range(1, self.count + 1, STAGE_CHUNK):
+            rows = self.conn.execute("SELECT item FROM staged_sets WHERE seq >= ? AND seq < ? ORDER BY seq",
+                                     (start, start + STAGE_CHUNK)).fetchall()
+            for (blob,) in rows:
+                yield pickle.loads(blob)  # noqa: S301 - our own rows, written a moment ago by this process
+
+    def clear(self) -> None:
+        """Forget everything staged (before the interchange commits, or after a rollback)."""
+        self.count = 0
+        self.conn.execute("DELETE FROM staged_sets")
+
+
+MAX_SETS_PER_RESPONSE = 10_000  # large answers are split into interchanges of at most this many 814s
+
+
 class FileProcessor:
     """Runs the whole path over one file against an open store."""
 
     def __init__(self, conn: sqlite3.Connection, settings: RunSettings, *, events: EventSink = _no_event,
-                 failpoint: Failpoint = _no_failpoint, should_stop: Callable[[], bool] = lambda: False) -> None:
+                 failpoint: Failpoint = _no_failpoint, should_stop: Callable[[], bool] = lambda: False,
+                 keep_reports: bool = True) -> None:
         self.conn = conn
+        self.keep_reports = keep_reports  # replay lists every transaction; a batch only counts them
         self.settings = settings
         self.events = events
         self.failpoint = failpoint
@@ -138,17 +176,17 @@ class FileProcessor:
             return run
         with os.fdopen(fd, "rb") as stream:
             validator = Validator(file_name=name, keep_segments=True, receiver_ids={self.utility.duns})
-            staged: list[_Staged] = []
+            staged = _Stage(self.conn)
             collector = self._collector()
             try:
                 self._begin()
                 for event in validator.run(stream):
                     if isinstance(event, SetResult):
                         collector.add_set(event)
-                        staged.append(self._stage(event))
+                        staged.add(self._stage(event))
                     elif isinstance(event, InterchangeResult):
                         self._interchange(run, name, file_id, event, staged, collector)
-                        staged, collector = [], self._collector()
+                        staged.count, collector = 0, self._collector()
                         self._begin()
                         if self.should_stop():
                             run.stopped = True
@@ -191,15 +229,16 @@ class FileProcessor:
             " ('processed', 'acknowledgment only')", (ix.sender_id.strip(), ix.control_number)).fetchone() is not None
 
     def _interchange(self, run: FileRun, name: str, file_id: int | None, ix: InterchangeResult,
-                     staged: list[_Staged], collector: AckCollector) -> None:
+                     staged: _Stage, collector: AckCollector) -> None:
         """Decide, respond and commit one interchange (or roll back a dry run)."""
         run.interchanges += 1
         if self._committed_before(file_id, ix.index):
             run.resumed += 1
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("ROLLBACK")  # the staged rows go with it
             return
         run.issues.extend(ix.issues)
         now = self.settings.now
+        staged_count = staged.count
         if not ix.rejected and ix.transaction_count and self._duplicate(ix):
             ix.notes.append(DUPLICATE_NOTE)  # TA1 R 025, nothing in it processed again
             run.duplicates += 1
@@ -224,34 +263,69 @@ class FileProcessor:
             # ISA15 T: decided and answered against the real state, but no account change survives; the outcome
             # rows are written again after the rollback so each test transaction still has its one outcome.
             self.conn.execute("SAVEPOINT test_interchange")
-        start = len(run.transactions)
-        responses = [] if ix.rejected else list(self._decide_all(run, ix, interchange_id, staged))
+        deferred: list[TransactionReport] = []
+
+        def done(report: TransactionReport) -> None:
+            if test:
+                deferred.append(report)
+            else:
+                self._finish_report(run, name, ix, report)
+
+        responses: list[str] = []
+        if not ix.rejected:
+            for text in self._decide_all(ix, interchange_id, staged, done):
+                responses.append(text)
+                if len(responses) == MAX_SETS_PER_RESPONSE:
+                    outputs.append(self._respond(ix, responses, partner, interchange_id, stored=not test))
+                    responses = []
         self.failpoint("rules_applied")
         if test:
             self.conn.execute("ROLLBACK TO test_interchange")
             self.conn.execute("RELEASE test_interchange")
-            for report in run.transactions[start:]:
+            for report in deferred:
                 report.outcome = f"test: {report.outcome}"
                 self._record_report(interchange_id, report)
+                self._finish_report(run, name, ix, report)
         if ix.rejected:
             for item in staged:
                 key = OutcomeKey(interchange_id, self._group_control(ix, item), item.st02)
                 record_outcome(self.conn, key, now, f"TA1 rejected ({ix.ta1_note})")
-                run.transactions.append(self._report(ix, key, item.request, f"TA1 rejected ({ix.ta1_note})"))
+                self._finish_report(run, name, ix, self._report(ix, key, item.request, f"TA1 rejected ({ix.ta1_note})"))
         if responses:
-            outputs.append(Output("814", "", self._response_interchange(ix, responses)))
+            outputs.append(self._respond(ix, responses, partner, interchange_id, stored=False))
         for output in outputs:
-            output.file_name = store_output(self.conn, output, partner, interchange_id, now)
+            if not output.file_name:
+                output.file_name = store_output(self.conn, output, partner, interchange_id, now)
+            if not self.keep_reports:
+                output.content = ""  # the outbox row holds it; a batch publishes from there
+        staged.clear()
         self.conn.execute("ROLLBACK" if self.settings.dry_run else "COMMIT")
         self.failpoint("interchange_committed")
         run.outputs.extend(outputs)
         self.events("interchange", file=name, isa13=ix.control_number, sender=partner, outcome=outcome,
-                    ta1=ix.ta1_note if ix.rejected else "", sets=len(staged),
+                    ta1=ix.ta1_note if ix.rejected else "", sets=staged_count,
                     outputs=[o.file_name for o in outputs])
-        for report in run.transactions[start:]:
-            self.events("transaction", file=name, isa13=ix.control_number, gs06=report.group, st02=report.st02,
-                        outcome=report.outcome, codes=[r.split(" ", 1)[0] for r in report.reasons],
-                        rules=report.rules, account=report.account)
+
+    def _respond(self, ix: InterchangeResult, sets: list[str], partner: str, interchange_id: int, *,
+                 stored: bool) -> Output:
+        """One 814 response interchange; ``stored`` puts it in the outbox now (memory stays flat for big answers)."""
+        output = Output("814", "", self._response_interchange(ix, sets))
+        if stored:
+            output.file_name = store_output(self.conn, output, partner, interchange_id, self.settings.now)
+            if not self.keep_reports:
+                output.content = ""
+        return output
+
+    def _finish_report(self, run: FileRun, name: str, ix: InterchangeResult, report: TransactionReport) -> None:
+        """Count one transaction's outcome, log it, and keep the report when a replay wants the list."""
+        run.outcomes[report.outcome] += 1
+        codes = [r.split(" ", 1)[0] for r in report.reasons]
+        if report.outcome in ("rejected", "test: rejected"):
+            run.rejected_codes.update(set(codes))
+        self.events("transaction", file=name, isa13=ix.control_number, gs06=report.group, st02=report.st02,
+                    outcome=report.outcome, codes=codes, rules=report.rules, account=report.account)
+        if self.keep_reports:
+            run.transactions.append(report)
 
     def _record_report(self, interchange_id: int, report: TransactionReport) -> None:
         """The outcome row of a test transaction, rebuilt from its report (no BGN02 is remembered for ABN)."""
@@ -264,8 +338,8 @@ class FileProcessor:
     def _group_control(self, ix: InterchangeResult, item: _Staged) -> str:
         return ix.groups[item.group_index].control_number if item.group_index < len(ix.groups) else ""
 
-    def _decide_all(self, run: FileRun, ix: InterchangeResult, interchange_id: int,
-                    staged: list[_Staged]) -> Iterator[str]:
+    def _decide_all(self, ix: InterchangeResult, interchange_id: int, staged: _Stage,
+                    done: Callable[[TransactionReport], None]) -> Iterator[str]:
         """Each staged set's one outcome; yields every 814 response owed, rendered (ST..SE) to keep memory small."""
         number = 0
         for item in staged:
@@ -273,13 +347,13 @@ class FileProcessor:
             key = OutcomeKey(interchange_id, group.control_number if group else "", item.st02)
             if group is None or group.group_codes or not item.accepted or item.request is None:
                 record_outcome(self.conn, key, self.settings.now, "997 rejected")
-                run.transactions.append(self._report(ix, key, item.request, "997 rejected"))
+                done(self._report(ix, key, item.request, "997 rejected"))
                 continue
             request = item.request
             if request.bgn01 != "13":
                 record_outcome(self.conn, key, self.settings.now, "not answered (an 814 response is not a request)",
                                request=request.to_rules())
-                run.transactions.append(self._report(ix, key, request, "not answered"))
+                done(self._report(ix, key, request, "not answered"))
                 continue
             decision = self._decide(request)
             reference = f"AIC{next_value(self.conn, 'reference'):012d}"
@@ -291,7 +365,7 @@ class FileProcessor:
             yield render_set(TransactionSet("814", f"{number:04d}", body))
             report = self._report(ix, key, request, "accepted" if decision.accepted else "rejected", decision)
             report.changes.extend(f"new account {mask_account(n)}" for n in applied.new_accounts)
-            run.transactions.append(report)
+            done(report)
 
     def _decide(self, request: Request814) -> Decision:
         """The rules against the store's state (in this transaction: earlier sets of the file count)."""
@@ -347,7 +421,4 @@ def _describe_change(change: Change) -> str:
 
 def change_summary(run: FileRun) -> str:
     """Counts for the closing line of a replay."""
-    outcomes: dict[str, int] = {}
-    for t in run.transactions:
-        outcomes[t.outcome] = outcomes.get(t.outcome, 0) + 1
-    return json.dumps(outcomes, sort_keys=True)
+    return json.dumps(dict(run.outcomes), sort_keys=True)

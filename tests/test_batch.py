@@ -200,3 +200,35 @@ def test_hostile_inputs_are_quarantined_with_reasons_and_the_good_file_is_proces
                                and os.path.islink(p)))
     assert any(p.name.endswith(".997") for p in f.outbox.iterdir())
     assert (f.outbox.parent / "inbox").exists() and Path("/etc/passwd").exists()
+
+
+def test_interchange_level_cases_in_one_file(db: Path, tmp_path: Path) -> None:
+    """B6 the same ISA13 twice in a file, B7 not addressed to us, B11 one bad interchange among good ones,
+    D3 two enrollments for one account in one batch (the second is not first in)."""
+    f = folders(tmp_path)
+    first = interchange(51, [request("0001", "B61", "1000000001"), request("0002", "B62", "1000000001",
+                                                                             blt="DUAL", pc="DUAL")])
+    again = interchange(51, [request("0001", "B63", "1000000005")])
+    not_us = interchange(52, [request("0001", "B71", "1000000003")]).replace("*01*111111111      *",
+                                                                              "*01*999999999      *", 1)
+    truncated = "\n".join(interchange(53, [request("0001", "B111", "1000000002")]).splitlines()[:-1]) + "\n"
+    good_after = interchange(54, [request("0001", "B112", "1000000006")])
+    (f.inbox / "mixed.edi").write_text(first + again + not_us + truncated + good_after)
+    summary = process(db, f)
+    assert summary.archived == 1 and summary.interchanges == 5 and summary.duplicates == 1
+    outcomes = {(r[0], r[1]) for r in __import__("sqlite3").connect(db).execute(
+        "SELECT request_id, outcome FROM outcomes")}
+    ta1 = {p.read_text().split("TA1*", 1)[1].split("~", 1)[0] for p in f.outbox.iterdir() if "TA1*" in p.read_text()}
+    assert any(t.startswith("000000051") and t.endswith("R*025") for t in ta1)
+    assert any(t.startswith("000000052") and t.endswith("R*009") for t in ta1)
+    assert any(t.startswith("000000053") and t.endswith("R*023") for t in ta1)
+    assert ("B61", "accepted") in outcomes and ("B62", "rejected") in outcomes  # NFI for the second
+    assert ("B112", "accepted") in outcomes  # the good interchange after the bad one is processed
+    rejected = "".join(p.read_text() for p in f.outbox.iterdir() if p.suffix == ".814")
+    assert "REF*7G*NFI*" in rejected
+    from edi.store.accounts import account_view
+    from edi.store.connection import open_store
+
+    conn = open_store(db)
+    untouched = account_view(conn, "1000000003", __import__("datetime").date(2026, 11, 2))
+    assert untouched is not None and untouched["budget"]["active"] is True  # B7: nothing processed

@@ -219,6 +219,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX outbox_unsent ON outbox(sent_at);
     CREATE INDEX outcomes_interchange ON outcomes(interchange_id)
     """,
+    # 3: indexes the per-request reads need (a full scan per request is quadratic over a 100,000-set drop).
+    """
+    CREATE INDEX past_due_account ON past_due(account_number);
+    CREATE INDEX payments_account ON payments(account_number);
+    CREATE INDEX direct_bill_account ON direct_bill_charges(account_number);
+    CREATE INDEX accounts_split_from ON accounts(split_from);
+    CREATE INDEX switch_notices_due ON switch_notices(bill_group, sent_on, switch_date)
+    """,
 )
 
 
