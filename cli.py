@@ -14,7 +14,7 @@ import click
 
 from edi.acks import AckSettings, CountingControlNumbers
 from edi.cycle import close_cycle
-from edi.outbox import write_outputs
+from edi.outbox import mark_sent, write_outputs
 from edi.pipeline import FileProcessor, RunSettings, change_summary
 from edi.runs import FileReport, safe_stem, validate_file
 from edi.store.accounts import account_view
@@ -184,6 +184,8 @@ def replay(file: Path, db_path: Path | None, out_dir: Path | None, dry_run: bool
     run = FileProcessor(conn, settings).run(file)
     if out_dir is not None:
         write_outputs(run.outputs, out_dir)
+        if not dry_run:
+            mark_sent(conn, run.outputs, now)  # delivered here; otherwise the next `process` publishes them
     if as_json:
         click.echo(json.dumps(run.to_json(), indent=2))
         return
@@ -218,6 +220,7 @@ def cycle_close(group: int, date_text: str, db_path: Path | None, out_dir: Path 
         sys.exit(EXIT_PROBLEMS)
     if out_dir is not None:
         write_outputs(result.outputs, out_dir)
+        mark_sent(conn, result.outputs, _parse_now(now_text))
     note = " (already closed before)" if result.already_closed else ""
     click.echo(f"bill group {group} read {result.read_date} closed{note}: {len(result.switched)} account(s) switched"
                f" to SBO, {len(result.outputs)} 814 change interchange(s)")

@@ -47,3 +47,15 @@ def write_outputs(outputs: Collection[Output], out_dir: Path) -> list[Path]:
         target.write_text(output.content, encoding="ascii")
         written.append(target)
     return written
+
+
+def mark_sent(conn: sqlite3.Connection, outputs: Collection[Output], now: datetime) -> None:
+    """Record that ``outputs`` were delivered by hand (replay/cycle close --out): ``process`` will not send them."""
+    with_names = [(now.isoformat(timespec="seconds"), o.file_name) for o in outputs if o.file_name]
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.executemany("UPDATE outbox SET sent_at = ? WHERE file_name = ? AND sent_at IS NULL", with_names)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

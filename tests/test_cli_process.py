@@ -76,3 +76,28 @@ def test_a_second_process_on_the_same_store_is_refused(tmp_path: Path) -> None:
         result = subprocess.run([sys.executable, "-m", "cli", "process", *args], cwd=ROOT, capture_output=True,
                                 text=True, check=False)
     assert result.returncode == 2 and "another sbo-edi process" in result.stderr
+
+
+def test_replay_and_cycle_close_outputs_are_delivered_once(tmp_path: Path) -> None:
+    from scripts.make_example_data import OFF_CYCLE_DATE, interchange, request
+
+    fresh_store(tmp_path).close()
+    db = ["--db", str(tmp_path / "store.db")]
+    path = tmp_path / "offcycle.edi"
+    path.write_text(interchange(61, [request("0001", "OC1", "1000000008", start=OFF_CYCLE_DATE)]))
+    replayed = CliRunner().invoke(main, ["replay", str(path), *db, "--out", str(tmp_path / "mine"),
+                                         "--now", "2026-11-02T09:30"])
+    assert replayed.exit_code == 0 and "accepted [R7]" in replayed.output
+    wrong = CliRunner().invoke(main, ["cycle", "close", "--group", "7", "--date", "2026-12-10", *db])
+    assert wrong.exit_code == 1 and "not a scheduled read of bill group 7" in wrong.output
+    closed = CliRunner().invoke(main, ["cycle", "close", "--group", "7", "--date", "2026-12-09", *db,
+                                       "--now", "2026-12-09T18:00"])
+    assert closed.exit_code == 0 and "1 account(s) switched to SBO" in closed.output
+    assert "******0008: DUAL -> SBO (R7, D3)" in closed.output
+    (tmp_path / "inbox").mkdir()
+    published = CliRunner().invoke(main, ["process", "--inbox", str(tmp_path / "inbox"), "--outbox",
+                                          str(tmp_path / "outbox"), *db, "--now", "2026-12-10T08:00", "--json"])
+    sent = json.loads(published.output.strip().splitlines()[-1])["documents_sent"]
+    assert sent == {"814-change": 1}  # the replay's 997 and 814 went to --out, only the change was waiting
+    change = next((tmp_path / "outbox").glob("*.814-change")).read_text()
+    assert "ASI*7*001~" in change and "REF*TD*REFBLT~" in change
