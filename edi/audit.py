@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any
 
 from edi.redact import mask_account
+from edi.store.connection import control_numbers_near_wrap
 
 
 def status_lines(conn: sqlite3.Connection, count: int) -> list[str]:
@@ -32,6 +33,9 @@ def status_lines(conn: sqlite3.Connection, count: int) -> list[str]:
     lines += [f"  #{r['id']} {r['stored_as']}: {r['reason']}" for r in quarantined]
     unsent = conn.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
     lines.append(f"documents committed but not yet written to the outbox folder: {unsent}")
+    near = control_numbers_near_wrap(conn)
+    if near:
+        lines.append(f"WARNING: control numbers near the 999,999,999 wrap: {', '.join(near)}")
     return lines
 
 

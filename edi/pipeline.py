@@ -396,7 +396,8 @@ class FileProcessor:
         if decision is not None:
             report.reasons = [f"{r.code} {r.text}" for r in decision.reasons]
             report.rules = " ".join(decision.rules)
-            report.changes = [_describe_change(c) for c in decision.changes]
+            if self.keep_reports:  # a batch counts outcomes; only a replay prints the changes
+                report.changes = [_describe_change(c) for c in decision.changes]
         return report
 
     def _response_interchange(self, ix: InterchangeResult, sets: list[str]) -> str:

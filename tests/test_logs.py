@@ -33,7 +33,9 @@ def test_process_logs_hold_no_customer_name_or_account_number(tmp_path: Path) ->
     sets = [request("0001", "CAN1", CANARY_ACCOUNT, name=CANARY_NAME),
             request("0002", "CAN2", CANARY_UNKNOWN, name=CANARY_NAME),
             request("0003", "CAN3", CANARY_ACCOUNT, name=CANARY_NAME, blt="XYZ")]
-    (f.inbox / "canary.edi").write_text(interchange(31, sets))
+    secret_auth = "ZQAUTHSECR"  # F6: ISA02 authorization information is never logged
+    text = interchange(31, sets).replace("ISA*00*          *", f"ISA*03*{secret_auth}*", 1)
+    (f.inbox / "canary.edi").write_text(text)
     (f.inbox / "garbage.edi").write_bytes(CANARY_NAME.encode() + b" " + CANARY_ACCOUNT.encode())
     result = subprocess.run(
         [sys.executable, "-m", "cli", "process", "--inbox", str(f.inbox), "--outbox", str(f.outbox), "--db",
@@ -43,7 +45,7 @@ def test_process_logs_hold_no_customer_name_or_account_number(tmp_path: Path) ->
     lines = result.stderr.splitlines()
     assert len(lines) >= 8 and all(json.loads(line)["event"] for line in lines)  # JSON lines off a terminal
     everything = result.stderr + result.stdout
-    for secret in (CANARY_NAME, "ZYXWVUTSRQ", CANARY_ACCOUNT, CANARY_UNKNOWN):
+    for secret in (CANARY_NAME, "ZYXWVUTSRQ", CANARY_ACCOUNT, CANARY_UNKNOWN, secret_auth):
         assert secret not in everything
     assert "******3210" in result.stderr  # masked, still useful to an operator
     for line in map(json.loads, lines):

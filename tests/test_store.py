@@ -104,3 +104,45 @@ def test_the_readme_account_example_loads(tmp_path: Path) -> None:
     line = json.dumps(json.loads(block.group(1)))
     conn = fresh_store(tmp_path, accounts=[])
     assert import_accounts(conn, _write(tmp_path / "readme.jsonl", [line])) == 1
+
+
+def test_control_numbers_wrap_at_nine_digits_and_status_warns(tmp_path: Path) -> None:
+    from edi.audit import status_lines
+    from edi.store.connection import StoreControlNumbers, control_number
+
+    assert [control_number(n) for n in (1, 999_999_999, 1_000_000_000, 1_000_000_001)] == [1, 999_999_999, 1, 2]
+    conn = open_store(tmp_path / "s.db")
+    conn.execute("UPDATE sequences SET next_value = 999999999 WHERE name = 'interchange'")
+    assert any("near the 999,999,999 wrap" in line for line in status_lines(conn, 5))
+    with transaction(conn):
+        numbers = StoreControlNumbers(conn)
+        assert (numbers.next_interchange(), numbers.next_interchange()) == (999_999_999, 1)
+
+
+def test_a_store_on_a_network_file_system_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import edi.store.connection as connection
+    from edi.store.connection import StoreError, filesystem_type
+
+    mounts = "/dev/sda1 / ext4 rw 0 0\nserver:/export /mnt/share nfs4 rw 0 0\n"
+    assert filesystem_type(Path("/mnt/share/db/s.db"), mounts) == "nfs4"
+    assert filesystem_type(Path("/mnt/shared/s.db"), mounts) == "ext4"
+    monkeypatch.setattr(connection, "filesystem_type", lambda path, mounts=None: "nfs")
+    with pytest.raises(StoreError, match="network file system"):
+        open_store(tmp_path / "s.db")
+
+
+def test_a_busy_store_is_waited_for_not_failed(tmp_path: Path) -> None:
+    import sqlite3
+    import threading
+    import time
+
+    conn = open_store(tmp_path / "s.db")
+    other = sqlite3.connect(tmp_path / "s.db", isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.5, lambda: other.execute("COMMIT"))
+    release.start()
+    started = time.monotonic()
+    with transaction(conn):  # reliability.md E4: busy_timeout, then the write goes through
+        next_value(conn, "reference")
+    assert time.monotonic() - started >= 0.4
+    release.join()

@@ -23,8 +23,36 @@ def default_path() -> Path:
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
+NETWORK_FILESYSTEMS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "fuse.sshfs", "afs", "ncpfs"})
+
+
+def filesystem_type(path: Path, mounts: str | None = None) -> str:
+    """The type of the file system holding ``path`` (from /proc/mounts; empty when unknown)."""
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+    target = str(path.resolve())
+    best, kind = "", ""
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind
+
+
 def open_store(path: Path | str) -> sqlite3.Connection:
     """Open (creating and migrating as needed) and check the durability settings the exactly-once design needs."""
+    if str(path) != ":memory:":
+        kind = filesystem_type(Path(path).parent if not Path(path).exists() else Path(path))
+        if kind in NETWORK_FILESYSTEMS:
+            # reliability.md E6: SQLite's locking is not reliable on network file systems.
+            raise StoreError(f"the store {path} is on a network file system ({kind}); put it on a local disk")
     try:
         new = str(path) != ":memory:" and not Path(path).exists()
         if str(path) != ":memory:":
@@ -81,16 +109,32 @@ def next_value(conn: sqlite3.Connection, name: str) -> int:
     return int(row[0])
 
 
+CONTROL_NUMBER_MAX = 999_999_999  # ISA13 and GS06 are at most 9 digits (guide section 3)
+CONTROL_NUMBER_WARNING = 990_000_000  # reliability.md D5: warn well before the wrap
+
+
+def control_number(drawn: int) -> int:
+    """A drawn sequence value as a 9-digit control number: 1..999,999,999, then 1 again (never 0)."""
+    return (drawn - 1) % CONTROL_NUMBER_MAX + 1
+
+
 class StoreControlNumbers:
-    """ISA13 and GS06 from the store's sequences (the ControlNumbers protocol of edi.acks)."""
+    """ISA13 and GS06 from the store's sequences (the ControlNumbers protocol of edi.acks), wrapping at 9 digits."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
     def next_interchange(self) -> int:
         """The next ISA13."""
-        return next_value(self._conn, "interchange")
+        return control_number(next_value(self._conn, "interchange"))
 
     def next_group(self) -> int:
         """The next GS06."""
-        return next_value(self._conn, "group")
+        return control_number(next_value(self._conn, "group"))
+
+
+def control_numbers_near_wrap(conn: sqlite3.Connection) -> list[str]:
+    """The sequences whose next control number is within 9,999,999 of the wrap, for ``status``."""
+    rows = conn.execute("SELECT name, next_value FROM sequences WHERE name IN ('interchange', 'group')").fetchall()
+    return [f"{name} {control_number(value):,}" for name, value in rows
+            if control_number(value) >= CONTROL_NUMBER_WARNING]
