@@ -19,7 +19,14 @@ from edi.pipeline import FileProcessor, RunSettings, change_summary
 from edi.runs import FileReport, safe_stem, validate_file
 from edi.store.accounts import account_view
 from edi.store.connection import DB_ENV, StoreError, default_path, open_store, transaction
-from edi.store.snapshot import SnapshotError, import_accounts, import_calendar, import_suppliers
+from edi.store.snapshot import (
+    SnapshotError,
+    import_accounts,
+    import_bills,
+    import_calendar,
+    import_res_payments,
+    import_suppliers,
+)
 from edi.views import render_account
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -196,6 +203,73 @@ def replay(file: Path, db_path: Path | None, out_dir: Path | None, dry_run: bool
     where = f" in {out_dir}" if out_dir else ""
     click.echo(f"{file}: {run.interchanges} interchange(s), outcomes {change_summary(run)},"
                f" {len(run.outputs)} output(s){where}{' (dry run: store unchanged)' if dry_run else ''}")
+
+
+@main.group()
+def bills() -> None:
+    """The utility's billing runs (input to invoicing)."""
+
+
+@bills.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@click.option("--now", "now_text", metavar="ISO", help="Clock for the import record (default: now).")
+def bills_import(file: Path, db_path: Path | None, now_text: str | None) -> None:
+    """Load a billing run from JSON Lines (edi/schemas/bill.schema.json), all or nothing."""
+    now = _parse_now(now_text)
+    _import("bill(s)", lambda conn, path: import_bills(conn, path, now), file, db_path)
+
+
+@main.group("res-payments")
+def res_payments() -> None:
+    """What RES partners paid against our 810s (until 820 remittances are read)."""
+
+
+@res_payments.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def res_payments_import(file: Path, db_path: Path | None) -> None:
+    """Load RES payments from JSON Lines (edi/schemas/res_payment.schema.json), all or nothing."""
+    _import("payment(s)", import_res_payments, file, db_path)
+
+
+@main.command()
+@click.option("--group", "group", required=True, type=click.IntRange(1, 21), help="Bill group 1 to 21.")
+@click.option("--period", "period_text", required=True, metavar="START:END",
+              help="The bill period by its reads, e.g. 2026-11-10:2026-12-09.")
+@db_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write the 810s here (they are then marked sent; otherwise `process` publishes them).")
+@click.option("--direct-bills", "direct_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the utility's direct-bill JSON Lines go (default: direct-bills/ beside the store).")
+@click.option("--now", "now_text", metavar="ISO", help="Clock for invoice dates (default: now).")
+def invoice(group: int, period_text: str, db_path: Path | None, out_dir: Path | None, direct_dir: Path | None,
+            now_text: str | None) -> None:
+    """Invoice GROUP's period: an SBO 810 per account to its RES, the rest (and budget balances) on the direct bill."""
+    from edi.durable import ensure_folder, write_atomically
+    from edi.invoicing import Invoicer, direct_bills_jsonl
+
+    start_text, _, end_text = period_text.partition(":")
+    start, end = _parse_date(start_text, date.min), _parse_date(end_text or "x", date.min)
+    conn = _open(db_path)
+    now = _parse_now(now_text)
+    with transaction(conn) as tx:
+        result = Invoicer(tx, now).run(group, start, end)
+    if out_dir is not None:
+        write_outputs(result.outputs, out_dir)
+        mark_sent(conn, result.outputs, now)
+    folder = direct_dir or (db_path or default_path()).resolve().parent / "direct-bills"
+    ensure_folder(folder)
+    name = f"direct-bills.g{group:02d}.{start}_{end}.jsonl"
+    write_atomically(folder, name, direct_bills_jsonl(conn, result.key).encode("utf-8"))
+    originals = sum(1 for i in result.invoices if i.purpose == "00" and not i.original_number)
+    cancels = sum(1 for i in result.invoices if i.purpose == "01")
+    click.echo(f"bill group {group} period {start}..{end}: {originals} 810(s), {cancels} cancel(s) with rebill,"
+               f" {len(result.direct_bills)} direct-bill charge(s) in {folder / name},"
+               f" {result.already_done} bill(s) already invoiced")
+    for error in result.errors:
+        click.echo(f"  stopped: {error}", err=True)
+    sys.exit(EXIT_PROBLEMS if result.errors else EXIT_CLEAN)
 
 
 @main.group()

@@ -19,7 +19,8 @@ from edi.cycle import close_cycle
 from edi.pipeline import FileProcessor, RunSettings
 from edi.store.accounts import account_view
 from edi.store.connection import open_store, transaction
-from edi.store.snapshot import import_accounts, import_calendar, import_suppliers
+from edi.invoicing import Invoicer, direct_bills_jsonl
+from edi.store.snapshot import import_accounts, import_bills, import_calendar, import_res_payments, import_suppliers
 
 STATE_FILE = "state.json"
 
@@ -63,6 +64,19 @@ def run_case(case: Case, reference: Path) -> dict[str, str]:
                     settings = RunSettings(now=now, as_of=date.fromisoformat(step.get("as_of", now.date().isoformat())))
                     run = FileProcessor(conn, settings).run(case.folder / step["replay"])
                     produced.update((o.file_name, o.content) for o in run.outputs)
+                elif "bills_import" in step:
+                    import_bills(conn, case.folder / step["bills_import"], now)
+                elif "res_payments_import" in step:
+                    import_res_payments(conn, case.folder / step["res_payments_import"])
+                elif "invoice" in step:
+                    start_text, _, end_text = step["invoice"]["period"].partition(":")
+                    with transaction(conn) as tx:
+                        result = Invoicer(tx, now).run(int(step["invoice"]["group"]), date.fromisoformat(start_text),
+                                                       date.fromisoformat(end_text))
+                    produced.update((o.file_name, o.content) for o in result.outputs)
+                    produced[f"direct-bills.{result.key.replace(':', '_')}.jsonl"] = direct_bills_jsonl(conn, result.key)
+                    if result.errors:
+                        produced[f"errors.{result.key.replace(':', '_')}.txt"] = "\n".join(result.errors) + "\n"
                 elif "cycle_close" in step:
                     close = step["cycle_close"]
                     with transaction(conn) as tx:

@@ -219,6 +219,103 @@ def cases() -> dict[str, dict[str, Any]]:
     }
 
 
+# -- the billing run (issue 4) ----------------------------------------------------------------------------
+GROUP7_READS = [d for d in (business_days(y, m)[6] for y, m in ((2026, 11), (2026, 12), (2027, 1)))]
+PERIOD_1 = (GROUP7_READS[0], GROUP7_READS[1])  # 2026-11-10 .. 2026-12-09
+PERIOD_2 = (GROUP7_READS[1], GROUP7_READS[2])  # 2026-12-09 .. 2027-01-12
+GAS_SPLIT_NUMBER = "5000000000"  # the first number of the D5 sequence in a fresh store
+
+
+def bill(number: str, period: tuple[date, date], points: list[tuple[str, str, int]], *, bump: str = "0.00"
+         ) -> dict[str, Any]:
+    """One account's bill: per service point (id, EL/GAS, usage) a customer charge, a usage charge and two taxes."""
+    out = []
+    for sp_id, commodity, usage in points:
+        if commodity == "EL":
+            rate, unit, code, name = Decimal("0.04321"), "KH", "DDC001", "DISTRIBUTION DELIVERY CHARGE"
+        else:
+            rate, unit, code, name = Decimal("0.31870"), "EA", "GDC001", "GAS DELIVERY CHARGE"
+        usage_charge = (rate * usage).quantize(Decimal("0.01")) + Decimal(bump)
+        customer = Decimal("15.50") if commodity == "EL" else Decimal("21.25")
+        base = customer + usage_charge
+        lines = [
+            {"kind": "charge", "code": "CSC001", "description": "CUSTOMER CHARGE", "rate": str(customer),
+             "quantity": "1", "unit": "MO", "amount": str(customer), "print_order": 1},
+            {"kind": "charge", "code": code, "description": name, "rate": str(rate), "quantity": str(usage),
+             "unit": unit, "amount": str(usage_charge), "print_order": 2},
+            {"kind": "tax", "code": "TAX001", "description": "ILLINOIS ELECTRICITY EXCISE TAX", "rate": "0.032",
+             "amount": str((base * Decimal("0.032")).quantize(Decimal("0.01"))), "print_order": 8, "tax_type": "ST"},
+            {"kind": "tax", "code": "TAX002", "description": "MUNICIPAL UTILITY TAX", "rate": "0.05",
+             "amount": str((base * Decimal("0.05")).quantize(Decimal("0.01"))), "print_order": 9, "tax_type": "LS"},
+        ]
+        usage_key = "kwh" if commodity == "EL" else "therms"
+        out.append({"id": sp_id, usage_key: str(usage), "lines": lines})
+    return {"account": number, "bill_group": 7, "period_start": period[0].isoformat(),
+            "period_end": period[1].isoformat(), "service_points": out}
+
+
+def electric(key: str) -> tuple[str, str, int]:
+    """The account's electric service point with a usage of its own."""
+    number = str(ACCOUNTS[key]["number"])
+    return (f"E{number[-6:]}", "EL", 500 + int(number[-2:]) * 37)
+
+
+def billing_run(period: tuple[date, date], keys: list[str]) -> list[dict[str, Any]]:
+    """The group 7 bills of ``keys`` for ``period`` (gas split accounts included)."""
+    lines = [bill(str(ACCOUNTS[k]["number"]), period, [electric(k)]) for k in keys]
+    if "gas" in keys:
+        lines.append(bill(GAS_SPLIT_NUMBER, period, [("G000006", "GAS", 88)]))
+    return lines
+
+
+def invoice_step(period: tuple[date, date], when: str) -> dict[str, Any]:
+    return {"invoice": {"group": 7, "period": f"{period[0]}:{period[1]}"}, "now": when}
+
+
+def invoice_cases() -> dict[str, dict[str, Any]]:
+    """Issue 4's golden cases: each enrols, imports the billing run and invoices."""
+    p1_import = {"bills_import": "in/bills_p1.jsonl", "now": f"{PERIOD_1[1]}T20:00"}
+    p2_import = {"bills_import": "in/bills_p2.jsonl", "now": f"{PERIOD_2[1]}T20:00"}
+    p1_invoice, p2_invoice = invoice_step(PERIOD_1, f"{PERIOD_1[1] + timedelta(days=1)}T06:00"), \
+        invoice_step(PERIOD_2, f"{PERIOD_2[1] + timedelta(days=1)}T06:00")
+
+    def enrol(key: str, n: int, **kw: Any) -> list[list[str]]:
+        return [request("0001", f"RES2026110230{n:02d}", number(key), name=ACCOUNTS[key]["customer"]["name"],
+                        res_account=f"PP-3{n:05d}", **kw)]
+
+    corrected = [bill(number("plain"), PERIOD_1, [electric("plain")], bump="4.10")]
+    return {
+        "invoice_plain_sbo_with_taxes": {
+            "covers": ["810", "taxes"], "accounts": ["plain"], "sets": enrol("plain", 1),
+            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["plain"])}, "steps": [p1_import, p1_invoice]},
+        "invoice_budget_balance_never_in_810": {
+            "covers": ["810", "R2", "D6"], "accounts": ["budget_due"], "sets": enrol("budget_due", 2),
+            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["budget_due"])}, "steps": [p1_import, p1_invoice]},
+        "invoice_off_cycle_dual_then_sbo": {
+            "covers": ["810", "R7", "D3"], "accounts": ["off_cycle"], "sets": enrol("off_cycle", 3, start=OFF_CYCLE_DATE),
+            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["off_cycle"]),
+                      "bills_p2.jsonl": billing_run(PERIOD_2, ["off_cycle"])},
+            "steps": [p1_import, p1_invoice, {"cycle_close": {"group": 7, "date": PERIOD_1[1].isoformat()},
+                                              "now": f"{PERIOD_1[1]}T18:00"}, p2_import, p2_invoice]},
+        "invoice_split_gas_never_in_810": {
+            "covers": ["810", "R5"], "accounts": ["gas"], "sets": enrol("gas", 4),
+            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["gas"])}, "steps": [p1_import, p1_invoice]},
+        "invoice_unpaid_prior_sbo_amount": {
+            "covers": ["810", "D6"], "accounts": ["plain"], "sets": enrol("plain", 5),
+            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["plain"]),
+                      "bills_p2.jsonl": billing_run(PERIOD_2, ["plain"]),
+                      "payments.jsonl": [{"invoice": "AIC0000000001", "amount": "20.00", "paid_on": "2026-12-20"}]},
+            "steps": [p1_import, p1_invoice, {"res_payments_import": "in/payments.jsonl", "now": "2026-12-21T06:00"},
+                      p2_import, p2_invoice]},
+        "invoice_cancel_and_rebill": {
+            "covers": ["810", "cancel", "rebill"], "accounts": ["plain"], "sets": enrol("plain", 6),
+            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["plain"]), "bills_p1_corrected.jsonl": corrected},
+            "steps": [p1_import, p1_invoice, p1_invoice,
+                      {"bills_import": "in/bills_p1_corrected.jsonl", "now": "2026-12-14T08:00"},
+                      invoice_step(PERIOD_1, "2026-12-14T09:00")]},
+    }
+
+
 def write_jsonl(path: Path, lines: list[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines), encoding="utf-8")
@@ -229,6 +326,8 @@ def main() -> None:
     write_jsonl(EXAMPLE / "suppliers.jsonl", SUPPLIERS)
     write_jsonl(EXAMPLE / "calendar.jsonl", calendar_lines())
     write_jsonl(EXAMPLE / "accounts.jsonl", list(ACCOUNTS.values()))
+    run_keys = [k for k, a in ACCOUNTS.items() if a["bill_group"] == 7]
+    write_jsonl(EXAMPLE / f"bills.g07.{PERIOD_1[0]}_{PERIOD_1[1]}.jsonl", billing_run(PERIOD_1, run_keys))
 
     for old in DROP.glob("*.edi"):
         old.unlink()
@@ -247,18 +346,21 @@ def main() -> None:
 
     if CASES.exists():
         for folder in CASES.iterdir():
-            for stale in ("case.json", "accounts.jsonl", "in"):
+            for stale in ("case.json", "accounts.jsonl", "in", "expected"):
                 target = folder / stale
                 if target.is_dir():
                     shutil.rmtree(target)
                 elif target.exists():
                     target.unlink()
-    for name, case in cases().items():
+    for name, case in {**cases(), **invoice_cases()}.items():
         folder = CASES / name
         (folder / "in").mkdir(parents=True, exist_ok=True)
         steps: list[dict[str, Any]] = [{"replay": "in/request.edi", "now": NOW, "as_of": AS_OF.isoformat()}]
         if "close" in case:
             steps.append({"cycle_close": case["close"], "now": f"{case['close']['date']}T18:00"})
+        steps += case.get("steps", [])
+        for file_name, lines in case.get("files", {}).items():
+            write_jsonl(folder / "in" / file_name, lines)
         meta = {"description": name.replace("_", " "), "covers": case["covers"], "steps": steps}
         (folder / "case.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         write_jsonl(folder / "accounts.jsonl", [ACCOUNTS[key] for key in case["accounts"]])

@@ -194,13 +194,13 @@ def _set_supplier(conn: sqlite3.Connection, number: str, at: datetime, outcome_i
     """Supplier and billing option per service point from the effective date; D3's later switch to SBO."""
     for sp in change.service_points:
         conn.execute("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, off_cycle,"
-                     " kind, outcome_id) VALUES (?,?,?,?,?,?,'enrollment',?)",
+                     " kind, outcome_id, supplier_account) VALUES (?,?,?,?,?,?,'enrollment',?,?)",
                      (sp, change.supplier_duns, change.billing_type, change.bill_calculator,
-                      change.effective.isoformat(), int(change.off_cycle), outcome_id))
+                      change.effective.isoformat(), int(change.off_cycle), outcome_id, request.supplier_account))
         if change.sbo_from is not None:
             conn.execute("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective,"
-                         " kind, outcome_id) VALUES (?,?,'ESP','DUAL',?,'sbo_switch',?)",
-                         (sp, change.supplier_duns, change.sbo_from.isoformat(), outcome_id))
+                         " kind, outcome_id, supplier_account) VALUES (?,?,'ESP','DUAL',?,'sbo_switch',?,?)",
+                         (sp, change.supplier_duns, change.sbo_from.isoformat(), outcome_id, request.supplier_account))
     when = f"{change.effective} 23:59:59 (off-cycle)" if change.off_cycle else f"{change.effective} (meter read)"
     _timeline(conn, number, at, outcome_id, "R7+D3" if change.sbo_from else "enrollment",
               f"supplier enrollment accepted: {change.billing_type}/{change.bill_calculator} from {when}",

@@ -227,6 +227,75 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX accounts_split_from ON accounts(split_from);
     CREATE INDEX switch_notices_due ON switch_notices(bill_group, sent_on, switch_date)
     """,
+    # 4: SBO invoicing (issue 4): the utility's billing run, 810 invoices, RES payments, direct-bill runs.
+    """
+    ALTER TABLE supply ADD COLUMN supplier_account TEXT NOT NULL DEFAULT '';
+    INSERT INTO sequences VALUES ('invoice', 1);
+    -- One account's bill for one period, as the billing run produced it; a correction is a new version.
+    CREATE TABLE bills_run (
+        id INTEGER PRIMARY KEY,
+        account_number TEXT NOT NULL REFERENCES accounts(number),
+        bill_group INTEGER NOT NULL,
+        period_start TEXT NOT NULL,
+        period_end TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        UNIQUE (account_number, period_start, period_end, version)
+    );
+    CREATE INDEX bills_run_group ON bills_run(bill_group, period_start, period_end);
+    CREATE TABLE bill_usage (
+        bill_id INTEGER NOT NULL REFERENCES bills_run(id),
+        sp_id TEXT NOT NULL,
+        kwh TEXT NOT NULL DEFAULT '0',
+        kw TEXT NOT NULL DEFAULT '0',
+        therms TEXT NOT NULL DEFAULT '0',
+        PRIMARY KEY (bill_id, sp_id)
+    );
+    CREATE TABLE bill_lines (
+        bill_id INTEGER NOT NULL REFERENCES bills_run(id),
+        sp_id TEXT NOT NULL,
+        line_no INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('charge', 'tax')),
+        code TEXT NOT NULL,
+        description TEXT NOT NULL,
+        rate TEXT NOT NULL DEFAULT '',
+        quantity TEXT NOT NULL DEFAULT '',
+        unit TEXT NOT NULL DEFAULT '',
+        amount TEXT NOT NULL,
+        print_order INTEGER NOT NULL,
+        tax_type TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (bill_id, sp_id, line_no)
+    );
+    -- Every 810 sent: originals, cancels and rebills; numbers from the 'invoice' sequence, never reused.
+    CREATE TABLE invoices (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        account_number TEXT NOT NULL,
+        supplier_duns TEXT NOT NULL,
+        bill_id INTEGER NOT NULL REFERENCES bills_run(id),
+        period_start TEXT NOT NULL,
+        period_end TEXT NOT NULL,
+        purpose TEXT NOT NULL,                 -- 00 original or rebill, 01 cancellation (BIG08)
+        original_number TEXT NOT NULL DEFAULT '',
+        prior_due TEXT NOT NULL,               -- BAL*M*J9
+        period_total TEXT NOT NULL,            -- TDS (this period's charges and taxes)
+        cancelled_by TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        outbox_file TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX invoices_account ON invoices(account_number, period_start);
+    -- What each RES paid against our invoices (820 remittances later; imported for now).
+    CREATE TABLE res_payments (
+        id INTEGER PRIMARY KEY,
+        invoice_number TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        paid_on TEXT NOT NULL
+    );
+    -- Which invoice run put a direct-bill charge on the utility's bill print (NULL: not yet billed).
+    ALTER TABLE direct_bill_charges ADD COLUMN billed_in TEXT;
+    ALTER TABLE direct_bill_charges ADD COLUMN bill_id INTEGER REFERENCES bills_run(id)
+    """,
 )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -118,6 +119,8 @@ def _load(conn: sqlite3.Connection, path: Path, kind: str, loader: Loader) -> in
 
 def _integrity_message(error: sqlite3.IntegrityError) -> str:
     text = str(error)
+    if text.startswith(("FOREIGN KEY: ", "CHECK: ")):
+        return text.split(": ", 1)[1]
     if "UNIQUE" in text:
         return f"already in the store ({text.split(':', 1)[-1].strip()})"
     if "FOREIGN KEY" in text:
@@ -138,6 +141,56 @@ def import_suppliers(conn: sqlite3.Connection, path: Path) -> int:
 def import_calendar(conn: sqlite3.Connection, path: Path) -> int:
     """Load scheduled reads per bill group and utility holidays (calendar.schema.json)."""
     return _load(conn, path, "calendar", _insert_calendar)
+
+
+def import_bills(conn: sqlite3.Connection, path: Path, now: datetime) -> int:
+    """Load a billing run (bill.schema.json): an identical bill again changes nothing, a different one is a correction."""
+    return _load(conn, path, "bill", lambda tx, record: _insert_bill(tx, record, now))
+
+
+def import_res_payments(conn: sqlite3.Connection, path: Path) -> int:
+    """Load RES payments against our invoices (res_payment.schema.json)."""
+    return _load(conn, path, "res_payment", _insert_res_payment)
+
+
+def _insert_res_payment(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
+    if conn.execute("SELECT 1 FROM invoices WHERE number = ?", (r["invoice"],)).fetchone() is None:
+        raise sqlite3.IntegrityError(f"FOREIGN KEY: no invoice {r['invoice']}")
+    conn.execute("INSERT INTO res_payments (invoice_number, amount, paid_on) VALUES (?, ?, ?)",
+                 (r["invoice"], r["amount"], r["paid_on"]))
+
+
+def _insert_bill(conn: sqlite3.Connection, r: dict[str, Any], now: datetime) -> None:
+    account = conn.execute("SELECT bill_group FROM accounts WHERE number = ?", (r["account"],)).fetchone()
+    if account is None:
+        raise sqlite3.IntegrityError("FOREIGN KEY: no such account")
+    if int(account[0]) != r["bill_group"]:
+        raise sqlite3.IntegrityError(f"CHECK: the account is in bill group {account[0]}, not {r['bill_group']}")
+    if r["period_end"] <= r["period_start"]:
+        raise sqlite3.IntegrityError("CHECK: period_end must be after period_start")
+    digest = hashlib.sha256(json.dumps(r, sort_keys=True).encode("utf-8")).hexdigest()
+    latest = conn.execute("SELECT version, content_hash FROM bills_run WHERE account_number = ? AND period_start = ?"
+                          " AND period_end = ? ORDER BY version DESC LIMIT 1",
+                          (r["account"], r["period_start"], r["period_end"])).fetchone()
+    if latest is not None and latest[1] == digest:
+        return  # the same bill imported again
+    version = 1 if latest is None else int(latest[0]) + 1
+    bill_id = conn.execute(
+        "INSERT INTO bills_run (account_number, bill_group, period_start, period_end, version, content_hash,"
+        " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (r["account"], r["bill_group"], r["period_start"], r["period_end"], version, digest,
+         now.isoformat(timespec="seconds"))).lastrowid
+    for sp in r["service_points"]:
+        owner = conn.execute("SELECT account_number FROM service_points WHERE id = ?", (sp["id"],)).fetchone()
+        if owner is None or owner[0] != r["account"]:
+            raise sqlite3.IntegrityError(f"FOREIGN KEY: service point {sp['id']} is not on the account")
+        conn.execute("INSERT INTO bill_usage VALUES (?, ?, ?, ?, ?)",
+                     (bill_id, sp["id"], sp.get("kwh", "0"), sp.get("kw", "0"), sp.get("therms", "0")))
+        conn.executemany(
+            "INSERT INTO bill_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(bill_id, sp["id"], n, line["kind"], line["code"], line["description"], line.get("rate", ""),
+              line.get("quantity", ""), line.get("unit", ""), line["amount"], line["print_order"],
+              line.get("tax_type", "ZZ" if line["kind"] == "tax" else "")) for n, line in enumerate(sp["lines"], 1)])
 
 
 def _insert_supplier(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
@@ -173,10 +226,10 @@ def _insert_account(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
         conn.execute("INSERT INTO service_points VALUES (?, ?, ?, ?, ?)",
                      (sp["id"], number, sp["commodity"], sp["rate_class"], sp.get("meter", "")))
         conn.executemany(
-            "INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, kind)"
-            " VALUES (?, ?, ?, ?, ?, 'snapshot')",
-            [(sp["id"], s.get("supplier"), s["billing_type"], s["bill_calculator"], s["effective"])
-             for s in sp.get("supply", [])],
+            "INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, kind,"
+            " supplier_account) VALUES (?, ?, ?, ?, ?, 'snapshot', ?)",
+            [(sp["id"], s.get("supplier"), s["billing_type"], s["bill_calculator"], s["effective"],
+              s.get("supplier_account", "")) for s in sp.get("supply", [])],
         )
     budget = r.get("budget")
     if budget:

@@ -1,0 +1,167 @@
+"""SBO 810 invoices: never a budget balance, a DUAL period or split gas; idempotent; the final check; conservation."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from edi.cases import load_case, run_case
+from edi.invoicing import Invoicer
+from edi.store.connection import transaction
+from edi.store.snapshot import import_bills
+from scripts.make_example_data import ACCOUNTS, PERIOD_1, bill, electric, interchange, request
+from tests.goldens import CASES, EXAMPLE
+from tests.store_helpers import fresh_store, replay
+
+
+def _case(name: str) -> dict[str, str]:
+    return run_case(load_case(CASES / name), EXAMPLE)
+
+
+def _810s(files: dict[str, str]) -> str:
+    return "".join(text for name, text in files.items() if name.endswith(".810"))
+
+
+def test_budget_balance_is_on_the_direct_bill_and_in_no_810() -> None:
+    files = _case("invoice_budget_balance_never_in_810")
+    direct = [json.loads(line) for name, text in files.items() if name.startswith("direct-bills")
+              for line in text.splitlines()]
+    assert [(d["kind"], d["amount"]) for d in direct] == [("budget balance due", "74.00")]
+    invoices = _810s(files)
+    assert invoices and "74.00" not in invoices and "*7400" not in invoices
+
+
+def test_off_cycle_first_period_is_direct_billed_and_the_second_is_an_810() -> None:
+    files = _case("invoice_off_cycle_dual_then_sbo")
+    first = files["direct-bills.g07_2026-11-10_2026-12-09.jsonl"]
+    assert '"kind": "delivery charges (DUAL)"' in first
+    (invoice,) = [text for name, text in files.items() if name.endswith(".810")]
+    assert "DTM*150*20261209~" in invoice and "DTM*151*20270112~" in invoice
+    assert files["direct-bills.g07_2026-12-09_2027-01-12.jsonl"] == ""
+
+
+def test_split_gas_never_reaches_an_810() -> None:
+    files = _case("invoice_split_gas_never_in_810")
+    invoices = _810s(files)
+    assert "REF*12*1000000006~" in invoices and "5000000000" not in invoices and "GDC001" not in invoices
+    assert '"account": "5000000000"' in files["direct-bills.g07_2026-11-10_2026-12-09.jsonl"]
+
+
+def _enrolled_store(folder: Path, keys: list[str]) -> object:
+    conn = fresh_store(folder, [ACCOUNTS[k] for k in keys])
+    path = folder / "enrol.edi"
+    path.write_text(interchange(77, [request(f"{n:04d}", f"E{n}", ACCOUNTS[k]["number"])
+                                     for n, k in enumerate(keys, start=1)]))
+    replay(conn, path)
+    bills = folder / "bills.jsonl"
+    bills.write_text("".join(json.dumps(bill(ACCOUNTS[k]["number"], PERIOD_1, [electric(k)])) + "\n" for k in keys))
+    import_bills(conn, bills, datetime(2026, 12, 9, 20))
+    return conn
+
+
+def test_invoicing_twice_gives_the_same_invoices_not_new_ones(tmp_path: Path) -> None:
+    conn = _enrolled_store(tmp_path, ["plain", "summary"])
+    with transaction(conn) as tx:  # type: ignore[arg-type]
+        first = Invoicer(tx, datetime(2026, 12, 10, 6)).run(7, *PERIOD_1)
+    with transaction(conn) as tx:  # type: ignore[arg-type]
+        again = Invoicer(tx, datetime(2026, 12, 11, 6)).run(7, *PERIOD_1)
+    assert len(first.invoices) == 2 and len(first.outputs) == 1
+    assert again.invoices == [] and again.outputs == [] and again.already_done == 2
+    numbers = [r[0] for r in conn.execute("SELECT number FROM invoices ORDER BY id")]  # type: ignore[attr-defined]
+    assert numbers == ["AIC0000000001", "AIC0000000002"]
+
+
+def test_the_final_check_stops_an_810_carrying_anything_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import edi.invoicing
+    from edi.segments import seg
+
+    conn = _enrolled_store(tmp_path, ["budget_due", "plain"])
+    real = edi.invoicing.invoice_body
+
+    def leaky(invoice, utility):  # noqa: ANN001, ANN202 - a builder with the bug the check exists for
+        body = real(invoice, utility)
+        if invoice.account_number == "1000000002":
+            tds = next(i for i, s in enumerate(body) if s.tag == "TDS")
+            body[tds:tds] = [seg("SLN", "9", "", "I"), seg("SAC", "C", "", "EU", "BUDGET", "7400")]
+        return body
+
+    monkeypatch.setattr(edi.invoicing, "invoice_body", leaky)
+    with transaction(conn) as tx:  # type: ignore[arg-type]
+        result = Invoicer(tx, datetime(2026, 12, 10, 6)).run(7, *PERIOD_1)
+    assert len(result.errors) == 1 and result.errors[0].startswith("******0002: amount 74.00 is not an SBO-period")
+    accounts = [i.account_number for i in result.invoices]
+    assert accounts == ["1000000001"]
+    rows = conn.execute("SELECT account_number FROM invoices").fetchall()  # type: ignore[attr-defined]
+    assert [r[0] for r in rows] == ["1000000001"]
+    assert "1000000002" not in "".join(o.content for o in result.outputs)
+
+
+CENTS = st.integers(min_value=-500, max_value=40_000).map(lambda c: Decimal(c) / 100)
+
+
+@st.composite
+def billed_accounts(draw: st.DrawFn) -> list[tuple[str, dict[str, object], bool, list[Decimal]]]:
+    """2-4 accounts: random budget plans, gas or not, SBO or DUAL requests, random charge and tax lines."""
+    out = []
+    for n in range(draw(st.integers(2, 4))):
+        number = f"20000000{n:02d}"
+        gas = draw(st.booleans())
+        account = json.loads(json.dumps(ACCOUNTS["gas" if gas else "plain"]))
+        account["number"] = number
+        for sp in account["service_points"]:
+            sp["id"] = f"{sp['id'][0]}{number}"
+        if draw(st.booleans()):
+            periods = draw(st.lists(st.tuples(CENTS.filter(lambda d: d >= 0), CENTS.filter(lambda d: d >= 0)),
+                                    min_size=1, max_size=4))
+            account["budget"] = {"monthly_amount": "90.00", "start": "2026-01-01", "periods": [
+                {"period_end": f"2026-0{m}-28", "billed": f"{p:.2f}", "paid": f"{p:.2f}", "actual": f"{a:.2f}"}
+                for m, (p, a) in enumerate(periods, start=1)]}
+        amounts = draw(st.lists(CENTS, min_size=1, max_size=5))
+        out.append((number, account, draw(st.booleans()), amounts))
+    return out
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(billed_accounts())
+def test_every_charge_goes_once_to_an_810_or_the_direct_bill(case: list[tuple[str, dict, bool, list[Decimal]]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        conn = fresh_store(root, [account for _, account, _, _ in case])
+        path = root / "enrol.edi"
+        path.write_text(interchange(5, [request(f"{i:04d}", f"P{i}", number, blt="ESP" if sbo else "DUAL", pc="DUAL")
+                                        for i, (number, _, sbo, _) in enumerate(case, start=1)]))
+        replay(conn, path)
+        lines = []
+        for number, account, _, amounts in case:
+            points = []
+            for sp in account["service_points"]:
+                owner = conn.execute("SELECT account_number FROM service_points WHERE id = ?", (sp["id"],)).fetchone()
+                points.append((owner[0], {"id": sp["id"], "lines": [
+                    {"kind": "tax" if i % 3 == 2 else "charge", "code": f"C{i}", "description": "CHARGE",
+                     "amount": f"{a:.2f}", "print_order": i + 1} for i, a in enumerate(amounts)]}))
+            for owner in sorted({o for o, _ in points}):
+                lines.append({"account": owner, "bill_group": 7, "period_start": str(PERIOD_1[0]),
+                              "period_end": str(PERIOD_1[1]), "service_points": [p for o, p in points if o == owner]})
+        (root / "bills.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+        import_bills(conn, root / "bills.jsonl", datetime(2026, 12, 9, 20))
+        budget_total = sum((Decimal(r[0]) for r in conn.execute(
+            "SELECT amount FROM direct_bill_charges WHERE kind LIKE 'budget%'")), Decimal("0"))
+        with transaction(conn) as tx:
+            result = Invoicer(tx, datetime(2026, 12, 10, 6)).run(7, *PERIOD_1)
+        all_charges = sum((Decimal(r[0]) for r in conn.execute("SELECT amount FROM bill_lines")), Decimal("0"))
+        conn.close()
+    assert not result.errors
+    to_res = sum((i.period_total for i in result.invoices), Decimal("0"))
+    direct = sum((d.amount for d in result.direct_bills), Decimal("0"))
+    assert to_res + direct == all_charges + budget_total  # nothing lost, nothing counted twice
+    sbo_accounts = {number for number, _, sbo, _ in case if sbo}
+    for invoice in result.invoices:  # only SBO accounts, only their electric service points, no prior balance
+        assert invoice.account_number in sbo_accounts and invoice.prior_due == 0
+        assert all(p.sp_id.startswith("E") for p in invoice.points)
