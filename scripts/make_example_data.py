@@ -17,7 +17,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "fixtures" / "example"
 DROP = ROOT / "fixtures" / "drop"
-CASES = ROOT / "fixtures" / "cases"
+CASES = ROOT / "fixtures" / "conformance"
 
 UTILITY = ("AMEREN ILLINOIS", "111111111")
 PRAIRIE = ("PRAIRIE POWER LLC", "222222222")
@@ -365,6 +365,21 @@ def main() -> None:
         (folder / "case.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         write_jsonl(folder / "accounts.jsonl", [ACCOUNTS[key] for key in case["accounts"]])
         (folder / "in" / "request.edi").write_text(interchange(1000 + len(name), case["sets"]), encoding="ascii")
+    envelope_cases()
+
+
+def envelope_cases() -> None:
+    """One conformance case per bad X12 fixture: every envelope, group, set, segment and element error class."""
+    for path in sorted((ROOT / "fixtures" / "x12" / "bad").glob("*.edi")):
+        folder = CASES / f"envelope_{path.stem}"
+        (folder / "in").mkdir(parents=True, exist_ok=True)
+        codes = path.with_suffix(".codes").read_text(encoding="ascii").split()
+        meta = {"description": f"{path.stem.replace('_', ' ')} (fixtures/x12/bad)",
+                "covers": sorted(set(codes)) or ["clean"],
+                "steps": [{"replay": "in/request.edi", "now": NOW, "as_of": AS_OF.isoformat()}]}
+        (folder / "case.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        write_jsonl(folder / "accounts.jsonl", [ACCOUNTS["plain"]])
+        (folder / "in" / "request.edi").write_bytes(path.read_bytes())
 
 
 if __name__ == "__main__":

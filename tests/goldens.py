@@ -10,7 +10,7 @@ from edi.runs import validate_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "x12"
-CASES = ROOT / "fixtures" / "cases"
+CASES = ROOT / "fixtures" / "conformance"
 EXAMPLE = ROOT / "fixtures" / "example"
 GOLDEN_NOW = datetime(2026, 11, 1, 9, 30)
 

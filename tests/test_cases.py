@@ -85,4 +85,4 @@ def test_pyx12_accepts_our_814_responses_and_changes(produced: dict[str, dict[st
             assert not verdict.failure, f"{case}/{name}: {verdict.failure}"
             assert verdict.verdicts and set(verdict.verdicts.values()) == {"A"}, f"{case}/{name}: {verdict.verdicts}"
             checked += 1
-    assert checked >= len(FOLDERS)
+    assert checked >= len([f for f in FOLDERS if not f.name.startswith("envelope_")])
