@@ -272,6 +272,62 @@ def invoice(group: int, period_text: str, db_path: Path | None, out_dir: Path | 
     sys.exit(EXIT_PROBLEMS if result.errors else EXIT_CLEAN)
 
 
+@main.command()
+@click.argument("suite_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the HTML report here.")
+@click.option("--reference", type=click.Path(file_okay=False, path_type=Path),
+              help="Suppliers and calendar for cases without their own (default: SUITE_DIR/reference).")
+@click.option("--partner", "partner_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Partner mode: a RES's own file (repeat, or list several after one --partner each).")
+@click.option("--accounts", "accounts_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Partner mode: the account snapshot the sandbox starts from.")
+@click.option("--suppliers", "suppliers_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Partner mode: registered suppliers (default: fixtures/example/suppliers.jsonl).")
+@click.option("--calendar", "calendar_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Partner mode: the read calendar (default: fixtures/example/calendar.jsonl).")
+@click.option("--engine", type=click.Choice(["sbo-edi", "pyx12"]), default="sbo-edi", show_default=True,
+              help="Partner mode: pyx12 adds its verdict per transaction set beside ours.")
+@click.option("--as-of", "as_of_text", metavar="DATE", help="Partner mode: processing date (default: --now's date).")
+@click.option("--now", "now_text", metavar="ISO", help="Clock for steps without one and for partner mode.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Partner mode: write what we would send here.")
+@click.option("--json", "as_json", is_flag=True, help="Partner mode: the report as JSON.")
+def conformance(suite_dir: Path | None, junit_path: Path | None, html_path: Path | None, reference: Path | None,
+                partner_files: tuple[Path, ...], accounts_path: Path | None, suppliers_path: Path | None,
+                calendar_path: Path | None, engine: str, as_of_text: str | None, now_text: str | None,
+                out_dir: Path | None, as_json: bool) -> None:
+    """Run a conformance suite (exit 0 only when every case passes), or check a partner's files (--partner)."""
+    from edi.conformance import run_suite
+    from edi.partner import check_partner_files, partner_lines
+    from edi.reports import html_report, junit_xml, terminal_lines
+
+    now = _parse_now(now_text)
+    if partner_files:
+        if accounts_path is None:
+            raise click.UsageError("--partner needs --accounts SNAPSHOT")
+        example = Path(__file__).resolve().parent / "fixtures" / "example"
+        results = check_partner_files(list(partner_files), accounts_path,
+                                      suppliers_path or example / "suppliers.jsonl",
+                                      calendar_path or example / "calendar.jsonl", now=now,
+                                      as_of=_parse_date(as_of_text, now.date()), with_pyx12=engine == "pyx12")
+        if out_dir is not None:
+            for result in results:
+                write_outputs(result.outputs, out_dir / safe_stem(result.path.name))
+        click.echo(json.dumps([r.to_json() for r in results], indent=2) if as_json
+                   else "\n".join(partner_lines(results)))
+        sys.exit(EXIT_CLEAN if all(r.clean for r in results) else EXIT_PROBLEMS)
+    if suite_dir is None:
+        raise click.UsageError("give a SUITE_DIR, or --partner FILE ... --accounts SNAPSHOT")
+    suite = run_suite(suite_dir, reference or suite_dir / "reference")
+    if junit_path is not None:
+        junit_path.write_bytes(junit_xml(suite, now))
+    if html_path is not None:
+        html_path.write_text(html_report(suite, now), encoding="utf-8")
+    click.echo("\n".join(terminal_lines(suite)))
+    sys.exit(EXIT_CLEAN if not suite.failed else EXIT_PROBLEMS)
+
+
 @main.group()
 def cycle() -> None:
     """Bill-group read cycles."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ class Case:
     description: str
     covers: tuple[str, ...]
     steps: tuple[dict[str, Any], ...]
+    volatile: frozenset[str] = frozenset()  # element references (ISA13, BGN03, ...) not compared
 
     @property
     def name(self) -> str:
@@ -43,11 +45,15 @@ class Case:
 def load_case(folder: Path) -> Case:
     """Read ``case.json``."""
     meta = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-    return Case(folder, meta["description"], tuple(meta.get("covers", ())), tuple(meta["steps"]))
+    return Case(folder, meta["description"], tuple(meta.get("covers", ())), tuple(meta["steps"]),
+                frozenset(meta.get("volatile", ())))
 
 
-def run_case(case: Case, reference: Path) -> dict[str, str]:
-    """Run every step in a fresh store; returns each produced file's name and text, ``state.json`` included."""
+def run_case(case: Case, reference: Path, clock: Callable[[], datetime] | None = None) -> dict[str, str]:
+    """Run every step in a fresh store; returns each produced file's name and text, ``state.json`` included.
+
+    A step without ``now`` runs on ``clock`` (the caller's real clock); its case should name volatile fields.
+    """
     produced: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="sbo-edi-case-") as sandbox:
         conn = open_store(Path(sandbox) / "case.db")
@@ -58,8 +64,13 @@ def run_case(case: Case, reference: Path) -> dict[str, str]:
             import_accounts(conn, case.folder / "accounts.jsonl")
             last = date.min
             for step in case.steps:
-                now = datetime.fromisoformat(step["now"])
-                last = now.date()
+                if "now" in step:
+                    now = datetime.fromisoformat(step["now"])
+                elif clock is not None:
+                    now = clock()
+                else:
+                    raise ValueError(f"{case.name}: a step has no 'now' and no clock was given")
+                last = date.fromisoformat(step["as_of"]) if "as_of" in step else now.date()
                 if "replay" in step:
                     settings = RunSettings(now=now, as_of=date.fromisoformat(step.get("as_of", now.date().isoformat())))
                     run = FileProcessor(conn, settings).run(case.folder / step["replay"])

@@ -345,7 +345,7 @@ def main() -> None:
     (DROP / "prairie_power_20261102_03.edi").write_text("\n".join(truncated) + "\n", encoding="ascii")
 
     if CASES.exists():
-        for folder in CASES.iterdir():
+        for folder in (p for p in CASES.iterdir() if p.is_dir() and p.name != "reference"):
             for stale in ("case.json", "accounts.jsonl", "in", "expected"):
                 target = folder / stale
                 if target.is_dir():
@@ -366,6 +366,9 @@ def main() -> None:
         write_jsonl(folder / "accounts.jsonl", [ACCOUNTS[key] for key in case["accounts"]])
         (folder / "in" / "request.edi").write_text(interchange(1000 + len(name), case["sets"]), encoding="ascii")
     envelope_cases()
+    for name in ("suppliers.jsonl", "calendar.jsonl"):  # the suite's own reference data
+        (CASES / "reference").mkdir(exist_ok=True)
+        shutil.copyfile(EXAMPLE / name, CASES / "reference" / name)
 
 
 def envelope_cases() -> None:

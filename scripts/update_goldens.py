@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from edi.cases import load_case, run_case, write_expected  # noqa: E402
-from tests.goldens import CASES, EXAMPLE, FIXTURES, golden_outputs  # noqa: E402
+from tests.goldens import CASES, FIXTURES, golden_outputs  # noqa: E402
 
 
 def main() -> None:
@@ -24,9 +24,9 @@ def main() -> None:
             ack_path.unlink()
         codes_path.write_text(codes, encoding="ascii")
         print(f"{path.relative_to(ROOT)}: {codes.strip().replace(chr(10), ' ') or 'clean'}")
-    for folder in sorted(p for p in CASES.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in CASES.iterdir() if (p / "case.json").is_file()):
         case = load_case(folder)
-        produced = run_case(case, EXAMPLE)
+        produced = run_case(case, CASES / "reference")
         write_expected(case, produced)
         print(f"{folder.relative_to(ROOT)}: {', '.join(sorted(produced))}")
 

@@ -12,7 +12,7 @@ from edi.results import SetResult
 from edi.validate import Validator
 from tests.goldens import CASES, EXAMPLE
 
-FOLDERS = sorted(p for p in CASES.iterdir() if p.is_dir())
+FOLDERS = sorted(p for p in CASES.iterdir() if (p / "case.json").is_file())
 RULES = {"R1", "R2", "R3", "R4", "R5", "R6", "R7"}
 X12_KINDS = (".997", ".ta1", ".814", ".814-change", ".810")
 REASON_CODES = {"A76", "008", "UND", "API", "ABN", "DIV", "FRB", "NFI", "A13"}

@@ -1,0 +1,96 @@
+"""Partner mode: a RES's own test files checked against the guides and played against a sandbox store."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from edi.acks import AckSettings, CountingControlNumbers
+from edi.outbox import Output
+from edi.pipeline import FileProcessor, RunSettings, TransactionReport
+from edi.reference import pyx12_verdicts
+from edi.runs import validate_file
+from edi.store.connection import open_store
+from edi.store.snapshot import import_accounts, import_calendar, import_suppliers
+
+
+@dataclass
+class PartnerFile:
+    """What the utility would say about one partner file."""
+
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    pyx12: dict[str, str] = field(default_factory=dict)  # "GS06/ST02" -> A or R, when asked
+    pyx12_failure: str = ""
+    disagreements: list[str] = field(default_factory=list)
+    transactions: list[TransactionReport] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """No problem found by our validation."""
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        """The machine view."""
+        return {"file": str(self.path), "clean": self.clean, "problems": self.problems, "pyx12": self.pyx12,
+                "pyx12_failure": self.pyx12_failure, "disagreements": self.disagreements,
+                "transactions": [t.__dict__ for t in self.transactions],
+                "outputs": [o.file_name for o in self.outputs]}
+
+
+def check_partner_files(files: list[Path], accounts: Path, suppliers: Path, calendar: Path, *, now: datetime,
+                        as_of: date, with_pyx12: bool = False) -> list[PartnerFile]:
+    """Validate each file (ours, and pyx12's opinion if asked), then play it against a fresh sandbox store."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="sbo-edi-partner-") as sandbox:
+        conn = open_store(Path(sandbox) / "sandbox.db")
+        try:
+            import_suppliers(conn, suppliers)
+            import_calendar(conn, calendar)
+            import_accounts(conn, accounts)
+            for path in files:
+                result = PartnerFile(path)
+                report = validate_file(path, AckSettings(now, CountingControlNumbers(1, 1)))
+                result.problems = [issue.describe() for issue in report.issues]
+                ours = {}
+                run = FileProcessor(conn, RunSettings(now=now, as_of=as_of)).run(path)
+                for t in run.transactions:
+                    ours[f"{t.group}/{t.st02}"] = "R" if t.outcome.startswith(("997", "TA1")) else "A"
+                result.transactions = run.transactions
+                result.outputs = run.outputs
+                if with_pyx12:
+                    verdict = pyx12_verdicts(path)
+                    result.pyx12_failure = verdict.failure
+                    result.pyx12 = {f"{g}/{s}": v for (g, s), v in verdict.verdicts.items()}
+                    for key, value in sorted(result.pyx12.items()):
+                        if key in ours and ours[key] != value:
+                            result.disagreements.append(f"{key}: sbo-edi {ours[key]}, pyx12 {value}")
+                results.append(result)
+        finally:
+            conn.close()
+    return results
+
+
+def partner_lines(results: list[PartnerFile]) -> list[str]:
+    """Per file: the verdict, the problems, pyx12's opinion, and per transaction what the utility would answer."""
+    lines = []
+    for r in results:
+        lines.append(f"{r.path}: {'clean' if r.clean else f'{len(r.problems)} problem(s)'}")
+        lines.extend(f"  problem: {p}" for p in r.problems)
+        if r.pyx12_failure:
+            lines.append(f"  pyx12 could not read it: {r.pyx12_failure}")
+        elif r.pyx12:
+            agree = "agrees" if not r.disagreements else f"disagrees on {len(r.disagreements)} set(s)"
+            lines.append(f"  pyx12 {agree}: " + ", ".join(f"{k} {v}" for k, v in sorted(r.pyx12.items())))
+            lines.extend(f"    {d}" for d in r.disagreements)
+        for t in r.transactions:
+            lines.append("  " + t.describe().replace("\n", "\n  "))
+        if r.outputs:
+            lines.append("  we would send: " + ", ".join(o.file_name for o in r.outputs))
+    clean = sum(1 for r in results if r.clean)
+    lines.append(f"{len(results)} file(s): {clean} clean, {len(results) - clean} with problems")
+    return lines
