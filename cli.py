@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
 import sys
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -13,9 +16,18 @@ from typing import Any
 import click
 
 from edi.acks import AckSettings, CountingControlNumbers
+from edi.audit import explain as explain_key
+from edi.audit import explain_lines, status_lines
+from edi.batch import BatchError, BatchProcessor, BatchSettings, Folders, StoreLock, Summary
+from edi.conformance import run_suite
 from edi.cycle import close_cycle
+from edi.durable import ensure_folder, write_atomically
+from edi.invoicing import Invoicer, direct_bills_jsonl
+from edi.logs import configure, event_sink
 from edi.outbox import mark_sent, write_outputs
+from edi.partner import check_partner_files, partner_lines
 from edi.pipeline import FileProcessor, RunSettings, change_summary
+from edi.reports import html_report, junit_xml, terminal_lines
 from edi.runs import FileReport, safe_stem, validate_file
 from edi.store.accounts import account_view
 from edi.store.connection import DB_ENV, StoreError, default_path, open_store, transaction
@@ -246,9 +258,6 @@ def res_payments_import(file: Path, db_path: Path | None) -> None:
 def invoice(group: int, period_text: str, db_path: Path | None, out_dir: Path | None, direct_dir: Path | None,
             now_text: str | None) -> None:
     """Invoice GROUP's period: an SBO 810 per account to its RES, the rest (and budget balances) on the direct bill."""
-    from edi.durable import ensure_folder, write_atomically
-    from edi.invoicing import Invoicer, direct_bills_jsonl
-
     start_text, _, end_text = period_text.partition(":")
     start, end = _parse_date(start_text, date.min), _parse_date(end_text or "x", date.min)
     conn = _open(db_path)
@@ -298,10 +307,6 @@ def conformance(suite_dir: Path | None, junit_path: Path | None, html_path: Path
                 calendar_path: Path | None, engine: str, as_of_text: str | None, now_text: str | None,
                 out_dir: Path | None, as_json: bool) -> None:
     """Run a conformance suite (exit 0 only when every case passes), or check a partner's files (--partner)."""
-    from edi.conformance import run_suite
-    from edi.partner import check_partner_files, partner_lines
-    from edi.reports import html_report, junit_xml, terminal_lines
-
     now = _parse_now(now_text)
     if partner_files:
         if accounts_path is None:
@@ -377,13 +382,6 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
             watch: bool, interval: float, settle: float, max_size: int, now_text: str | None, as_of_text: str | None,
             as_json: bool) -> None:
     """Process every complete file in INBOX exactly once: acknowledge, decide, answer, archive or quarantine."""
-    import os
-    import signal
-    import time
-
-    from edi.batch import BatchError, BatchProcessor, BatchSettings, Folders, StoreLock, Summary
-    from edi.logs import configure, event_sink
-
     os.umask(0o027)  # reliability.md F8: what we create is not world-readable
     configure()
     folders = Folders(inbox, outbox, archive or inbox.parent / "archive", quarantine or inbox.parent / "quarantine")
@@ -449,9 +447,6 @@ def _merge(total: Any, summary: Any) -> None:
 
 def _failpoint_from_env() -> Callable[[str], None]:
     """``SBO_EDI_FAILPOINT=name:n`` kills the process (SIGKILL) the n-th time the named point is reached (tests)."""
-    import os
-    import signal
-
     spec = os.environ.get("SBO_EDI_FAILPOINT", "")
     if ":" not in spec:
         return lambda name: None
@@ -469,8 +464,6 @@ def _failpoint_from_env() -> Callable[[str], None]:
 
 def _progress() -> Callable[[int, int, int], None]:
     """A one-line progress display on a terminal: files done, transactions, rate, time left."""
-    import time
-
     if not sys.stderr.isatty():
         return lambda done, total, sets: None
     started = time.monotonic()
@@ -492,8 +485,6 @@ def _progress() -> Callable[[int, int, int], None]:
 @click.option("--runs", "count", default=10, show_default=True, type=click.IntRange(1), help="How many recent runs.")
 def status(db_path: Path | None, count: int) -> None:
     """Recent runs, files waiting or quarantined, documents not yet sent."""
-    from edi.audit import status_lines
-
     click.echo("\n".join(status_lines(_open(db_path), count)))
 
 
@@ -503,9 +494,6 @@ def status(db_path: Path | None, count: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="The same facts as JSON.")
 def explain(key: str, db_path: Path | None, as_json: bool) -> None:
     """One transaction's whole path, by ISA13 (every set in the interchange) or BGN02."""
-    from edi.audit import explain as explain_key
-    from edi.audit import explain_lines
-
     found = explain_key(_open(db_path), key)
     if not found:
         click.echo(f"nothing recorded for {key!r} (an ISA13 or a BGN02)", err=True)
