@@ -170,8 +170,9 @@ class Invoicer:
             self.conn.execute(
                 "INSERT INTO direct_bill_charges (account_number, kind, amount, detail, created_on, billed_in, bill_id)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (account, kind, str(amount), json.dumps(_lines_json(utility_lines), sort_keys=True),
-                 self.now.date().isoformat(), result.key, bill["id"]))
+                (direct.account_number, direct.kind, str(direct.amount),
+                 json.dumps(_lines_json(direct.detail), sort_keys=True), self.now.date().isoformat(), result.key,
+                 bill["id"]))
         return made
 
     def _reverse_earlier_direct_bill(self, bill: sqlite3.Row, result: InvoiceRun) -> None:
@@ -293,7 +294,7 @@ def _with_prior(invoice: SboInvoice, prior_due: Decimal) -> SboInvoice:
     return replace(invoice, prior=(PriorInvoice("", prior_due, Decimal("0.00")),) if prior_due else ())
 
 
-def _lines_json(lines: list[ChargeLine]) -> list[dict[str, Any]]:
+def _lines_json(lines: tuple[ChargeLine, ...]) -> list[dict[str, Any]]:
     return [{"code": line.code, "description": line.description, "amount": str(line.amount),
              "tax": line.is_tax} for line in lines]
 

@@ -14,6 +14,7 @@ CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.1em; margin-top: 2em; }
 table { border-collapse: collapse; margin: .5em 0; }
+caption { text-align: left; font-weight: bold; padding: .25em 0; }
 td, th { border: 1px solid #ccc; padding: .25em .5em; text-align: left; vertical-align: top; }
 .pass { color: #176f2c; } .fail { color: #b00020; font-weight: bold; }
 .summary span { margin-right: 1.5em; }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from edi.segments import DEFAULT_SEPARATORS, Segment, seg
-from rules.decisions import Decision, SetSupplier
+from rules.decisions import Decision
 from rules.model import EnrollmentRequest
 
 
