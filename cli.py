@@ -17,7 +17,7 @@ import click
 
 from edi.acks import AckSettings, CountingControlNumbers
 from edi.audit import explain as explain_key
-from edi.audit import explain_lines, status_lines
+from edi.audit import explain_lines, status_lines, verify_chain
 from edi.batch import BatchError, BatchProcessor, BatchSettings, Folders, StoreLock, Summary
 from edi.conformance import run_suite
 from edi.cycle import close_cycle
@@ -486,6 +486,17 @@ def _progress() -> Callable[[int, int, int], None]:
 def status(db_path: Path | None, count: int) -> None:
     """Recent runs, files waiting or quarantined, documents not yet sent."""
     click.echo("\n".join(status_lines(_open(db_path), count)))
+
+
+@main.command("verify-audit")
+@db_option
+def verify_audit(db_path: Path | None) -> None:
+    """Check the outcome rows' hash chain: exit 1 and name the first row changed after it was written."""
+    checked, broken = verify_chain(_open(db_path))
+    if broken is not None:
+        click.echo(f"the audit trail was changed: outcome row {broken} does not match its seal", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"audit trail intact: {checked} outcome row(s) checked")
 
 
 @main.command()

@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any
 
 from edi.redact import mask_account
+from edi.store.apply import SEALED_COLUMNS, outcome_seal
 from edi.store.connection import control_numbers_near_wrap
 
 
@@ -91,3 +92,17 @@ def explain_lines(found: list[dict[str, Any]]) -> list[str]:
             lines.append(f"      {doc['kind']:<10} {doc['file_name']} committed {doc['created_at']}"
                          f" sent {doc['sent_at'] or 'not yet'}")
     return lines
+
+
+def verify_chain(conn: sqlite3.Connection) -> tuple[int, int | None]:
+    """Recompute every outcome seal in order: (rows checked, the first row whose seal does not match or None)."""
+    previous = ""
+    checked = 0
+    columns = ", ".join(SEALED_COLUMNS)
+    for row in conn.execute(f"SELECT {columns}, seal FROM outcomes ORDER BY id"):
+        checked += 1
+        expected = outcome_seal(previous, row)
+        if row["seal"] != expected:
+            return checked, int(row["id"])
+        previous = expected
+    return checked, None

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from edi.segments import ISA_LENGTH
+from edi.store.connection import transaction
 
 ISA13 = slice(90, 99)  # ISA13 in our own fixed-width ISA (guide section 3)
 
@@ -52,10 +53,5 @@ def write_outputs(outputs: Collection[Output], out_dir: Path) -> list[Path]:
 def mark_sent(conn: sqlite3.Connection, outputs: Collection[Output], now: datetime) -> None:
     """Record that ``outputs`` were delivered by hand (replay/cycle close --out): ``process`` will not send them."""
     with_names = [(now.isoformat(timespec="seconds"), o.file_name) for o in outputs if o.file_name]
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         conn.executemany("UPDATE outbox SET sent_at = ? WHERE file_name = ? AND sent_at IS NULL", with_names)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")

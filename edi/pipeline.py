@@ -25,7 +25,7 @@ from edi.redact import mask_account
 from edi.results import InterchangeResult, SetResult
 from edi.runs import safe_stem
 from edi.store.accounts import load_account, load_calendar, load_supplier, request_seen
-from edi.store.apply import OutcomeKey, apply_decision, record_outcome
+from edi.store.apply import OutcomeKey, apply_decision, record_outcome, seal_outcome
 from edi.store.connection import StoreControlNumbers, next_value, setting
 from edi.tx814 import Granted, Request814, Utility, parse_request, response_body
 from edi.validate import FileProblem, Validator
@@ -329,11 +329,12 @@ class FileProcessor:
 
     def _record_report(self, interchange_id: int, report: TransactionReport) -> None:
         """The outcome row of a test transaction, rebuilt from its report (no BGN02 is remembered for ABN)."""
-        self.conn.execute(
+        cursor = self.conn.execute(
             "INSERT INTO outcomes (interchange_id, group_control, st02, request_id, outcome, rules, reasons,"
             " changes, processed_at) VALUES (?,?,?,?,?,?,?,?,?)",
             (interchange_id, report.group, report.st02, report.request_id, report.outcome, report.rules,
              json.dumps(report.reasons), json.dumps(report.changes), self.settings.now.isoformat(timespec="seconds")))
+        seal_outcome(self.conn, int(cursor.lastrowid or 0))
 
     def _group_control(self, ix: InterchangeResult, item: _Staged) -> str:
         return ix.groups[item.group_index].control_number if item.group_index < len(ix.groups) else ""

@@ -101,3 +101,19 @@ def test_replay_and_cycle_close_outputs_are_delivered_once(tmp_path: Path) -> No
     assert sent == {"814-change": 1}  # the replay's 997 and 814 went to --out, only the change was waiting
     change = next((tmp_path / "outbox").glob("*.814-change")).read_text()
     assert "ASI*7*001~" in change and "REF*TD*REFBLT~" in change
+
+
+def test_the_audit_trail_is_a_hash_chain_that_shows_tampering(tmp_path: Path) -> None:
+    import sqlite3
+
+    _, args = _setup(tmp_path)
+    assert CliRunner().invoke(main, ["process", *args]).exit_code == 0
+    db = ["--db", str(tmp_path / "store.db")]
+    intact = CliRunner().invoke(main, ["verify-audit", *db])
+    assert intact.exit_code == 0 and "14 outcome row(s) checked" in intact.output
+    conn = sqlite3.connect(tmp_path / "store.db")
+    conn.execute("UPDATE outcomes SET rules = 'R9', outcome = 'accepted' WHERE id = 4")  # a rewritten outcome
+    conn.commit()
+    conn.close()
+    tampered = CliRunner().invoke(main, ["verify-audit", *db])
+    assert tampered.exit_code == 1 and "outcome row 4 does not match its seal" in tampered.output

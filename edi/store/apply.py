@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -64,11 +65,30 @@ def record_outcome(conn: sqlite3.Connection, key: OutcomeKey, at: datetime, outc
          at.isoformat(timespec="seconds")),
     )
     outcome_id = int(cursor.lastrowid or 0)
+    seal_outcome(conn, outcome_id)
     if request is not None and request.request_id and request.supplier_duns:
         # D7: the first use of a BGN02 is what later duplicates are measured against.
         conn.execute("INSERT OR IGNORE INTO requests_seen VALUES (?, ?, ?)",
                      (request.supplier_duns, request.request_id, outcome_id))
     return outcome_id
+
+
+SEALED_COLUMNS = ("id", "interchange_id", "group_control", "st02", "supplier_duns", "request_id", "account_number",
+                  "outcome", "rules", "reasons", "changes", "response_reference", "processed_at")
+
+
+def outcome_seal(previous: str, row: sqlite3.Row | tuple[object, ...]) -> str:
+    """sha256 over the previous row's seal and this row's audited columns (F7: a changed row breaks the chain)."""
+    payload = json.dumps([previous, *[row[i] for i in range(len(SEALED_COLUMNS))]], separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def seal_outcome(conn: sqlite3.Connection, outcome_id: int) -> None:
+    """Seal a new outcome row onto the chain (inside the caller's transaction)."""
+    previous = conn.execute("SELECT seal FROM outcomes WHERE id < ? ORDER BY id DESC LIMIT 1", (outcome_id,)).fetchone()
+    row = conn.execute(f"SELECT {', '.join(SEALED_COLUMNS)} FROM outcomes WHERE id = ?", (outcome_id,)).fetchone()
+    conn.execute("UPDATE outcomes SET seal = ? WHERE id = ?", (outcome_seal(previous[0] if previous else "", row),
+                                                              outcome_id))
 
 
 def _timeline(conn: sqlite3.Connection, account: str, at: datetime, outcome_id: int, rule: str, event: str,

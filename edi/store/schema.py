@@ -296,6 +296,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE direct_bill_charges ADD COLUMN billed_in TEXT;
     ALTER TABLE direct_bill_charges ADD COLUMN bill_id INTEGER REFERENCES bills_run(id)
     """,
+    # 5: the outcome rows form a hash chain (reliability.md F7): each row's seal covers it and the one before.
+    """
+    ALTER TABLE outcomes ADD COLUMN seal TEXT NOT NULL DEFAULT ''
+    """,
 )
 
 
