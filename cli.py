@@ -483,9 +483,12 @@ def _progress() -> Callable[[int, int, int], None]:
 @main.command()
 @db_option
 @click.option("--runs", "count", default=10, show_default=True, type=click.IntRange(1), help="How many recent runs.")
-def status(db_path: Path | None, count: int) -> None:
-    """Recent runs, files waiting or quarantined, documents not yet sent."""
-    click.echo("\n".join(status_lines(_open(db_path), count)))
+@click.option("--ack-overdue-hours", default=48.0, show_default=True, type=click.FloatRange(0),
+              help="Documents sent longer ago than this with no 997 back are listed.")
+@click.option("--now", "now_text", metavar="ISO", help="Clock for the overdue check (default: now).")
+def status(db_path: Path | None, count: int, ack_overdue_hours: float, now_text: str | None) -> None:
+    """Recent runs, files waiting or quarantined, documents not yet sent or not yet acknowledged."""
+    click.echo("\n".join(status_lines(_open(db_path), count, _parse_now(now_text), ack_overdue_hours)))
 
 
 @main.command("verify-audit")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime, timedelta
 from typing import Any
 
 from edi.redact import mask_account
@@ -11,8 +12,9 @@ from edi.store.apply import SEALED_COLUMNS, outcome_seal
 from edi.store.connection import control_numbers_near_wrap
 
 
-def status_lines(conn: sqlite3.Connection, count: int) -> list[str]:
-    """Recent runs with their summaries, files still in processing, quarantined files, unsent documents."""
+def status_lines(conn: sqlite3.Connection, count: int, now: datetime | None = None,
+                 overdue_hours: float = 48.0) -> list[str]:
+    """Recent runs with their summaries, files in processing, quarantined files, unsent and unacknowledged documents."""
     lines = ["recent runs:"]
     runs = conn.execute("SELECT id, started_at, finished_at, state, summary FROM runs ORDER BY id DESC LIMIT ?",
                         (count,)).fetchall()
@@ -34,6 +36,16 @@ def status_lines(conn: sqlite3.Connection, count: int) -> list[str]:
     lines += [f"  #{r['id']} {r['stored_as']}: {r['reason']}" for r in quarantined]
     unsent = conn.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
     lines.append(f"documents committed but not yet written to the outbox folder: {unsent}")
+    if now is not None:
+        cutoff = (now - timedelta(hours=overdue_hours)).isoformat(timespec="seconds")
+        overdue = conn.execute(
+            "SELECT file_name, sent_at FROM outbox WHERE kind IN ('814', '814-change', '810') AND sent_at IS NOT NULL"
+            " AND ack_status IS NULL AND sent_at <= ? ORDER BY id", (cutoff,)).fetchall()
+        lines.append(f"documents sent more than {overdue_hours:g} h ago with no 997 back (B13): {len(overdue)}")
+        lines += [f"  {r['file_name']} sent {r['sent_at']}" for r in overdue[:count]]
+        rejected = conn.execute("SELECT file_name, ack_status FROM outbox WHERE ack_status IN ('R', 'E', 'P')"
+                                " ORDER BY id DESC LIMIT ?", (count,)).fetchall()
+        lines += [f"  {r['file_name']}: the partner's 997 says AK9 {r['ack_status']}" for r in rejected]
     near = control_numbers_near_wrap(conn)
     if near:
         lines.append(f"WARNING: control numbers near the 999,999,999 wrap: {', '.join(near)}")

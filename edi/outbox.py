@@ -33,10 +33,21 @@ def store_output(conn: sqlite3.Connection, output: Output, partner: str, interch
                  now: datetime) -> str:
     """Add to the outbox in the caller's transaction; returns the file name."""
     name = output_name(partner, output.content, output.kind)
-    conn.execute("INSERT INTO outbox (kind, partner, file_name, content, created_at, interchange_id)"
-                 " VALUES (?,?,?,?,?,?)", (output.kind, partner, name, output.content,
-                                           now.isoformat(timespec="seconds"), interchange_id))
+    functional_id, group_control = group_of(output.content)
+    conn.execute("INSERT INTO outbox (kind, partner, file_name, content, created_at, interchange_id, functional_id,"
+                 " group_control) VALUES (?,?,?,?,?,?,?,?)",
+                 (output.kind, partner, name, output.content, now.isoformat(timespec="seconds"), interchange_id,
+                  functional_id, group_control))
     return name
+
+
+def group_of(content: str) -> tuple[str, str]:
+    """GS01 and GS06 of our own interchange (the segment after the ISA), or empty strings for a TA1 alone."""
+    for segment in content.split("~")[1:3]:
+        elements = segment.strip().split("*")
+        if elements[0] == "GS" and len(elements) > 6:
+            return elements[1], elements[6]
+    return "", ""
 
 
 def write_outputs(outputs: Collection[Output], out_dir: Path) -> list[Path]:

@@ -23,6 +23,7 @@ from edi.outbox import Output, store_output
 from edi.problems import Issue, Where
 from edi.redact import mask_account
 from edi.results import InterchangeResult, SetResult
+from edi.segments import Segment
 from edi.runs import safe_stem
 from edi.store.accounts import load_account, load_calendar, load_supplier, request_seen
 from edi.store.apply import OutcomeKey, apply_decision, record_outcome, seal_outcome
@@ -108,12 +109,29 @@ class FileRun:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class AckReceived:
+    """An inbound 997: which of our groups it acknowledges and how (AK1, AK9)."""
+
+    functional_id: str
+    group_control: str
+    status: str
+
+
 @dataclass(slots=True)
 class _Staged:
     group_index: int
     st02: str
     accepted: bool
     request: Request814 | None
+    ack: AckReceived | None = None
+
+
+def parse_997(segments: list[Segment]) -> AckReceived:
+    """AK101/AK102 and AK901 of a 997 set."""
+    ak1 = next((s for s in segments if s.tag == "AK1"), Segment(["AK1"]))
+    ak9 = next((s for s in segments if s.tag == "AK9"), Segment(["AK9"]))
+    return AckReceived(ak1.get(1), ak1.get(2).lstrip("0") or "0", ak9.get(1))
 
 
 STAGE_CHUNK = 1000
@@ -212,6 +230,8 @@ class FileProcessor:
         return AckCollector(settings)
 
     def _stage(self, result: SetResult) -> _Staged:
+        if result.code == "997" and result.segments:
+            return _Staged(result.group_index, result.control_number, False, None, parse_997(result.segments))
         request = None
         if result.accepted and result.segments and result.code == "814":
             request = parse_request(result.segments)
@@ -346,6 +366,11 @@ class FileProcessor:
         for item in staged:
             group = ix.groups[item.group_index] if item.group_index < len(ix.groups) else None
             key = OutcomeKey(interchange_id, group.control_number if group else "", item.st02)
+            if item.ack is not None:
+                outcome = self._reconcile(ix, item.ack)
+                record_outcome(self.conn, key, self.settings.now, outcome)
+                done(self._report(ix, key, None, outcome))
+                continue
             if group is None or group.group_codes or not item.accepted or item.request is None:
                 record_outcome(self.conn, key, self.settings.now, "997 rejected")
                 done(self._report(ix, key, item.request, "997 rejected"))
@@ -367,6 +392,16 @@ class FileProcessor:
             report = self._report(ix, key, request, "accepted" if decision.accepted else "rejected", decision)
             report.changes.extend(f"new account {mask_account(n)}" for n in applied.new_accounts)
             done(report)
+
+    def _reconcile(self, ix: InterchangeResult, ack: AckReceived) -> str:
+        """B13: an inbound 997 marks the document it acknowledges; never acknowledged back (guide section 3)."""
+        partner = safe_stem(ix.sender_id.strip() or "unknown")
+        cursor = self.conn.execute(
+            "UPDATE outbox SET ack_status = ?, acked_at = ? WHERE partner = ? AND functional_id = ? AND"
+            " group_control = ?", (ack.status or "?", self.settings.now.isoformat(timespec="seconds"), partner,
+                                   ack.functional_id, ack.group_control))
+        matched = "matched" if cursor.rowcount else "matching nothing we sent"
+        return f"997 received: AK9 {ack.status or '?'} for our {ack.functional_id} group {ack.group_control} ({matched})"
 
     def _decide(self, request: Request814) -> Decision:
         """The rules against the store's state (in this transaction: earlier sets of the file count)."""

@@ -117,3 +117,28 @@ def test_the_audit_trail_is_a_hash_chain_that_shows_tampering(tmp_path: Path) ->
     conn.close()
     tampered = CliRunner().invoke(main, ["verify-audit", *db])
     assert tampered.exit_code == 1 and "outcome row 4 does not match its seal" in tampered.output
+
+
+def test_inbound_997s_are_reconciled_with_what_we_sent_and_never_acknowledged(tmp_path: Path) -> None:
+    import sqlite3
+
+    inbox, args = _setup(tmp_path)
+    assert CliRunner().invoke(main, ["process", *args]).exit_code == 0
+    conn = sqlite3.connect(tmp_path / "store.db")
+    response_gs06 = conn.execute("SELECT group_control FROM outbox WHERE kind = '814' AND partner = '222222222'"
+                                 ).fetchone()[0]
+    ack = (f"ISA*00*          *00*          *01*222222222      *01*111111111      *261103*0800*U*00401*000000901*0*P*>~\n"
+           f"GS*FA*222222222*111111111*20261103*0800*901*X*004010~\nST*997*0001~\nAK1*GE*{response_gs06}~\n"
+           f"AK9*A*1*1*1~\nSE*4*0001~\nGE*1*901~\nIEA*1*000000901~\n")
+    (inbox / "ack_from_res.edi").write_text(ack)
+    before = sorted(os.listdir(tmp_path / "outbox"))
+    later = [a if a != "2026-11-02T09:30" else "2026-11-03T08:00" for a in args]
+    assert CliRunner().invoke(main, ["process", *later]).exit_code == 0
+    assert sorted(os.listdir(tmp_path / "outbox")) == before  # nobody acknowledges a 997
+    acked = conn.execute("SELECT ack_status FROM outbox WHERE kind = '814' AND partner = '222222222'").fetchone()
+    assert acked[0] == "A"
+    outcome = conn.execute("SELECT outcome FROM outcomes ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert outcome == f"997 received: AK9 A for our GE group {response_gs06} (matched)"
+    status = CliRunner().invoke(main, ["status", "--db", str(tmp_path / "store.db"), "--now", "2026-11-06T08:00"])
+    assert "with no 997 back (B13): 1" in status.output  # the Lakeside response is still unacknowledged
+    assert "4444444440001.000000002.814" in status.output

@@ -300,6 +300,14 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE outcomes ADD COLUMN seal TEXT NOT NULL DEFAULT ''
     """,
+    # 6: inbound 997s reconciled against the documents we sent (reliability.md B13).
+    """
+    ALTER TABLE outbox ADD COLUMN functional_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox ADD COLUMN group_control TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox ADD COLUMN ack_status TEXT;
+    ALTER TABLE outbox ADD COLUMN acked_at TEXT;
+    CREATE INDEX outbox_group ON outbox(partner, functional_id, group_control)
+    """,
 )
 
 
