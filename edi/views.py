@@ -48,6 +48,14 @@ def render_account(view: dict[str, Any]) -> str:
         lines.append("  utility direct bill charges")
         for charge in view["direct_bill_charges"]:
             lines.append(f"    {charge['created_on']}  {charge['kind']:<20} {charge['amount']:>10}")
+    if view.get("sbo_invoices"):
+        lines.append("  SBO invoices (810) to the RES: delivery charges only")
+        for i in view["sbo_invoices"]:
+            what = {"00": "rebill" if i["original_number"] else "invoice", "01": "cancel"}.get(i["purpose"], "")
+            note = f" of {i['original_number']}" if i["original_number"] else ""
+            note += f", cancelled by {i['cancelled_by']}" if i["cancelled_by"] else ""
+            lines.append(f"    {i['number']}  {what}{note}  {i['period_start']}..{i['period_end']}"
+                         f"  prior due {i['prior_due']}  this period {i['period_total']}")
     lines.append("  last 12 bills")
     for b in view["bills"]:
         lines.append(f"    {b['period_start']}..{b['period_end']}  {b['amount']:>9}  due {b['due_date']}"

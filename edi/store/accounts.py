@@ -141,6 +141,9 @@ def account_view(conn: sqlite3.Connection, number: str, as_of: date) -> dict[str
         "SELECT t.at, t.rule, t.event, t.detail, t.outcome_id, o.request_id, o.st02, o.supplier_duns"
         " FROM timeline t LEFT JOIN outcomes o ON o.id = t.outcome_id WHERE t.account_number = ? ORDER BY t.id",
         (number,))]
+    invoices = [dict(i) for i in conn.execute(
+        "SELECT number, purpose, original_number, period_start, period_end, prior_due, period_total, cancelled_by,"
+        " supplier_duns FROM invoices WHERE account_number = ? ORDER BY id", (number,))]
     split_to = [r[0] for r in conn.execute("SELECT number FROM accounts WHERE split_from = ? ORDER BY number",
                                            (number,))]
     past_due = [dict(p) for p in conn.execute(
@@ -162,6 +165,7 @@ def account_view(conn: sqlite3.Connection, number: str, as_of: date) -> dict[str
         "service_points": points,
         "budget": budget,
         "direct_bill_charges": direct,
+        "sbo_invoices": invoices,
         "bills": bills,
         "payments": payments,
         "timeline": timeline,
