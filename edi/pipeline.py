@@ -23,8 +23,8 @@ from edi.outbox import Output, store_output
 from edi.problems import Issue, Where
 from edi.redact import mask_account
 from edi.results import InterchangeResult, SetResult
-from edi.segments import Segment
 from edi.runs import safe_stem
+from edi.segments import Segment
 from edi.store.accounts import load_account, load_calendar, load_supplier, request_seen
 from edi.store.apply import OutcomeKey, apply_decision, record_outcome, seal_outcome
 from edi.store.connection import StoreControlNumbers, next_value, setting
