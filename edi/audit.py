@@ -66,6 +66,9 @@ def explain(conn: sqlite3.Connection, key: str) -> list[dict[str, Any]]:
                                 " WHERE id = ?", (row["file_id"],)).fetchone() if row["file_id"] else None
         outputs = conn.execute("SELECT kind, file_name, created_at, sent_at FROM outbox WHERE interchange_id = ?"
                                " ORDER BY id", (row["interchange_id"],)).fetchall()
+        group = conn.execute("SELECT ak9_status, ak9_codes, sets_received, sets_accepted FROM groups_received"
+                             " WHERE interchange_id = ? AND control_number = ?",
+                             (row["interchange_id"], row["group_control"])).fetchone()
         timeline = conn.execute("SELECT account_number, rule, event, detail FROM timeline WHERE outcome_id = ?"
                                 " ORDER BY id", (row["id"],)).fetchall()
         found.append({
@@ -73,6 +76,7 @@ def explain(conn: sqlite3.Connection, key: str) -> list[dict[str, Any]]:
             "interchange": {"sender": row["sender_id"], "isa13": row["isa13"], "usage": row["usage"],
                             "outcome": row["interchange_outcome"], "ta1_note": row["ta1_note"],
                             "processed_at": row["interchange_at"]},
+            "group": dict(group) if group else {},
             "transaction": {"gs06": row["group_control"], "st02": row["st02"], "bgn02": row["request_id"],
                             "supplier": row["supplier_duns"], "account": mask_account(row["account_number"]),
                             "outcome": row["outcome"], "rules": row["rules"], "reasons": json.loads(row["reasons"]),
@@ -93,6 +97,11 @@ def explain_lines(found: list[dict[str, Any]]) -> list[str]:
                      f" received {f.get('received_at', '-')}: {f.get('state', '-')} as {f.get('stored_as', '-')}")
         lines.append(f"  interchange ISA13 {ix['isa13']} from {ix['sender']} ({ix['usage']}): {ix['outcome']}"
                      f"{' TA1 ' + ix['ta1_note'] if ix['ta1_note'] else ''} at {ix['processed_at']}")
+        g = item["group"]
+        if g:
+            codes = f" ({g['ak9_codes']})" if g["ak9_codes"] else ""
+            lines.append(f"   group GS06 {t['gs06']}: AK9 {g['ak9_status']}{codes}, {g['sets_accepted']} of"
+                         f" {g['sets_received']} set(s) accepted")
         reasons = " ".join(f"{c} {text}" for c, text in t["reasons"])
         lines.append(f"    GS06 {t['gs06']} ST02 {t['st02']} BGN02 {t['bgn02'] or '-'} account {t['account'] or '-'}:"
                      f" {t['outcome']}{' ' + reasons if reasons else ''}{' [' + t['rules'] + ']' if t['rules'] else ''}")

@@ -272,6 +272,11 @@ class FileProcessor:
             (name, ix.sender_id.strip(), ix.control_number, ix.usage, now.isoformat(timespec="seconds"), outcome,
              ix.ta1_note if ix.rejected else "", file_id, ix.index))
         interchange_id = int(cursor.lastrowid or 0)
+        self.conn.executemany(
+            "INSERT INTO groups_received (interchange_id, position, functional_id, control_number, ak9_status,"
+            " ak9_codes, sets_received, sets_accepted) VALUES (?,?,?,?,?,?,?,?)",
+            [(interchange_id, n, g.functional_id, g.control_number, "TA1" if ix.rejected else g.ak9_status,
+              " ".join(g.group_codes), g.received_sets, g.accepted_sets) for n, g in enumerate(ix.groups)])
         outputs: list[Output] = []
         partner = safe_stem(ix.sender_id.strip() or "unknown")
         ack = collector.finish(ix)

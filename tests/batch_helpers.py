@@ -13,7 +13,8 @@ from edi.store.connection import open_store
 from tests.store_helpers import AS_OF, NOW, fresh_store
 
 BUSINESS_TABLES = ("accounts", "service_points", "supply", "budget_plans", "past_due", "direct_bill_charges",
-                   "outcomes", "requests_seen", "timeline", "switch_notices", "interchanges", "outbox", "sequences")
+                   "outcomes", "requests_seen", "timeline", "switch_notices", "interchanges", "groups_received", "outbox",
+                   "sequences")
 
 
 def folders(root: Path) -> Folders:

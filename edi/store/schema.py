@@ -308,6 +308,21 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE outbox ADD COLUMN acked_at TEXT;
     CREATE INDEX outbox_group ON outbox(partner, functional_id, group_control)
     """,
+    # 7: a row per inbound functional group (issue 6, audit): its 997 verdict and counts.
+    """
+    CREATE TABLE groups_received (
+        id INTEGER PRIMARY KEY,
+        interchange_id INTEGER NOT NULL REFERENCES interchanges(id),
+        position INTEGER NOT NULL,
+        functional_id TEXT NOT NULL,
+        control_number TEXT NOT NULL,
+        ak9_status TEXT NOT NULL,              -- A, E, P, R (our 997's AK901), or TA1 when the interchange was rejected
+        ak9_codes TEXT NOT NULL DEFAULT '',
+        sets_received INTEGER NOT NULL,
+        sets_accepted INTEGER NOT NULL
+    );
+    CREATE INDEX groups_received_interchange ON groups_received(interchange_id)
+    """,
 )
 
 
