@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -12,7 +12,7 @@ from edi.elements import is_digits
 from edi.envelope import ID_QUALIFIERS
 from edi.results import GroupResult, InterchangeResult, SetResult
 from edi.segments import DEFAULT_SEPARATORS, Segment, Separators, seg
-from edi.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, interchange_text
+from edi.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, isa_segment, write_segments
 
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")
 
@@ -68,18 +68,25 @@ def _clean(value: str, separators: Separators, limit: int = 99) -> str:
     return value[:limit]
 
 
+@dataclass
+class _Loops:
+    """One group's AK2..AK5 loops, rendered as they arrive: two or three short lines per set, not segment objects."""
+
+    text: list[str] = field(default_factory=list)
+    segments: int = 0
+
+
 class AckCollector:
     """Collects AK2..AK5 loops per group while sets are validated, then writes the 997/TA1 interchange."""
 
     def __init__(self, settings: AckSettings) -> None:
         self.settings = settings
-        self._loops: dict[int, list[Segment]] = {}
+        self._loops: dict[int, _Loops] = {}
 
     def add_set(self, result: SetResult) -> None:
         """Record the AK2 loop of one transaction set."""
-        body = self._loops.setdefault(result.group_index, [])
         separators = self.settings.separators
-        body.append(seg("AK2", _clean(result.code, separators, 3), _clean(result.control_number, separators, 9)))
+        body = [seg("AK2", _clean(result.code, separators, 3), _clean(result.control_number, separators, 9))]
         for report in result.segment_reports:
             if not _SEGMENT_ID.match(report.tag):
                 continue  # AK301 needs a real segment ID; the AK5 below still rejects the set
@@ -88,17 +95,24 @@ class AckCollector:
                 bad = _clean(element.value, separators)
                 body.append(seg("AK4", str(element.position), element.data_element, element.code, bad))
         body.append(seg("AK5", "A" if result.accepted else "R", *result.ak5_codes))
+        loops = self._loops.setdefault(result.group_index, _Loops())
+        loops.text.append(write_segments(body, separators, newline=True))
+        loops.segments += len(body)
 
-    def _group_body(self, loops: list[Segment], group: GroupResult) -> list[Segment]:
+    def _group_text(self, loops: _Loops, group: GroupResult, gs06: int, st02: str, envelope: EnvelopeSettings) -> str:
+        """GS, ST, AK1, the loops, AK9, SE, GE of one 997 group."""
         separators = self.settings.separators
         # A garbled GS06 cannot be echoed as it came; 0 names "the group we could not identify".
         control = _clean(group.control_number, separators, 9) if is_digits(group.control_number) else "0"
-        body = [seg("AK1", _clean(group.functional_id, separators, 2) or "ZZ", control), *loops]
+        ak1 = seg("AK1", _clean(group.functional_id, separators, 2) or "ZZ", control)
         included = group.declared_sets if group.declared_sets is not None else group.received_sets
-        body.append(
-            seg("AK9", group.ak9_status, str(included), str(group.received_sets), str(group.accepted_sets), *group.group_codes[:5])
-        )
-        return body
+        ak9 = seg("AK9", group.ak9_status, str(included), str(group.received_sets), str(group.accepted_sets),
+                  *group.group_codes[:5])
+        header = FunctionalGroup("FA", gs06, [TransactionSet("997", st02, ())])
+        count = loops.segments + 4  # ST, AK1, AK9, SE
+        head = write_segments([header.header(envelope), seg("ST", "997", st02), ak1], separators, newline=True)
+        tail = write_segments([ak9, seg("SE", str(count), st02), header.trailer()], separators, newline=True)
+        return head + "".join(loops.text) + tail
 
     def ta1(self, ix: InterchangeResult) -> Segment:
         """TA1 for one interchange: TA104 R on an envelope error, else A with 000."""
@@ -117,18 +131,22 @@ class AckCollector:
         if self._our_party(ix) is None:
             return None  # no identity of ours to send from: the receiver in the file is unusable
         preamble = [self.ta1(ix)] if ix.wants_ta1 else []
-        groups: list[FunctionalGroup] = []
+        groups: list[tuple[_Loops, GroupResult, int, str]] = []
         if not ix.rejected:
             numbers = self.settings.control_numbers
             for index, group in enumerate(ix.groups):
                 if group.functional_id == "FA":
                     continue  # nobody acknowledges a 997 with a 997
-                body = self._group_body(loops.get(index, []), group)
-                gs06 = numbers.next_group()
-                groups.append(FunctionalGroup("FA", gs06, [TransactionSet("997", f"{len(groups) + 1:04d}", body)]))
+                groups.append((loops.get(index, _Loops()), group, numbers.next_group(), f"{len(groups) + 1:04d}"))
         if not preamble and not groups:
             return None
-        return interchange_text(self._envelope(ix), groups, preamble=preamble)
+        envelope = self._envelope(ix)  # ISA13 drawn after the GS06s, as it always was
+        separators = self.settings.separators
+        parts = [write_segments([isa_segment(envelope), *preamble], separators, newline=True)]
+        parts += [self._group_text(*group, envelope) for group in groups]
+        iea = seg("IEA", str(len(groups)), f"{envelope.interchange_control_number:09d}")
+        parts.append(write_segments([iea], separators, newline=True))
+        return "".join(parts)
 
     def _our_party(self, ix: InterchangeResult) -> Party | None:
         """Who we send as: the configured party, else the receiver the file named, if it is usable."""
