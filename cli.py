@@ -30,7 +30,7 @@ from edi.pipeline import FileProcessor, RunSettings, change_summary
 from edi.reports import html_report, junit_xml, terminal_lines
 from edi.runs import FileReport, safe_stem, validate_file
 from edi.store.accounts import account_view
-from edi.store.connection import DB_ENV, StoreError, default_path, open_store, transaction
+from edi.store.connection import DB_ENV, StoreError, change_setting, default_path, open_store, transaction
 from edi.store.snapshot import (
     SnapshotError,
     import_accounts,
@@ -279,6 +279,33 @@ def invoice(group: int, period_text: str, db_path: Path | None, out_dir: Path | 
     for error in result.errors:
         click.echo(f"  stopped: {error}", err=True)
     sys.exit(EXIT_PROBLEMS if result.errors else EXIT_CLEAN)
+
+
+@main.group("settings")
+def settings_group() -> None:
+    """The utility's own identity in the store (name, DUNS, ISA qualifier)."""
+
+
+@settings_group.command("show")
+@db_option
+def settings_show(db_path: Path | None) -> None:
+    """Every setting and its value."""
+    for key, value in _open(db_path).execute("SELECT key, value FROM settings ORDER BY key"):
+        click.echo(f"{key} = {value}")
+
+
+@settings_group.command("set")
+@click.argument("key")
+@click.argument("value")
+@db_option
+def settings_set(key: str, value: str, db_path: Path | None) -> None:
+    """Change one setting (checked: an invalid DUNS or qualifier is refused)."""
+    try:
+        change_setting(_open(db_path), key, value)
+    except StoreError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{key} = {value}")
 
 
 @main.command()

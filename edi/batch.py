@@ -300,6 +300,8 @@ class BatchProcessor:
         if run.interchanges == 0:
             first = next((i for i in run.issues if i.code.startswith("FILE:")), None)
             return f"no interchange in the file: {first.code} {first.message}" if first else "no interchange in the file"
+        if run.unknown_senders:
+            return "an interchange comes from a sender that is not a registered RES: nothing was sent back (B7)"
         if "FILE:SENDER_UNKNOWN" in codes:
             return "an interchange's sender cannot be identified: no TA1 could be addressed (reliability.md B7)"
         return ""

@@ -93,6 +93,7 @@ class FileRun:
     interchanges: int = 0
     resumed: int = 0  # interchanges an earlier, interrupted run of this file had already committed
     duplicates: int = 0
+    unknown_senders: int = 0  # interchanges from a sender that is not a registered RES (B7): quarantined
     stopped: bool = False  # asked to stop between interchanges; the rest waits for the next run
     read_failure: str = ""  # the reader gave up on the file (not X12, segment too long): quarantine it
     outcomes: Counter[str] = field(default_factory=Counter)  # every transaction's outcome, counted
@@ -266,6 +267,9 @@ class FileProcessor:
             outcome = "duplicate" if ix.ta1_note == DUPLICATE_NOTE else "rejected"
         else:
             outcome = "acknowledgment only" if ix.acknowledgment_only else "processed"
+        if ix.sender_recoverable and not self._registered(ix.sender_id.strip()):
+            self._unknown_sender(run, name, file_id, ix, staged)
+            return
         cursor = self.conn.execute(
             "INSERT INTO interchanges (source_file, sender_id, control_number, usage, processed_at, outcome, ta1_note,"
             " file_id, position) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -351,6 +355,31 @@ class FileProcessor:
                     outcome=report.outcome, codes=codes, rules=report.rules, account=report.account)
         if self.keep_reports:
             run.transactions.append(report)
+
+    def _registered(self, sender: str) -> bool:
+        """B7: only a registered RES (its DUNS in ISA06) is answered or processed."""
+        return self.conn.execute("SELECT 1 FROM suppliers WHERE duns = ?", (sender,)).fetchone() is not None
+
+    def _unknown_sender(self, run: FileRun, name: str, file_id: int | None, ix: InterchangeResult,
+                        staged: _Stage) -> None:
+        """Nothing processed and nothing sent to an address taken from the file; every set gets its outcome."""
+        run.unknown_senders += 1
+        now = self.settings.now
+        cursor = self.conn.execute(
+            "INSERT INTO interchanges (source_file, sender_id, control_number, usage, processed_at, outcome, ta1_note,"
+            " file_id, position) VALUES (?,?,?,?,?,?,?,?,?)",
+            (name, ix.sender_id.strip(), ix.control_number, ix.usage, now.isoformat(timespec="seconds"),
+             "unknown sender", "", file_id, ix.index))
+        interchange_id = int(cursor.lastrowid or 0)
+        for item in staged:
+            key = OutcomeKey(interchange_id, self._group_control(ix, item), item.st02)
+            outcome = "not processed: the sender is not a registered RES"
+            record_outcome(self.conn, key, now, outcome)
+            self._finish_report(run, name, ix, self._report(ix, key, None, outcome))
+        staged.clear()
+        self.conn.execute("ROLLBACK" if self.settings.dry_run else "COMMIT")
+        self.events("interchange", file=name, isa13=ix.control_number, sender="unregistered",
+                    outcome="unknown sender", ta1="", sets=run.outcomes.total(), outputs=[])
 
     def _record_report(self, interchange_id: int, report: TransactionReport) -> None:
         """The outcome row of a test transaction, rebuilt from its report (no BGN02 is remembered for ABN)."""

@@ -232,3 +232,18 @@ def test_interchange_level_cases_in_one_file(db: Path, tmp_path: Path) -> None:
     conn = open_store(db)
     untouched = account_view(conn, "1000000003", __import__("datetime").date(2026, 11, 2))
     assert untouched is not None and untouched["budget"]["active"] is True  # B7: nothing processed
+
+
+def test_an_unregistered_sender_gets_nothing_back_and_the_file_is_quarantined(db: Path, tmp_path: Path) -> None:
+    """B7: no TA1 or 997 to an address taken from the file; no account touched; every set has its outcome."""
+    f = folders(tmp_path)
+    stranger = interchange(71, [request("0001", "X1", "1000000001")]).replace("222222222      ", "999999999      ")
+    (f.inbox / "stranger.edi").write_text(stranger)
+    before = {t: v for t, v in store_state(db).items() if t in ("accounts", "supply", "timeline")}
+    summary = process(db, f)
+    assert summary.quarantined == 1 and os.listdir(f.outbox) == []
+    reason = next(f.quarantine.glob("*.reason")).read_text()
+    assert "not a registered RES" in reason
+    after = store_state(db)
+    assert {t: v for t, v in after.items() if t in ("accounts", "supply", "timeline")} == before
+    assert [row[7] for row in after["outcomes"]] == ["not processed: the sender is not a registered RES"]

@@ -146,3 +146,17 @@ def test_a_busy_store_is_waited_for_not_failed(tmp_path: Path) -> None:
         next_value(conn, "reference")
     assert time.monotonic() - started >= 0.4
     release.join()
+
+
+def test_the_utility_identity_is_a_checked_setting(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli import main
+
+    db = ["--db", str(tmp_path / "s.db")]
+    assert CliRunner().invoke(main, ["settings", "set", "utility_duns", "1234", *db]).exit_code == 2
+    assert CliRunner().invoke(main, ["settings", "set", "utility_qualifier", "99", *db]).exit_code == 2
+    assert CliRunner().invoke(main, ["settings", "set", "nonsense", "x", *db]).exit_code == 2
+    assert CliRunner().invoke(main, ["settings", "set", "utility_duns", "0061234560001", *db]).exit_code == 0
+    shown = CliRunner().invoke(main, ["settings", "show", *db]).output
+    assert "utility_duns = 0061234560001" in shown and "utility_qualifier = 01" in shown

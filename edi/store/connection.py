@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -98,6 +99,25 @@ def setting(conn: sqlite3.Connection, key: str) -> str:
     if row is None:
         raise StoreError(f"setting {key!r} is missing from the store")
     return str(row[0])
+
+
+# The settings an operator may change, with what a valid value looks like (guide section 3: ISA IDs and DUNS).
+SETTING_RULES: dict[str, tuple[str, str]] = {
+    "utility_name": (r"[A-Z0-9 .,&'-]{1,60}", "N1*8S N102: 1 to 60 upper-case letters, digits and . , & ' -"),
+    "utility_duns": (r"[0-9]{9}([0-9]{4})?", "our DUNS (9 digits) or DUNS+4 (13): ISA06/ISA08, GS02, N1*8S N104"),
+    "utility_qualifier": (r"01|14|16|ZZ", "our ISA05 qualifier: 01 DUNS, 14/16 DUNS+suffix, ZZ mutually defined"),
+}
+
+
+def change_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
+    """Set one operator setting after checking it (in its own transaction)."""
+    rule = SETTING_RULES.get(key)
+    if rule is None:
+        raise StoreError(f"unknown setting {key!r}; known: {', '.join(sorted(SETTING_RULES))}")
+    if not re.fullmatch(rule[0], value):
+        raise StoreError(f"{value!r} is not a valid {key}: {rule[1]}")
+    with transaction(conn):
+        conn.execute("UPDATE settings SET value = ? WHERE key = ?", (value, key))
 
 
 def next_value(conn: sqlite3.Connection, name: str) -> int:
