@@ -165,3 +165,33 @@ def test_every_charge_goes_once_to_an_810_or_the_direct_bill(case: list[tuple[st
     for invoice in result.invoices:  # only SBO accounts, only their electric service points, no prior balance
         assert invoice.account_number in sbo_accounts and invoice.prior_due == 0
         assert all(p.sp_id.startswith("E") for p in invoice.points)
+
+
+def test_bill_import_reports_each_bad_line_and_loads_nothing(tmp_path: Path) -> None:
+    from edi.store.snapshot import SnapshotError
+
+    conn = fresh_store(tmp_path, [ACCOUNTS["plain"], ACCOUNTS["dual_ok"]])
+    good = bill(ACCOUNTS["plain"]["number"], PERIOD_1, [electric("plain")])
+    lines = [
+        good,
+        {**good, "account": "1999999999"},  # not an account of ours
+        {**good, "bill_group": 3},  # the account is in group 7
+        bill(ACCOUNTS["plain"]["number"], PERIOD_1, [("E000012", "EL", 10)]),  # another account's service point
+        {**good, "period_end": str(PERIOD_1[0])},  # an empty period
+        {**good, "service_points": [{"id": "E000001", "lines": [{"kind": "charge", "code": "x",
+                                                                 "description": "D", "amount": "1.00",
+                                                                 "print_order": 1}]}]},  # code must be upper case
+    ]
+    path = tmp_path / "bills.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    with pytest.raises(SnapshotError) as caught:
+        import_bills(conn, path, datetime(2026, 12, 9, 20))
+    messages = {e.line: e.message for e in caught.value.errors}
+    assert sorted(messages) == [2, 3, 4, 5, 6]
+    assert "no such account" in messages[2] and "bill group 7, not 3" in messages[3]
+    assert "E000012 is not on the account" in messages[4] and "after period_start" in messages[5]
+    assert "code" in messages[6]
+    assert conn.execute("SELECT count(*) FROM bills_run").fetchone()[0] == 0  # type: ignore[attr-defined]
+    path.write_text(json.dumps(good) + "\n" + json.dumps(good) + "\n")
+    assert import_bills(conn, path, datetime(2026, 12, 9, 20)) == 2
+    assert conn.execute("SELECT count(*) FROM bills_run").fetchone()[0] == 1  # the same bill twice is one bill
