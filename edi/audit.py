@@ -43,9 +43,9 @@ def status_lines(conn: sqlite3.Connection, count: int, now: datetime | None = No
             " AND ack_status IS NULL AND sent_at <= ? ORDER BY id", (cutoff,)).fetchall()
         lines.append(f"documents sent more than {overdue_hours:g} h ago with no 997 back (B13): {len(overdue)}")
         lines += [f"  {r['file_name']} sent {r['sent_at']}" for r in overdue[:count]]
-        rejected = conn.execute("SELECT file_name, ack_status FROM outbox WHERE ack_status IN ('R', 'E', 'P')"
-                                " ORDER BY id DESC LIMIT ?", (count,)).fetchall()
-        lines += [f"  {r['file_name']}: the partner's 997 says AK9 {r['ack_status']}" for r in rejected]
+        refused = conn.execute("SELECT file_name, ack_status FROM outbox WHERE ack_status IN ('R', 'E', 'P')"
+                               " ORDER BY id DESC LIMIT ?", (count,)).fetchall()
+        lines += [f"  {r['file_name']}: the partner's 997 says AK9 {r['ack_status']}" for r in refused]
     near = control_numbers_near_wrap(conn)
     if near:
         lines.append(f"WARNING: control numbers near the 999,999,999 wrap: {', '.join(near)}")

@@ -91,8 +91,8 @@ def run_case(case: Case, reference: Path, clock: Callable[[], datetime] | None =
                 elif "cycle_close" in step:
                     close = step["cycle_close"]
                     with transaction(conn) as tx:
-                        result = close_cycle(tx, int(close["group"]), date.fromisoformat(close["date"]), now)
-                    produced.update((o.file_name, o.content) for o in result.outputs)
+                        closed = close_cycle(tx, int(close["group"]), date.fromisoformat(close["date"]), now)
+                    produced.update((o.file_name, o.content) for o in closed.outputs)
                 else:
                     raise ValueError(f"{case.name}: unknown step {sorted(step)}")
             numbers = [r[0] for r in conn.execute("SELECT number FROM accounts ORDER BY number")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import BinaryIO
 
 from edi.segments import Segment, Separators
@@ -111,7 +111,7 @@ class X12Reader:
             if self.failure is not None or (eof and not text):
                 return
 
-    def _split(self, text: str, base: int, eof: bool) -> Iterator[Segment]:
+    def _split(self, text: str, base: int, eof: bool) -> Generator[Segment, None, tuple[str, int, bool]]:
         """Yield segments until the data ends or a new ISA needs fresh separators; return what is left."""
         assert self.separators is not None  # set by the caller before splitting
         element, terminator = self.separators.element, self.separators.segment
