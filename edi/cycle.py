@@ -7,12 +7,11 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from edi.outbox import Output, store_output
+from edi.outbox import Output, send_to_supplier
 from edi.redact import mask_account
-from edi.runs import safe_stem
-from edi.store.connection import StoreControlNumbers, StoreError, next_value, setting
+from edi.store.connection import StoreError, next_value, setting
 from edi.tx814 import SwitchNotice, Utility, change_body
-from edi.writer import EnvelopeSettings, Party, TransactionSet, envelope_text, render_set
+from edi.writer import TransactionSet, render_set
 
 
 @dataclass
@@ -24,11 +23,6 @@ class CycleClose:
     switched: list[str] = field(default_factory=list)  # masked account numbers
     outputs: list[Output] = field(default_factory=list)
     already_closed: bool = False
-
-
-def supplier_party(duns: str, name_code: str = "") -> Party:
-    """A RES as an interchange party: ISA qualifier 01 for DUNS, 14 for DUNS+4 (guide section 3)."""
-    return Party("01" if len(duns) == 9 else "14", duns, name_code)
 
 
 def close_cycle(conn: sqlite3.Connection, group: int, read_date: date, now: datetime) -> CycleClose:
@@ -68,10 +62,5 @@ def close_cycle(conn: sqlite3.Connection, group: int, read_date: date, now: date
                  json.dumps({"switch_date": row["switch_date"], "reference": reference, "read_date":
                              read_date.isoformat()}, sort_keys=True)))
             result.switched.append(mask_account(row["account_number"]))
-        numbers = StoreControlNumbers(conn)
-        envelope = EnvelopeSettings(Party(setting(conn, "utility_qualifier"), utility.duns), supplier_party(duns),
-                                    now, numbers.next_interchange())
-        output = Output("814-change", "", envelope_text(envelope, "GE", numbers.next_group(), sets))
-        output.file_name = store_output(conn, output, safe_stem(duns), None, now)
-        result.outputs.append(output)
+        result.outputs.append(send_to_supplier(conn, duns, "GE", "814-change", sets, now))
     return result

@@ -14,15 +14,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from edi.cycle import supplier_party
-from edi.outbox import Output, store_output
+from edi.outbox import Output, send_to_supplier
 from edi.redact import mask_account
-from edi.runs import safe_stem
 from edi.segments import Segment
-from edi.store.connection import StoreControlNumbers, next_value, setting
+from edi.store.connection import next_value, setting
 from edi.tx810 import breaches, invoice_body
 from edi.tx814 import Utility
-from edi.writer import EnvelopeSettings, Party, TransactionSet, envelope_text, render_set
+from edi.writer import TransactionSet, render_set
 from rules.invoicing import (
     ChargeLine,
     DirectBill,
@@ -91,7 +89,6 @@ class Invoicer:
         self.conn = conn
         self.now = now
         self.utility = Utility(setting(conn, "utility_name"), setting(conn, "utility_duns"))
-        self.qualifier = setting(conn, "utility_qualifier")
 
     def run(self, group: int, start: date, end: date) -> InvoiceRun:
         """Every bill of the group and period: an 810 for SBO service points, the direct bill for the rest."""
@@ -274,12 +271,8 @@ class Invoicer:
     # -- sending -------------------------------------------------------------------------------------------
     def _send(self, duns: str, made: list[tuple[SboInvoice, list[Segment]]], result: InvoiceRun) -> None:
         """One interchange of 810s per RES into the outbox."""
-        numbers = StoreControlNumbers(self.conn)
-        envelope = EnvelopeSettings(Party(self.qualifier, self.utility.duns), supplier_party(duns), self.now,
-                                    numbers.next_interchange())
         sets = [render_set(TransactionSet("810", f"{n:04d}", body)) for n, (_, body) in enumerate(made, start=1)]
-        output = Output("810", "", envelope_text(envelope, "IN", numbers.next_group(), sets))
-        output.file_name = store_output(self.conn, output, safe_stem(duns), None, self.now)
+        output = send_to_supplier(self.conn, duns, "IN", "810", sets, self.now)
         for invoice, _ in made:
             self.conn.execute("UPDATE invoices SET outbox_file = ? WHERE number = ?", (output.file_name, invoice.number))
         result.outputs.append(output)

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from edi.runs import safe_stem
 from edi.segments import ISA_LENGTH
-from edi.store.connection import transaction
+from edi.store.connection import StoreControlNumbers, setting, transaction
+from edi.writer import EnvelopeSettings, Party, envelope_text
 
 ISA13 = slice(90, 99)  # ISA13 in our own fixed-width ISA (guide section 3)
 
@@ -39,6 +41,22 @@ def store_output(conn: sqlite3.Connection, output: Output, partner: str, interch
                  (output.kind, partner, name, output.content, now.isoformat(timespec="seconds"), interchange_id,
                   functional_id, group_control))
     return name
+
+
+def supplier_party(duns: str) -> Party:
+    """A RES as an interchange party: ISA qualifier 01 for DUNS, 14 for DUNS+4 (guide section 3)."""
+    return Party("01" if len(duns) == 9 else "14", duns)
+
+
+def send_to_supplier(conn: sqlite3.Connection, duns: str, functional_id: str, kind: str, set_texts: list[str],
+                     now: datetime) -> Output:
+    """One interchange from us to a RES (ISA13, then GS06, from the store's sequences), put in the outbox."""
+    numbers = StoreControlNumbers(conn)
+    ours = Party(setting(conn, "utility_qualifier"), setting(conn, "utility_duns"))
+    envelope = EnvelopeSettings(ours, supplier_party(duns), now, numbers.next_interchange())
+    output = Output(kind, "", envelope_text(envelope, functional_id, numbers.next_group(), set_texts))
+    output.file_name = store_output(conn, output, safe_stem(duns), None, now)
+    return output
 
 
 def group_of(content: str) -> tuple[str, str]:

@@ -270,12 +270,7 @@ class FileProcessor:
         if ix.sender_recoverable and not self._registered(ix.sender_id.strip()):
             self._unknown_sender(run, name, file_id, ix, staged)
             return
-        cursor = self.conn.execute(
-            "INSERT INTO interchanges (source_file, sender_id, control_number, usage, processed_at, outcome, ta1_note,"
-            " file_id, position) VALUES (?,?,?,?,?,?,?,?,?)",
-            (name, ix.sender_id.strip(), ix.control_number, ix.usage, now.isoformat(timespec="seconds"), outcome,
-             ix.ta1_note if ix.rejected else "", file_id, ix.index))
-        interchange_id = int(cursor.lastrowid or 0)
+        interchange_id = self._record_interchange(name, file_id, ix, outcome, ix.ta1_note if ix.rejected else "")
         self.conn.executemany(
             "INSERT INTO groups_received (interchange_id, position, functional_id, control_number, ak9_status,"
             " ak9_codes, sets_received, sets_accepted) VALUES (?,?,?,?,?,?,?,?)",
@@ -356,6 +351,16 @@ class FileProcessor:
         if self.keep_reports:
             run.transactions.append(report)
 
+    def _record_interchange(self, name: str, file_id: int | None, ix: InterchangeResult, outcome: str,
+                            ta1_note: str) -> int:
+        """The interchange's audit row (and where it sat in its file, for resuming)."""
+        cursor = self.conn.execute(
+            "INSERT INTO interchanges (source_file, sender_id, control_number, usage, processed_at, outcome, ta1_note,"
+            " file_id, position) VALUES (?,?,?,?,?,?,?,?,?)",
+            (name, ix.sender_id.strip(), ix.control_number, ix.usage,
+             self.settings.now.isoformat(timespec="seconds"), outcome, ta1_note, file_id, ix.index))
+        return int(cursor.lastrowid or 0)
+
     def _registered(self, sender: str) -> bool:
         """B7: only a registered RES (its DUNS in ISA06) is answered or processed."""
         return self.conn.execute("SELECT 1 FROM suppliers WHERE duns = ?", (sender,)).fetchone() is not None
@@ -365,12 +370,7 @@ class FileProcessor:
         """Nothing processed and nothing sent to an address taken from the file; every set gets its outcome."""
         run.unknown_senders += 1
         now = self.settings.now
-        cursor = self.conn.execute(
-            "INSERT INTO interchanges (source_file, sender_id, control_number, usage, processed_at, outcome, ta1_note,"
-            " file_id, position) VALUES (?,?,?,?,?,?,?,?,?)",
-            (name, ix.sender_id.strip(), ix.control_number, ix.usage, now.isoformat(timespec="seconds"),
-             "unknown sender", "", file_id, ix.index))
-        interchange_id = int(cursor.lastrowid or 0)
+        interchange_id = self._record_interchange(name, file_id, ix, "unknown sender", "")
         for item in staged:
             key = OutcomeKey(interchange_id, self._group_control(ix, item), item.st02)
             outcome = "not processed: the sender is not a registered RES"
