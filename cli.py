@@ -15,20 +15,20 @@ from typing import Any
 
 import click
 
-from edi.acks import AckSettings, CountingControlNumbers
-from edi.audit import explain as explain_key
-from edi.audit import explain_lines, status_lines, verify_chain
-from edi.batch import BatchError, BatchProcessor, BatchSettings, Folders, StoreLock, Summary
-from edi.conformance import run_suite
-from edi.cycle import close_cycle
-from edi.durable import ensure_folder, write_atomically
-from edi.invoicing import Invoicer, direct_bills_jsonl
-from edi.logs import configure, event_sink
-from edi.outbox import mark_sent, write_outputs
-from edi.partner import check_partner_files, partner_lines
-from edi.pipeline import FileProcessor, RunSettings, change_summary
-from edi.reports import html_report, junit_xml, terminal_lines
-from edi.runs import FileReport, safe_stem, validate_file
+from edi.x12.acks import AckSettings, CountingControlNumbers
+from edi.views.audit import explain as explain_key
+from edi.views.audit import explain_lines, status_lines, verify_chain
+from edi.batch.processor import BatchError, BatchProcessor, BatchSettings, Folders, StoreLock, Summary
+from edi.conformance.suite import run_suite
+from edi.flows.cycle import close_cycle
+from edi.flows.durable import ensure_folder, write_atomically
+from edi.flows.invoicing import Invoicer, direct_bills_jsonl
+from edi.batch.logs import configure, event_sink
+from edi.flows.delivery import mark_sent, write_outputs
+from edi.conformance.partner import check_partner_files, partner_lines
+from edi.flows.inbound import FileProcessor, RunSettings, change_summary
+from edi.conformance.reports import html_report, junit_xml, terminal_lines
+from edi.guides.files import FileReport, safe_stem, validate_file
 from edi.store.accounts import account_view
 from edi.store.connection import DB_ENV, StoreError, change_setting, default_path, open_store, transaction
 from edi.store.snapshot import (
@@ -39,7 +39,7 @@ from edi.store.snapshot import (
     import_res_payments,
     import_suppliers,
 )
-from edi.views import render_account
+from edi.views.account import render_account
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 

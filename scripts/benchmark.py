@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 OURS = """
 import json, sys, time
-from edi.results import SetResult, InterchangeResult
-from edi.validate import Validator
+from edi.x12.results import SetResult, InterchangeResult
+from edi.guides.validator import Validator
 start = time.perf_counter()
 sets = accepted = 0
 with open(sys.argv[1], "rb") as stream:
@@ -39,7 +39,7 @@ print(json.dumps({"seconds": time.perf_counter() - start, "sets": sets, "accepte
 PYX12 = """
 import io, json, logging, sys, time
 import pyx12.params, pyx12.x12n_document
-from edi.mapdir import assemble_map_dir
+from edi.guides.mapdir import assemble_map_dir
 logging.getLogger("pyx12").setLevel(logging.CRITICAL)
 folder = str(assemble_map_dir())
 start = time.perf_counter()

@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from edi.cases import load_case, run_case, write_expected  # noqa: E402
+from edi.conformance.cases import load_case, run_case, write_expected  # noqa: E402
 from tests.goldens import CASES, FIXTURES, golden_outputs  # noqa: E402
 
 

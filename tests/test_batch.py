@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from edi.batch import BatchError, StoreLock
+from edi.batch.processor import BatchError, StoreLock
 from scripts.make_example_data import DROP, interchange, request
 from tests.batch_helpers import folder_state, folders, prepared_store, process, store_state
 
@@ -140,7 +140,7 @@ def test_a_file_failing_every_time_is_quarantined_after_three_attempts(db: Path,
 
 
 def test_stop_between_interchanges_leaves_the_rest_for_the_next_run(db: Path, tmp_path: Path, template: Path) -> None:
-    from edi.batch import BatchProcessor
+    from edi.batch.processor import BatchProcessor
     from edi.store.connection import open_store
     from tests.batch_helpers import copy_store, settings
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from edi.cases import STATE_FILE, expected_files, load_case, run_case
-from edi.results import SetResult
-from edi.validate import Validator
+from edi.conformance.cases import STATE_FILE, expected_files, load_case, run_case
+from edi.x12.results import SetResult
+from edi.guides.validator import Validator
 from tests.goldens import CASES, EXAMPLE
 
 FOLDERS = sorted(p for p in CASES.iterdir() if (p / "case.json").is_file())
@@ -70,8 +70,8 @@ def test_state_files_are_json_with_every_account(produced: dict[str, dict[str, s
 
 
 def test_pyx12_accepts_our_814_responses_and_changes(produced: dict[str, dict[str, str]], tmp_path: Path) -> None:
-    from edi.mapdir import assemble_map_dir
-    from edi.reference import pyx12_verdicts
+    from edi.guides.mapdir import assemble_map_dir
+    from edi.guides.reference import pyx12_verdicts
 
     map_dir = assemble_map_dir()
     checked = 0

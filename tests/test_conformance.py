@@ -13,9 +13,9 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from cli import main
-from edi.cases import load_case
-from edi.conformance import diff_text, run_one, run_suite
-from edi.reports import html_report, junit_xml, terminal_lines
+from edi.conformance.cases import load_case
+from edi.conformance.suite import diff_text, run_one, run_suite
+from edi.conformance.reports import html_report, junit_xml, terminal_lines
 from tests.goldens import CASES
 
 REFERENCE = CASES / "reference"
@@ -79,7 +79,7 @@ def test_volatile_fields_are_not_compared_when_the_clock_is_not_fixed(tmp_path: 
     (tmp_path / "case" / "case.json").write_text(json.dumps(meta))
     later = lambda: datetime(2027, 2, 3, 4, 5)  # noqa: E731
     case = load_case(tmp_path / "case")
-    import edi.conformance as conformance
+    import edi.conformance.suite as conformance
 
     strict = conformance.compare(conformance.expected_files(case), conformance.run_case(case, REFERENCE, later),
                                  case.volatile)

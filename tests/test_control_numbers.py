@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from edi.control_numbers import ControlNumberSet
+from edi.x12.control_numbers import ControlNumberSet
 
 
 def test_sequential_numbers_take_one_range() -> None:

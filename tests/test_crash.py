@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from edi.batch import BatchProcessor
+from edi.batch.processor import BatchProcessor
 from edi.store.connection import open_store
 from scripts.make_example_data import DROP, OFF_CYCLE_DATE, interchange, request
 from tests.batch_helpers import copy_store, folder_state, folders, prepared_store, process, settings, store_state
@@ -156,7 +156,7 @@ def test_named_failpoints_at_first_middle_and_last(world: dict[str, Any], point:
 
 def _failing_io(monkeypatch: pytest.MonkeyPatch, fail_at: int | None, error: int) -> Counter[str]:
     """Count (and fail the ``fail_at``-th of) every write, fsync and rename our file protocol makes."""
-    import edi.durable as durable
+    import edi.flows.durable as durable
 
     calls: Counter[str] = Counter()
     real = {name: getattr(os, name) for name in ("write", "fsync", "replace")}

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from edi.mapdir import assemble_map_dir
-from edi.reference import pyx12_verdicts
-from edi.results import InterchangeResult, SetResult
-from edi.validate import Validator
+from edi.guides.mapdir import assemble_map_dir
+from edi.guides.reference import pyx12_verdicts
+from edi.x12.results import InterchangeResult, SetResult
+from edi.guides.validator import Validator
 from tests.goldens import FIXTURES
 
 CASES = sorted(FIXTURES.glob("*/*.edi"))

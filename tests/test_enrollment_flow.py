@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from edi.cycle import close_cycle
+from edi.flows.cycle import close_cycle
 from edi.store.accounts import account_view
 from edi.store.connection import transaction
 from scripts.make_example_data import ACCOUNTS, OFF_CYCLE_DATE, interchange, request
@@ -104,12 +104,12 @@ def test_dry_run_changes_nothing_but_still_answers(tmp_path: Path) -> None:
 
 
 def test_a_crash_mid_interchange_leaves_the_store_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import edi.pipeline
+    import edi.flows.inbound
 
     conn = fresh_store(tmp_path)
     before = dump(conn)
     calls = {"n": 0}
-    real = edi.pipeline.apply_decision
+    real = edi.flows.inbound.apply_decision
 
     def failing(*args: object, **kw: object) -> object:
         calls["n"] += 1
@@ -117,7 +117,7 @@ def test_a_crash_mid_interchange_leaves_the_store_untouched(tmp_path: Path, monk
             raise RuntimeError("power cut")
         return real(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(edi.pipeline, "apply_decision", failing)
+    monkeypatch.setattr(edi.flows.inbound, "apply_decision", failing)
     with pytest.raises(RuntimeError):
         replay(conn, _file(tmp_path, [request("0001", "C1", "1000000001"), request("0002", "C2", "1000000002")]))
     assert dump(conn) == before

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edi.cases import load_case, run_case
-from edi.invoicing import Invoicer
+from edi.conformance.cases import load_case, run_case
+from edi.flows.invoicing import Invoicer
 from edi.store.connection import transaction
 from edi.store.snapshot import import_bills
 from scripts.make_example_data import ACCOUNTS, PERIOD_1, bill, electric, interchange, request
@@ -79,11 +79,11 @@ def test_invoicing_twice_gives_the_same_invoices_not_new_ones(tmp_path: Path) ->
 
 
 def test_the_final_check_stops_an_810_carrying_anything_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import edi.invoicing
-    from edi.segments import seg
+    import edi.flows.invoicing
+    from edi.x12.segments import seg
 
     conn = _enrolled_store(tmp_path, ["budget_due", "plain"])
-    real = edi.invoicing.invoice_body
+    real = edi.flows.invoicing.invoice_body
 
     def leaky(invoice, utility):  # noqa: ANN001, ANN202 - a builder with the bug the check exists for
         body = real(invoice, utility)
@@ -92,7 +92,7 @@ def test_the_final_check_stops_an_810_carrying_anything_else(tmp_path: Path, mon
             body[tds:tds] = [seg("SLN", "9", "", "I"), seg("SAC", "C", "", "EU", "BUDGET", "7400")]
         return body
 
-    monkeypatch.setattr(edi.invoicing, "invoice_body", leaky)
+    monkeypatch.setattr(edi.flows.invoicing, "invoice_body", leaky)
     with transaction(conn) as tx:  # type: ignore[arg-type]
         result = Invoicer(tx, datetime(2026, 12, 10, 6)).run(7, *PERIOD_1)
     assert len(result.errors) == 1 and result.errors[0].startswith("******0002: amount 74.00 is not an SBO-period")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import structlog
 
-from edi.logs import configure, event_sink
+from edi.batch.logs import configure, event_sink
 from scripts.make_example_data import ACCOUNTS, interchange, request
 from tests.batch_helpers import folders
 from tests.store_helpers import fresh_store

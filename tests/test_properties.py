@@ -8,12 +8,12 @@ from datetime import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edi.acks import AckSettings, CountingControlNumbers, acknowledge
-from edi.reader import read_segments
-from edi.results import InterchangeResult, SetResult
-from edi.segments import Separators, seg
-from edi.validate import FileProblem, Validator
-from edi.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, interchange_text, write_segments
+from edi.x12.acks import AckSettings, CountingControlNumbers, acknowledge
+from edi.x12.reader import read_segments
+from edi.x12.results import InterchangeResult, SetResult
+from edi.x12.segments import Separators, seg
+from edi.guides.validator import FileProblem, Validator
+from edi.x12.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, interchange_text, write_segments
 from tests.goldens import FIXTURES
 
 SAFE = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .-/", min_size=1, max_size=20).map(str.strip).filter(bool)

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edi.results import SetResult
-from edi.segments import Separators
-from edi.validate import Validator
+from edi.x12.results import SetResult
+from edi.x12.segments import Separators
+from edi.guides.validator import Validator
 from scripts.make_example_data import ACCOUNTS
 from tests.store_helpers import fresh_store, replay
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from edi.reader import X12Reader, parse_isa_header, read_segments
-from edi.segments import Separators
+from edi.x12.reader import X12Reader, parse_isa_header, read_segments
+from edi.x12.segments import Separators
 
 GOOD = Path(__file__).resolve().parent.parent / "fixtures" / "x12" / "good" / "814_request_sbo.edi"
 

@@ -139,7 +139,7 @@ def control_number(drawn: int) -> int:
 
 
 class StoreControlNumbers:
-    """ISA13 and GS06 from the store's sequences (the ControlNumbers protocol of edi.acks), wrapping at 9 digits."""
+    """ISA13 and GS06 from the store's sequences (the ControlNumbers protocol of edi.x12.acks), wrapping at 9 digits."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn

@@ -7,11 +7,11 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from edi.outbox import Output, send_to_supplier
-from edi.redact import mask_account
+from edi.flows.delivery import Output, send_to_supplier
+from edi.naming import mask_account
 from edi.store.connection import StoreError, next_value, setting
-from edi.tx814 import SwitchNotice, Utility, change_body
-from edi.writer import TransactionSet, render_set
+from edi.transactions.tx814 import SwitchNotice, Utility, change_body
+from edi.x12.writer import TransactionSet, render_set
 
 
 @dataclass

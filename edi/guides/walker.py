@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from edi.elements import ElementError
-from edi.guide import LoopRule, SegmentRule, TransactionGuide
+from edi.x12.datatypes import ElementError
+from edi.guides.compiler import LoopRule, SegmentRule, TransactionGuide
 
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")
 _END = 1 << 40

@@ -18,19 +18,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from edi.acks import AckCollector, AckSettings
-from edi.outbox import Output, store_output
-from edi.problems import Issue, Where
-from edi.redact import mask_account
-from edi.results import InterchangeResult, SetResult
-from edi.runs import safe_stem
-from edi.segments import Segment
+from edi.x12.acks import AckCollector, AckSettings
+from edi.flows.delivery import Output, store_output
+from edi.x12.problems import Issue, Where
+from edi.naming import mask_account
+from edi.x12.results import InterchangeResult, SetResult
+from edi.guides.files import safe_stem
+from edi.x12.segments import Segment
 from edi.store.accounts import load_account, load_calendar, load_supplier, request_seen
 from edi.store.apply import OutcomeKey, apply_decision, record_outcome, seal_outcome
 from edi.store.connection import StoreControlNumbers, next_value, setting
-from edi.tx814 import Granted, Request814, Utility, parse_request, response_body
-from edi.validate import FileProblem, Validator
-from edi.writer import EnvelopeSettings, Party, TransactionSet, envelope_text, render_set
+from edi.transactions.tx814 import Granted, Request814, Utility, parse_request, response_body
+from edi.guides.validator import FileProblem, Validator
+from edi.x12.writer import EnvelopeSettings, Party, TransactionSet, envelope_text, render_set
 from rules.decisions import Change, Decision, Reason
 from rules.enrollment import Context, Policy, decide_enrollment
 

@@ -16,11 +16,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from edi.cycle import close_cycle
-from edi.pipeline import FileProcessor, RunSettings
+from edi.flows.cycle import close_cycle
+from edi.flows.inbound import FileProcessor, RunSettings
 from edi.store.accounts import account_view
 from edi.store.connection import open_store, transaction
-from edi.invoicing import Invoicer, direct_bills_jsonl
+from edi.flows.invoicing import Invoicer, direct_bills_jsonl
 from edi.store.snapshot import import_accounts, import_bills, import_calendar, import_res_payments, import_suppliers
 
 STATE_FILE = "state.json"

@@ -14,13 +14,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from edi.outbox import Output, send_to_supplier
-from edi.redact import mask_account
-from edi.segments import Segment
+from edi.flows.delivery import Output, send_to_supplier
+from edi.naming import mask_account
+from edi.x12.segments import Segment
 from edi.store.connection import next_value, setting
-from edi.tx810 import breaches, invoice_body
-from edi.tx814 import Utility
-from edi.writer import TransactionSet, render_set
+from edi.transactions.tx810 import breaches, invoice_body
+from edi.transactions.tx814 import Utility
+from edi.x12.writer import TransactionSet, render_set
 from rules.invoicing import (
     ChargeLine,
     DirectBill,

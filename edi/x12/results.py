@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from edi.elements import ElementError
-from edi.problems import Issue
-from edi.segments import Segment, Separators
+from edi.x12.datatypes import ElementError
+from edi.x12.problems import Issue
+from edi.x12.segments import Segment, Separators
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.builder import E
 
-from edi.conformance import CaseResult, SuiteResult
+from edi.conformance.suite import CaseResult, SuiteResult
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }

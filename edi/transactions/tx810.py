@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from edi.segments import Segment, seg
-from edi.tx814 import Utility, clean
+from edi.x12.segments import Segment, seg
+from edi.transactions.tx814 import Utility, clean
 from rules.invoicing import SboInvoice, cents, money
 
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from edi.elements import is_digits
-from edi.envelope import ID_QUALIFIERS
-from edi.results import GroupResult, InterchangeResult, SetResult
-from edi.segments import DEFAULT_SEPARATORS, Segment, Separators, seg
-from edi.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, isa_segment, write_segments
+from edi.x12.datatypes import is_digits
+from edi.x12.envelope import ID_QUALIFIERS
+from edi.x12.results import GroupResult, InterchangeResult, SetResult
+from edi.x12.segments import DEFAULT_SEPARATORS, Segment, Separators, seg
+from edi.x12.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, isa_segment, write_segments
 
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")
 

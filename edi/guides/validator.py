@@ -11,16 +11,16 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from edi.control_numbers import ControlNumberSet
-from edi.elements import is_digits
-from edi.elements import check_segment
-from edi.envelope import check_isa, sender_recoverable
-from edi.guide import GuideSet, LoopRule, SegmentRule, TransactionGuide, load_guides
-from edi.problems import Issue, Where
-from edi.reader import X12Reader
-from edi.results import GroupResult, InterchangeResult, SegmentReport, SetResult
-from edi.segments import Segment
-from edi.walker import SetWalker
+from edi.x12.control_numbers import ControlNumberSet
+from edi.x12.datatypes import is_digits
+from edi.guides.elements import check_segment
+from edi.x12.envelope import check_isa, sender_recoverable
+from edi.guides.compiler import GuideSet, LoopRule, SegmentRule, TransactionGuide, load_guides
+from edi.x12.problems import Issue, Where
+from edi.x12.reader import X12Reader
+from edi.x12.results import GroupResult, InterchangeResult, SegmentReport, SetResult
+from edi.x12.segments import Segment
+from edi.guides.walker import SetWalker
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from edi.segments import DEFAULT_SEPARATORS, Segment, seg
+from edi.x12.segments import DEFAULT_SEPARATORS, Segment, seg
 from rules.decisions import Decision
 from rules.model import EnrollmentRequest
 

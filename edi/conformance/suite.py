@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edi.cases import Case, expected_files, load_case, run_case
+from edi.conformance.cases import Case, expected_files, load_case, run_case
 
 VOLATILE_MARK = "<volatile>"
 

@@ -8,11 +8,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from edi.acks import AckSettings, CountingControlNumbers
-from edi.outbox import Output
-from edi.pipeline import FileProcessor, RunSettings, TransactionReport
-from edi.reference import pyx12_verdicts
-from edi.runs import validate_file
+from edi.x12.acks import AckSettings, CountingControlNumbers
+from edi.flows.delivery import Output
+from edi.flows.inbound import FileProcessor, RunSettings, TransactionReport
+from edi.guides.reference import pyx12_verdicts
+from edi.guides.files import validate_file
 from edi.store.connection import open_store
 from edi.store.snapshot import import_accounts, import_calendar, import_suppliers
 

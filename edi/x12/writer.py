@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from edi.segments import DEFAULT_SEPARATORS, ISA_ELEMENT_WIDTHS, Segment, Separators, seg
+from edi.x12.segments import DEFAULT_SEPARATORS, ISA_ELEMENT_WIDTHS, Segment, Separators, seg
 
 
 def segment_text(segment: Segment, separators: Separators = DEFAULT_SEPARATORS) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from edi.elements import is_digits, valid_date, valid_time
-from edi.segments import ISA_ELEMENT_WIDTHS, Segment, Separators
+from edi.x12.datatypes import is_digits, valid_date, valid_time
+from edi.x12.segments import ISA_ELEMENT_WIDTHS, Segment, Separators
 
 # Guide section 3: ISA05/ISA07 01 DUNS, 14/16 DUNS+suffix; ZZ (mutually defined) is common among test partners.
 ID_QUALIFIERS = frozenset({"01", "14", "16", "ZZ"})

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from edi.runs import safe_stem
-from edi.segments import ISA_LENGTH
+from edi.guides.files import safe_stem
+from edi.x12.segments import ISA_LENGTH
 from edi.store.connection import StoreControlNumbers, setting, transaction
-from edi.writer import EnvelopeSettings, Party, envelope_text
+from edi.x12.writer import EnvelopeSettings, Party, envelope_text
 
 ISA13 = slice(90, 99)  # ISA13 in our own fixed-width ISA (guide section 3)
 

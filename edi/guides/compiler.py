@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from edi.mapdir import DATAELE_ADDITIONS, MAPS_DIR, OUR_INDEX, pyx12_map_dir, safe_parser
+from edi.guides.mapdir import DATAELE_ADDITIONS, MAPS_DIR, OUR_INDEX, pyx12_map_dir, safe_parser
 
 
 @dataclass(frozen=True, slots=True)

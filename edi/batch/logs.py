@@ -15,7 +15,7 @@ from typing import Any, TextIO
 import structlog
 from structlog.tracebacks import ExceptionDictTransformer
 
-from edi.redact import mask_account
+from edi.naming import mask_account
 
 # Keys whose values are ours (control numbers, counts, codes, our own names): passed as they are.
 SAFE_KEYS = frozenset({

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edi.mapdir import assemble_map_dir
+from edi.guides.mapdir import assemble_map_dir
 
 
 @dataclass

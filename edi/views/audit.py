@@ -7,7 +7,7 @@ import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 
-from edi.redact import mask_account
+from edi.naming import mask_account
 from edi.store.apply import SEALED_COLUMNS, outcome_seal
 from edi.store.connection import control_numbers_near_wrap
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from edi.elements import is_digits
+from edi.x12.datatypes import is_digits
 
 
 class _Ranges:

@@ -27,10 +27,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from edi.durable import ensure_folder, move_durably, write_atomically
-from edi.intake import Candidate, printable_name, scan_inbox, still_settled
-from edi.pipeline import EventSink, Failpoint, FileProcessor, FileRun, RunSettings, _no_event, _no_failpoint
-from edi.runs import safe_stem
+from edi.flows.durable import ensure_folder, move_durably, write_atomically
+from edi.batch.intake import Candidate, printable_name, scan_inbox, still_settled
+from edi.flows.inbound import EventSink, Failpoint, FileProcessor, FileRun, RunSettings, _no_event, _no_failpoint
+from edi.guides.files import safe_stem
 from edi.store.connection import transaction
 
 MAX_BYTES = 256 * 1024 * 1024  # A5: larger files are quarantined unread (a 100,000-set drop is about 27 MB)

@@ -6,7 +6,7 @@ import io
 from collections.abc import Generator, Iterator
 from typing import BinaryIO
 
-from edi.segments import Segment, Separators
+from edi.x12.segments import Segment, Separators
 
 BOM = b"\xef\xbb\xbf"
 CHUNK_SIZE = 1 << 20
@@ -16,7 +16,7 @@ _BETWEEN_SEGMENTS = "\r\n"
 
 
 class ReadFailure:
-    """Why reading stopped early: a code from ``edi.problems`` and where."""
+    """Why reading stopped early: a code from ``edi.x12.problems`` and where."""
 
     __slots__ = ("code", "message", "offset")
 

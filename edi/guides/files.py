@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edi.acks import AckCollector, AckSettings
-from edi.problems import Issue, Where
-from edi.results import InterchangeResult, SetResult
-from edi.validate import FileProblem, Validator
+from edi.x12.acks import AckCollector, AckSettings
+from edi.x12.problems import Issue, Where
+from edi.x12.results import InterchangeResult, SetResult
+from edi.guides.validator import FileProblem, Validator
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

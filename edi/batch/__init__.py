@@ -1,0 +1,1 @@
+"""The unattended shell: intake, locks, logs, process and watch."""

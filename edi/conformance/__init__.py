@@ -1,0 +1,1 @@
+"""Conformance runs: golden cases, suites, partner mode, reports."""
