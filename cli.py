@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -17,20 +16,24 @@ import click
 
 from edi.x12.acks import AckSettings, CountingControlNumbers
 from edi.views.audit import explain as explain_key
-from edi.views.audit import explain_lines, status_lines, verify_chain
-from edi.batch.processor import BatchError, BatchProcessor, BatchSettings, Folders, StoreLock, Summary
+from edi.views.audit import explain_lines, status_lines
+from edi.batch.lock import BatchError, StoreLock
+from edi.batch.processor import BatchProcessor, BatchSettings, Folders
+from edi.batch.summary import Summary
 from edi.conformance.suite import run_suite
 from edi.flows.cycle import close_cycle
 from edi.flows.durable import ensure_folder, write_atomically
 from edi.flows.invoicing import Invoicer, direct_bills_jsonl
 from edi.batch.logs import configure, event_sink
-from edi.flows.delivery import mark_sent, write_outputs
+from edi.flows.delivery import deliver, write_outputs
 from edi.conformance.partner import check_partner_files, partner_lines
-from edi.flows.inbound import FileProcessor, RunSettings, change_summary
+from edi.flows.inbound import FileProcessor, RunSettings
 from edi.conformance.reports import html_report, junit_xml, terminal_lines
-from edi.guides.files import FileReport, safe_stem, validate_file
+from edi.guides.files import FileReport, validate_file
+from edi.naming import safe_stem
 from edi.store.accounts import account_view
-from edi.store.connection import DB_ENV, StoreError, change_setting, default_path, open_store, transaction
+from edi.store.connection import DB_ENV, Db, DbError, StoreError, change_setting, default_path, open_store, all_settings, transaction
+from edi.store.ledger import verify_chain
 from edi.store.snapshot import (
     SnapshotError,
     import_accounts,
@@ -110,7 +113,7 @@ db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path
                          help=f"The SQLite store (default: ${DB_ENV}, else ./sbo-edi.db).")
 
 
-def _open(db_path: Path | None) -> sqlite3.Connection:
+def _open(db_path: Path | None) -> Db:
     """Open the store or stop with a clear message (exit 2)."""
     try:
         return open_store(db_path or default_path())
@@ -119,7 +122,7 @@ def _open(db_path: Path | None) -> sqlite3.Connection:
         sys.exit(EXIT_USAGE)
 
 
-def _import(what: str, loader: Callable[[sqlite3.Connection, Path], int], file: Path, db_path: Path | None) -> None:
+def _import(what: str, loader: Callable[[Db, Path], int], file: Path, db_path: Path | None) -> None:
     """All or nothing: either every line is loaded or the errors are listed and nothing is."""
     conn = _open(db_path)
     try:
@@ -201,10 +204,10 @@ def replay(file: Path, db_path: Path | None, out_dir: Path | None, dry_run: bool
     now = _parse_now(now_text)
     settings = RunSettings(now=now, as_of=_parse_date(as_of_text, now.date()), dry_run=dry_run)
     run = FileProcessor(conn, settings).run(file)
-    if out_dir is not None:
-        write_outputs(run.outputs, out_dir)
-        if not dry_run:
-            mark_sent(conn, run.outputs, now)  # delivered here; otherwise the next `process` publishes them
+    if out_dir is not None and dry_run:
+        write_outputs(run.outputs, out_dir)  # nothing was stored: nothing to mark sent
+    elif out_dir is not None:
+        deliver(conn, run.outputs, out_dir, now)  # delivered here; otherwise the next `process` publishes them
     if as_json:
         click.echo(json.dumps(run.to_json(), indent=2))
         return
@@ -213,7 +216,7 @@ def replay(file: Path, db_path: Path | None, out_dir: Path | None, dry_run: bool
     for transaction_report in run.transactions:
         click.echo(transaction_report.describe())
     where = f" in {out_dir}" if out_dir else ""
-    click.echo(f"{file}: {run.interchanges} interchange(s), outcomes {change_summary(run)},"
+    click.echo(f"{file}: {run.interchanges} interchange(s), outcomes {run.summary()},"
                f" {len(run.outputs)} output(s){where}{' (dry run: store unchanged)' if dry_run else ''}")
 
 
@@ -265,11 +268,10 @@ def invoice(group: int, period_text: str, db_path: Path | None, out_dir: Path | 
     with transaction(conn) as tx:
         result = Invoicer(tx, now).run(group, start, end)
     if out_dir is not None:
-        write_outputs(result.outputs, out_dir)
-        mark_sent(conn, result.outputs, now)
+        deliver(conn, result.outputs, out_dir, now)
     folder = direct_dir or (db_path or default_path()).resolve().parent / "direct-bills"
     ensure_folder(folder)
-    name = f"direct-bills.g{group:02d}.{start}_{end}.jsonl"
+    name = result.direct_bill_file
     write_atomically(folder, name, direct_bills_jsonl(conn, result.key).encode("utf-8"))
     originals = sum(1 for i in result.invoices if i.purpose == "00" and not i.original_number)
     cancels = sum(1 for i in result.invoices if i.purpose == "01")
@@ -290,7 +292,7 @@ def settings_group() -> None:
 @db_option
 def settings_show(db_path: Path | None) -> None:
     """Every setting and its value."""
-    for key, value in _open(db_path).execute("SELECT key, value FROM settings ORDER BY key"):
+    for key, value in all_settings(_open(db_path)):
         click.echo(f"{key} = {value}")
 
 
@@ -381,8 +383,7 @@ def cycle_close(group: int, date_text: str, db_path: Path | None, out_dir: Path 
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_PROBLEMS)
     if out_dir is not None:
-        write_outputs(result.outputs, out_dir)
-        mark_sent(conn, result.outputs, _parse_now(now_text))
+        deliver(conn, result.outputs, out_dir, _parse_now(now_text))
     note = " (already closed before)" if result.already_closed else ""
     click.echo(f"bill group {group} read {result.read_date} closed{note}: {len(result.switched)} account(s) switched"
                f" to SBO, {len(result.outputs)} 814 change interchange(s)")
@@ -438,8 +439,8 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
             total = Summary()
             while True:
                 try:
-                    _merge(total, processor.run_once())
-                except (OSError, sqlite3.Error) as error:
+                    total.merge(processor.run_once())
+                except (OSError, DbError) as error:
                     # Disk full, I/O or database errors: committed work stands, the next run resumes (E3/E4).
                     sink("run_failed", error=f"{type(error).__name__}: {error}")
                     if not watch:
@@ -459,17 +460,6 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
     if stop["signal"]:
         sink("stopped", signal=stop["signal"])
     click.echo(json.dumps(total.to_json(), sort_keys=True) if as_json else "\n".join(total.lines()))
-
-
-def _merge(total: Any, summary: Any) -> None:
-    """Add one pass's counts to the watch loop's total."""
-    for name in ("files", "archived", "quarantined", "resumed_files", "failed", "interchanges", "duplicates", "transactions",
-                 "accepted"):
-        setattr(total, name, getattr(total, name) + getattr(summary, name))
-    total.settling = summary.settling
-    total.rejected.update(summary.rejected)
-    total.other.update(summary.other)
-    total.sent.update(summary.sent)
 
 
 def _failpoint_from_env() -> Callable[[str], None]:

@@ -24,6 +24,16 @@ class RemoveBudgetBilling:
     installments_paid: Decimal
     actual_charges: Decimal
 
+    @property
+    def rule(self) -> str:
+        """R1 alone, or R1+R2 when a balance is due (a credit is R1 only)."""
+        return "R1+R2" if self.balance_due > 0 else "R1"
+
+    @property
+    def charge_kind(self) -> str:
+        """How the balance shows on the utility's direct bill (R2): never on an 810."""
+        return "budget balance due" if self.balance_due > 0 else "budget credit"
+
 
 @dataclass(frozen=True)
 class RemoveSummaryBilling:

@@ -140,8 +140,9 @@ def _sbo_changes(account: Account) -> tuple[list[Change], list[str]]:
     if account.budget is not None:
         plan = account.budget
         paid, actual = sum(plan.installments_paid, Decimal("0")), sum(plan.actual_charges, Decimal("0"))
-        changes.append(RemoveBudgetBilling(plan.balance_due, paid, actual))
-        rules.append("R1" if plan.balance_due <= 0 else "R1+R2")
+        budget = RemoveBudgetBilling(plan.balance_due, paid, actual)
+        changes.append(budget)
+        rules.append(budget.rule)
     if account.summary_group:
         changes.append(RemoveSummaryBilling(account.summary_group))
         rules.append("R4")

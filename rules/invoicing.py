@@ -156,3 +156,44 @@ def cents(amount: Decimal) -> str:
 def money(amount: Decimal) -> str:
     """An amount as X12 R with two decimals: 84.12."""
     return str(amount.quantize(CENT))
+
+
+REVERSAL_KIND = "reversal (corrected bill)"
+
+
+def point_billing(commodity: str, point_account: str, bill_account: str, rows: tuple[SupplyRow, ...], start: date,
+                  end: date) -> tuple[PeriodBilling, SupplyRow | None]:
+    """Who bills one service point's period: gas, and a point split off to another account (R5), never the RES."""
+    if commodity != "EL" or point_account != bill_account:
+        return PeriodBilling.UTILITY, None
+    billing, row = period_billing(rows, start, end)
+    if billing is PeriodBilling.SBO and row is not None and row.supplier_duns:
+        return billing, row
+    return PeriodBilling.UTILITY, row
+
+
+def option_in_force(rows: tuple[SupplyRow, ...], end: date) -> str:
+    """How the utility bills a period it bills itself: LDC, DUAL (R7's first period), or a split-off gas point."""
+    in_force = next((r for r in reversed(rows) if r.effective < end), None)  # the next read opens the next period
+    return in_force.billing_type if in_force is not None else "LDC"
+
+
+def delivery_kind(options: set[str]) -> str:
+    """The direct-bill kind of the delivery charges the utility bills itself."""
+    return f"delivery charges ({', '.join(sorted(options))})"
+
+
+def open_invoices(prior: tuple[PriorInvoice, ...]) -> tuple[PriorInvoice, ...]:
+    """D6: only earlier SBO invoices with something still due go into BAL*M*J9."""
+    return tuple(p for p in prior if p.open != 0)
+
+
+def cancel_prior(prior_due: Decimal) -> tuple[PriorInvoice, ...]:
+    """A cancel states the original's J9 as it was."""
+    return (PriorInvoice("", prior_due, Decimal("0.00")),) if prior_due else ()
+
+
+def reversal(account: str, earlier: list[Decimal], start: date, end: date) -> DirectBill | None:
+    """A corrected bill: what earlier versions put on the direct bill is reversed before the new lines go on."""
+    total = sum(earlier, Decimal("0.00"))
+    return DirectBill(account, REVERSAL_KIND, -total, start, end) if total else None

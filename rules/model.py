@@ -102,3 +102,13 @@ class ReadCalendar:
 
     reads: dict[int, tuple[date, ...]]
     holidays: frozenset[date] = field(default_factory=frozenset)
+
+
+ACCOUNT_DIGITS = 10  # guide section 1: account numbers are 10 digits
+
+
+def split_account_number(drawn: int) -> str | None:
+    """D5: a drawn sequence value as a 10-digit account number, or None once the sequence is exhausted."""
+    if drawn < 0 or drawn >= 10**ACCOUNT_DIGITS:
+        return None
+    return f"{drawn:0{ACCOUNT_DIGITS}d}"

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from edi.batch.processor import BatchProcessor, BatchSettings, Folders, Summary
+from edi.batch.processor import BatchProcessor, BatchSettings, Folders
+from edi.batch.summary import Summary
 from edi.store.connection import open_store
 from tests.store_helpers import AS_OF, NOW, fresh_store
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from edi.batch.processor import BatchError, StoreLock
+from edi.batch.lock import BatchError, StoreLock
 from scripts.make_example_data import DROP, interchange, request
 from tests.batch_helpers import folder_state, folders, prepared_store, process, store_state
 

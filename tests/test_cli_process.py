@@ -70,7 +70,7 @@ def test_watch_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
 
 
 def test_a_second_process_on_the_same_store_is_refused(tmp_path: Path) -> None:
-    from edi.batch.processor import StoreLock
+    from edi.batch.lock import StoreLock
 
     _, args = _setup(tmp_path)
     with StoreLock(tmp_path / "store.db"):

@@ -41,7 +41,7 @@ def test_arrears_rejects_sbo_with_a13_and_accepts_dual(tmp_path: Path) -> None:
     assert "ASI*U*021~" in _responses(sbo)
     dual = replay(conn, _file(tmp_path, [request("0001", "A2", "1000000004", blt="DUAL", pc="DUAL")], "b.edi"))
     assert "ASI*WQ*021~" in _responses(dual) and "REF*BLT*DUAL~" in _responses(dual)
-    assert [t.outcome for t in sbo.transactions + dual.transactions] == ["rejected", "accepted"]
+    assert [t.outcome.label for t in sbo.transactions + dual.transactions] == ["rejected", "accepted"]
 
 
 def test_budget_balance_due_goes_on_the_direct_bill_and_never_to_the_res(tmp_path: Path) -> None:
@@ -50,7 +50,7 @@ def test_budget_balance_due_goes_on_the_direct_bill_and_never_to_the_res(tmp_pat
     due = sum(Decimal(p["actual"]) for p in plan["periods"]) - sum(Decimal(p["paid"]) for p in plan["periods"])
     assert due > 0
     run = replay(conn, _file(tmp_path, [request("0001", "B1", "1000000002")]))
-    assert run.transactions[0].outcome == "accepted"
+    assert run.transactions[0].outcome.label == "accepted"
     view = account_view(conn, "1000000002", AS_OF)
     assert view is not None and view["budget"]["active"] is False
     charges = view["direct_bill_charges"]
@@ -65,7 +65,7 @@ def test_gas_split_with_direct_pay(tmp_path: Path) -> None:
     conn = fresh_store(tmp_path)
     before = {r[0] for r in conn.execute("SELECT number FROM accounts")}
     run = replay(conn, _file(tmp_path, [request("0001", "G1", "1000000007")]))
-    assert run.transactions[0].outcome == "accepted"
+    assert run.transactions[0].outcome.label == "accepted"
     electric = account_view(conn, "1000000007", AS_OF)
     assert electric is not None
     (gas_number,) = electric["split_to"]
@@ -99,17 +99,17 @@ def test_dry_run_changes_nothing_but_still_answers(tmp_path: Path) -> None:
     conn = fresh_store(tmp_path)
     before = dump(conn)
     run = replay(conn, _file(tmp_path, [request("0001", "D1", "1000000011")]), dry_run=True)
-    assert run.transactions[0].outcome == "accepted" and "ASI*WQ*021~" in _responses(run)
+    assert run.transactions[0].outcome.label == "accepted" and "ASI*WQ*021~" in _responses(run)
     assert dump(conn) == before
 
 
 def test_a_crash_mid_interchange_leaves_the_store_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import edi.flows.inbound
+    import edi.flows.handlers
 
     conn = fresh_store(tmp_path)
     before = dump(conn)
     calls = {"n": 0}
-    real = edi.flows.inbound.apply_decision
+    real = edi.flows.handlers.apply_decision
 
     def failing(*args: object, **kw: object) -> object:
         calls["n"] += 1
@@ -117,7 +117,7 @@ def test_a_crash_mid_interchange_leaves_the_store_untouched(tmp_path: Path, monk
             raise RuntimeError("power cut")
         return real(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(edi.flows.inbound, "apply_decision", failing)
+    monkeypatch.setattr(edi.flows.handlers, "apply_decision", failing)
     with pytest.raises(RuntimeError):
         replay(conn, _file(tmp_path, [request("0001", "C1", "1000000001"), request("0002", "C2", "1000000002")]))
     assert dump(conn) == before

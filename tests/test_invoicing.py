@@ -40,18 +40,18 @@ def test_budget_balance_is_on_the_direct_bill_and_in_no_810() -> None:
 
 def test_off_cycle_first_period_is_direct_billed_and_the_second_is_an_810() -> None:
     files = _case("invoice_off_cycle_dual_then_sbo")
-    first = files["direct-bills.g07_2026-11-10_2026-12-09.jsonl"]
+    first = files["direct-bills.g07.2026-11-10_2026-12-09.jsonl"]
     assert '"kind": "delivery charges (DUAL)"' in first
     (invoice,) = [text for name, text in files.items() if name.endswith(".810")]
     assert "DTM*150*20261209~" in invoice and "DTM*151*20270112~" in invoice
-    assert files["direct-bills.g07_2026-12-09_2027-01-12.jsonl"] == ""
+    assert files["direct-bills.g07.2026-12-09_2027-01-12.jsonl"] == ""
 
 
 def test_split_gas_never_reaches_an_810() -> None:
     files = _case("invoice_split_gas_never_in_810")
     invoices = _810s(files)
     assert "REF*12*1000000006~" in invoices and "5000000000" not in invoices and "GDC001" not in invoices
-    assert '"account": "5000000000"' in files["direct-bills.g07_2026-11-10_2026-12-09.jsonl"]
+    assert '"account": "5000000000"' in files["direct-bills.g07.2026-11-10_2026-12-09.jsonl"]
 
 
 def _enrolled_store(folder: Path, keys: list[str]) -> object:

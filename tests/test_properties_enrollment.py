@@ -80,7 +80,7 @@ def test_any_valid_request_gets_one_outcome_and_valid_outputs(store: sqlite3.Con
         run = replay(store, path, dry_run=True)
     assert not run.issues, [i.describe() for i in run.issues]
     assert len(run.transactions) == sets  # every set, one outcome
-    assert all(t.outcome in ("accepted", "rejected") for t in run.transactions)
+    assert all(t.outcome.label in ("accepted", "rejected") for t in run.transactions)
     for output in run.outputs:
         results = [e for e in Validator().run(io.BytesIO(output.content.encode("ascii"))) if isinstance(e, SetResult)]
         assert results and all(r.accepted for r in results), (output.kind, [r.issues for r in results])
@@ -106,7 +106,7 @@ def test_budget_balance_due_reaches_the_direct_bill_exactly(periods: list[tuple[
         run = replay(conn, path)
         charges = conn.execute("SELECT amount FROM direct_bill_charges").fetchall()
         conn.close()
-    assert run.transactions[0].outcome == "accepted"
+    assert run.transactions[0].outcome.label == "accepted"
     assert [Decimal(c[0]) for c in charges] == ([expected] if expected else [])
     if expected:
         assert f"{abs(expected):.2f}" not in "".join(o.content for o in run.outputs)  # R2: never to the RES

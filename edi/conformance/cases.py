@@ -18,7 +18,7 @@ from typing import Any
 
 from edi.flows.cycle import close_cycle
 from edi.flows.inbound import FileProcessor, RunSettings
-from edi.store.accounts import account_view
+from edi.store.accounts import account_numbers, account_view
 from edi.store.connection import open_store, transaction
 from edi.flows.invoicing import Invoicer, direct_bills_jsonl
 from edi.store.snapshot import import_accounts, import_bills, import_calendar, import_res_payments, import_suppliers
@@ -85,7 +85,7 @@ def run_case(case: Case, reference: Path, clock: Callable[[], datetime] | None =
                         result = Invoicer(tx, now).run(int(step["invoice"]["group"]), date.fromisoformat(start_text),
                                                        date.fromisoformat(end_text))
                     produced.update((o.file_name, o.content) for o in result.outputs)
-                    produced[f"direct-bills.{result.key.replace(':', '_')}.jsonl"] = direct_bills_jsonl(conn, result.key)
+                    produced[result.direct_bill_file] = direct_bills_jsonl(conn, result.key)
                     if result.errors:
                         produced[f"errors.{result.key.replace(':', '_')}.txt"] = "\n".join(result.errors) + "\n"
                 elif "cycle_close" in step:
@@ -95,8 +95,7 @@ def run_case(case: Case, reference: Path, clock: Callable[[], datetime] | None =
                     produced.update((o.file_name, o.content) for o in closed.outputs)
                 else:
                     raise ValueError(f"{case.name}: unknown step {sorted(step)}")
-            numbers = [r[0] for r in conn.execute("SELECT number FROM accounts ORDER BY number")]
-            state = {n: account_view(conn, n, last) for n in numbers}
+            state = {n: account_view(conn, n, last) for n in account_numbers(conn)}
             produced[STATE_FILE] = json.dumps(state, indent=2, sort_keys=True) + "\n"
         finally:
             conn.close()

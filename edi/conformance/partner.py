@@ -10,7 +10,8 @@ from typing import Any
 
 from edi.x12.acks import AckSettings, CountingControlNumbers
 from edi.flows.delivery import Output
-from edi.flows.inbound import FileProcessor, RunSettings, TransactionReport
+from edi.flows.inbound import FileProcessor, RunSettings
+from edi.flows.reports import TransactionReport
 from edi.guides.reference import pyx12_verdicts
 from edi.guides.files import validate_file
 from edi.store.connection import open_store
@@ -38,7 +39,7 @@ class PartnerFile:
         """The machine view."""
         return {"file": str(self.path), "clean": self.clean, "problems": self.problems, "pyx12": self.pyx12,
                 "pyx12_failure": self.pyx12_failure, "disagreements": self.disagreements,
-                "transactions": [t.__dict__ for t in self.transactions],
+                "transactions": [t.to_json() for t in self.transactions],
                 "outputs": [o.file_name for o in self.outputs]}
 
 
@@ -59,7 +60,7 @@ def check_partner_files(files: list[Path], accounts: Path, suppliers: Path, cale
                 ours = {}
                 run = FileProcessor(conn, RunSettings(now=now, as_of=as_of)).run(path)
                 for t in run.transactions:
-                    ours[f"{t.group}/{t.st02}"] = "R" if t.outcome.startswith(("997", "TA1")) else "A"
+                    ours[f"{t.group}/{t.st02}"] = "R" if t.outcome.refused else "A"
                 result.transactions = run.transactions
                 result.outputs = run.outputs
                 if with_pyx12:

@@ -1,24 +1,47 @@
-"""Outbound documents: kept in the store's outbox with the changes that caused them, then written as files."""
+"""One delivery path for every outbound document: stored in the outbox with its cause, then written durably.
+
+``process`` publishes the outbox into its folder; ``replay``, ``cycle close`` and ``invoice`` with ``--out`` write
+the same way (temp, fsync, rename, fsync of the folder: reliability.md G1, G2) and then mark what they wrote sent.
+"""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Collection
+import re
+from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from edi.guides.files import safe_stem
-from edi.x12.segments import ISA_LENGTH
-from edi.store.connection import StoreControlNumbers, setting, transaction
+from edi.flows.durable import ensure_folder, write_atomically
+from edi.naming import safe_stem
+from edi.store import outbox
+from edi.store.connection import Db, StoreControlNumbers, setting
+from edi.x12.segments import ISA_LENGTH, group_header
 from edi.x12.writer import EnvelopeSettings, Party, envelope_text
 
 ISA13 = slice(90, 99)  # ISA13 in our own fixed-width ISA (guide section 3)
+_OUTPUT_NAME = re.compile(r"[A-Za-z0-9._-]{1,120}\Z")
+
+Failpoint = Callable[[str], None]  # named crash points for the exactly-once tests
+EventSink = Callable[..., None]  # event name, then allow-listed fields (never names or clear account numbers)
+
+
+def no_failpoint(name: str) -> None:
+    """The default: no crash points armed."""
+
+
+def no_event(event: str, **fields: object) -> None:
+    """The default sink: events go nowhere."""
+
+
+class DeliveryError(Exception):
+    """A stored document cannot be delivered as it is (never expected: we build every name)."""
 
 
 @dataclass
 class Output:
-    """One outbound interchange: its kind (997, ta1, 814, 814-change), its file name once stored, and its text."""
+    """One outbound interchange: its kind (997, ta1, 814, 814-change, 810), its file name once stored, its text."""
 
     kind: str
     file_name: str
@@ -31,15 +54,12 @@ def output_name(partner: str, content: str, kind: str) -> str:
     return f"{partner}.{isa13}.{kind}"
 
 
-def store_output(conn: sqlite3.Connection, output: Output, partner: str, interchange_id: int | None,
-                 now: datetime) -> str:
+def store_output(conn: Db, output: Output, partner: str, interchange_id: int | None, now: datetime) -> str:
     """Add to the outbox in the caller's transaction; returns the file name."""
     name = output_name(partner, output.content, output.kind)
-    functional_id, group_control = group_of(output.content)
-    conn.execute("INSERT INTO outbox (kind, partner, file_name, content, created_at, interchange_id, functional_id,"
-                 " group_control) VALUES (?,?,?,?,?,?,?,?)",
-                 (output.kind, partner, name, output.content, now.isoformat(timespec="seconds"), interchange_id,
-                  functional_id, group_control))
+    functional_id, group_control = group_header(output.content)
+    row = outbox.OutboxRow(output.kind, partner, name, output.content, functional_id, group_control)
+    outbox.add_document(conn, row, interchange_id, now)
     return name
 
 
@@ -48,7 +68,7 @@ def supplier_party(duns: str) -> Party:
     return Party("01" if len(duns) == 9 else "14", duns)
 
 
-def send_to_supplier(conn: sqlite3.Connection, duns: str, functional_id: str, kind: str, set_texts: list[str],
+def send_to_supplier(conn: Db, duns: str, functional_id: str, kind: str, set_texts: list[str],
                      now: datetime) -> Output:
     """One interchange from us to a RES (ISA13, then GS06, from the store's sequences), put in the outbox."""
     numbers = StoreControlNumbers(conn)
@@ -59,28 +79,35 @@ def send_to_supplier(conn: sqlite3.Connection, duns: str, functional_id: str, ki
     return output
 
 
-def group_of(content: str) -> tuple[str, str]:
-    """GS01 and GS06 of our own interchange (the segment after the ISA), or empty strings for a TA1 alone."""
-    for segment in content.split("~")[1:3]:
-        elements = segment.strip().split("*")
-        if elements[0] == "GS" and len(elements) > 6:
-            return elements[1], elements[6]
-    return "", ""
+def _checked_name(name: str) -> str:
+    if not _OUTPUT_NAME.match(name) or name.startswith("."):
+        raise DeliveryError(f"the document name {name!r} is unsafe")  # built by us: never expected
+    return name
 
 
-def write_outputs(outputs: Collection[Output], out_dir: Path) -> list[Path]:
-    """Write outputs into ``out_dir`` under their outbox names."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for output in outputs:
-        target = out_dir / output.file_name
-        target.write_text(output.content, encoding="ascii")
-        written.append(target)
+def write_outputs(outputs: Collection[Output], folder: Path, failpoint: Failpoint = no_failpoint) -> list[Path]:
+    """Write documents into ``folder`` under their outbox names, each whole or not at all (G2)."""
+    ensure_folder(folder)
+    return [write_atomically(folder, _checked_name(o.file_name), o.content.encode("ascii"), failpoint)
+            for o in outputs]
+
+
+def deliver(conn: Db, outputs: Collection[Output], folder: Path, now: datetime) -> list[Path]:
+    """``--out``: write durably, then mark sent so that ``process`` does not publish them again."""
+    written = write_outputs(outputs, folder)
+    outbox.mark_sent_by_name(conn, [o.file_name for o in outputs if o.file_name], now)
     return written
 
 
-def mark_sent(conn: sqlite3.Connection, outputs: Collection[Output], now: datetime) -> None:
-    """Record that ``outputs`` were delivered by hand (replay/cycle close --out): ``process`` will not send them."""
-    with_names = [(now.isoformat(timespec="seconds"), o.file_name) for o in outputs if o.file_name]
-    with transaction(conn):
-        conn.executemany("UPDATE outbox SET sent_at = ? WHERE file_name = ? AND sent_at IS NULL", with_names)
+def publish_outbox(conn: Db, folder: Path, now: datetime, failpoint: Failpoint = no_failpoint,
+                   events: EventSink = no_event) -> Counter[str]:
+    """Write every unsent outbox document into ``folder`` (G1, G2), then mark it sent; returns counts by kind."""
+    sent: Counter[str] = Counter()
+    for row_id, kind, name, content in outbox.unsent(conn):
+        write_atomically(folder, _checked_name(name), content.encode("ascii"), failpoint)
+        failpoint("before_mark_sent")
+        outbox.mark_sent(conn, row_id, now)
+        failpoint("after_mark_sent")
+        sent[kind] += 1
+        events("document_sent", output=name, kind=kind)
+    return sent

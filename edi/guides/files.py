@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,15 +11,6 @@ from edi.x12.acks import AckCollector, AckSettings
 from edi.x12.problems import Issue, Where
 from edi.x12.results import InterchangeResult, SetResult
 from edi.guides.validator import FileProblem, Validator
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_stem(name: str) -> str:
-    """A file-name stem built only from safe characters (reliability.md F1)."""
-    stem = _UNSAFE.sub("_", Path(name).stem).strip("._") or "input"
-    return stem[:80]
-
 
 @dataclass
 class FileReport:

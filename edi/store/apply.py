@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import json
-import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from edi.store.connection import StoreError, next_value
+from edi.store.connection import Db, StoreError, next_value
+from edi.store.ledger import OutcomeKey, plain, record_outcome
 from rules.decisions import (
     Change,
     Decision,
@@ -21,90 +19,23 @@ from rules.decisions import (
     SetSupplier,
     SplitGas,
 )
-from rules.model import EnrollmentRequest
+from rules.model import EnrollmentRequest, split_account_number
+from rules.outcomes import Outcome, decided
 
-ACCOUNT_DIGITS = 10  # guide section 1: account numbers are 10 digits
-
-
-def _plain(value: Any) -> Any:
-    """Decimals and dates as text so JSON keeps them exact."""
-    if isinstance(value, Decimal | date):
-        return str(value)
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def change_json(change: Change) -> dict[str, Any]:
-    """One change as a JSON object naming its type."""
-    fields = {f.name: _plain(getattr(change, f.name)) for f in dataclasses.fields(change)}
-    return {"change": type(change).__name__, **fields}
-
-
-@dataclass(frozen=True)
-class OutcomeKey:
-    """Where one transaction set came from."""
-
-    interchange_id: int | None
-    group_control: str
-    st02: str
-
-
-def record_outcome(conn: sqlite3.Connection, key: OutcomeKey, at: datetime, outcome: str, *,
-                   request: EnrollmentRequest | None = None, decision: Decision | None = None,
-                   reference: str = "") -> int:
-    """The one outcome row of a transaction set (accepted, rejected, 997 rejected, not answered)."""
-    reasons = [[r.code, r.text] for r in decision.reasons] if decision else []
-    changes = [change_json(c) for c in decision.changes] if decision else []
-    cursor = conn.execute(
-        "INSERT INTO outcomes (interchange_id, group_control, st02, supplier_duns, request_id, account_number,"
-        " outcome, rules, reasons, changes, response_reference, processed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        (key.interchange_id, key.group_control, key.st02, request.supplier_duns if request else "",
-         request.request_id if request else "", request.account_number if request else "", outcome,
-         " ".join(decision.rules) if decision else "", json.dumps(reasons), json.dumps(changes), reference,
-         at.isoformat(timespec="seconds")),
-    )
-    outcome_id = int(cursor.lastrowid or 0)
-    seal_outcome(conn, outcome_id)
-    if request is not None and request.request_id and request.supplier_duns:
-        # D7: the first use of a BGN02 is what later duplicates are measured against.
-        conn.execute("INSERT OR IGNORE INTO requests_seen VALUES (?, ?, ?)",
-                     (request.supplier_duns, request.request_id, outcome_id))
-    return outcome_id
-
-
-SEALED_COLUMNS = ("id", "interchange_id", "group_control", "st02", "supplier_duns", "request_id", "account_number",
-                  "outcome", "rules", "reasons", "changes", "response_reference", "processed_at")
-
-
-def outcome_seal(previous: str, row: sqlite3.Row | tuple[object, ...]) -> str:
-    """sha256 over the previous row's seal and this row's audited columns (F7: a changed row breaks the chain)."""
-    payload = json.dumps([previous, *[row[i] for i in range(len(SEALED_COLUMNS))]], separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def seal_outcome(conn: sqlite3.Connection, outcome_id: int) -> None:
-    """Seal a new outcome row onto the chain (inside the caller's transaction)."""
-    previous = conn.execute("SELECT seal FROM outcomes WHERE id < ? ORDER BY id DESC LIMIT 1", (outcome_id,)).fetchone()
-    row = conn.execute(f"SELECT {', '.join(SEALED_COLUMNS)} FROM outcomes WHERE id = ?", (outcome_id,)).fetchone()
-    conn.execute("UPDATE outcomes SET seal = ? WHERE id = ?", (outcome_seal(previous[0] if previous else "", row),
-                                                              outcome_id))
-
-
-def _timeline(conn: sqlite3.Connection, account: str, at: datetime, outcome_id: int, rule: str, event: str,
-              **detail: Any) -> None:
+def add_timeline(conn: Db, account: str, at: datetime, outcome_id: int | None, rule: str, event: str,
+                 **detail: Any) -> None:
+    """One line of the account's timeline: what changed, which rule, from which outcome."""
     conn.execute("INSERT INTO timeline (account_number, at, outcome_id, rule, event, detail) VALUES (?,?,?,?,?,?)",
                  (account, at.isoformat(timespec="seconds"), outcome_id, rule, event,
-                  json.dumps({k: _plain(v) for k, v in detail.items()}, sort_keys=True)))
+                  json.dumps({k: plain(v) for k, v in detail.items()}, sort_keys=True)))
 
 
-def draw_account_number(conn: sqlite3.Connection) -> str:
+def draw_account_number(conn: Db) -> str:
     """D5: the next number of the store's sequence that no account has ever had."""
     while True:
-        value = next_value(conn, "gas_account")
-        if value >= 10**ACCOUNT_DIGITS:
+        number = split_account_number(next_value(conn, "gas_account"))
+        if number is None:
             raise StoreError("the gas account sequence is exhausted")
-        number = f"{value:0{ACCOUNT_DIGITS}d}"
         if conn.execute("SELECT 1 FROM accounts WHERE number = ?", (number,)).fetchone() is None:
             return number
 
@@ -117,15 +48,16 @@ class Applied:
     new_accounts: list[str]
 
 
-def apply_decision(conn: sqlite3.Connection, key: OutcomeKey, at: datetime, request: EnrollmentRequest,
+def apply_decision(conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentRequest,
                    decision: Decision, reference: str) -> Applied:
     """Write the outcome and, for an accept, every account change of the decision (D4: taken at acceptance)."""
-    outcome = "accepted" if decision.accepted else "rejected"
-    outcome_id = record_outcome(conn, key, at, outcome, request=request, decision=decision, reference=reference)
+    outcome: Outcome = decided(decision)
+    outcome_id = record_outcome(conn, key, at, outcome, request=request, changes=decision.changes,
+                                reference=reference)
     number = request.account_number
     if not decision.accepted:
         if conn.execute("SELECT 1 FROM accounts WHERE number = ?", (number,)).fetchone():
-            _timeline(conn, number, at, outcome_id, " ".join(decision.rules) or "-", "enrollment rejected",
+            add_timeline(conn, number, at, outcome_id, " ".join(decision.rules) or "-", "enrollment rejected",
                       supplier=request.supplier_duns, reasons=[[r.code, r.text] for r in decision.reasons])
         return Applied(outcome_id, [])
     new_accounts: list[str] = []
@@ -135,7 +67,7 @@ def apply_decision(conn: sqlite3.Connection, key: OutcomeKey, at: datetime, requ
             _remove_budget(conn, number, at, outcome_id, change)
         elif isinstance(change, RemoveSummaryBilling):
             conn.execute("UPDATE accounts SET summary_group = NULL WHERE number = ?", (number,))
-            _timeline(conn, number, at, outcome_id, "R4", "removed from summary billing",
+            add_timeline(conn, number, at, outcome_id, "R4", "removed from summary billing",
                       summary_group=change.summary_group)
         elif isinstance(change, SplitGas):
             gas_account = _split_gas(conn, number, at, outcome_id, change)
@@ -149,7 +81,7 @@ def apply_decision(conn: sqlite3.Connection, key: OutcomeKey, at: datetime, requ
     return Applied(outcome_id, new_accounts)
 
 
-def _remove_budget(conn: sqlite3.Connection, number: str, at: datetime, outcome_id: int,
+def _remove_budget(conn: Db, number: str, at: datetime, outcome_id: int,
                    change: RemoveBudgetBilling) -> None:
     """R1/R2: the plan ends; the balance due (or credit) becomes a charge on the utility's own direct bill."""
     periods = [dict(p) for p in conn.execute(
@@ -171,18 +103,17 @@ def _remove_budget(conn: sqlite3.Connection, number: str, at: datetime, outcome_
         "balance_due": str(change.balance_due),
     }
     if change.balance_due != 0:
-        kind = "budget balance due" if change.balance_due > 0 else "budget credit"
+        kind = change.charge_kind
         conn.execute("INSERT INTO direct_bill_charges (account_number, kind, amount, detail, created_on, outcome_id)"
                      " VALUES (?,?,?,?,?,?)", (number, kind, str(change.balance_due),
                                                json.dumps(arithmetic, sort_keys=True), at.date().isoformat(),
                                                outcome_id))
-    rule = "R1+R2" if change.balance_due > 0 else "R1"
-    _timeline(conn, number, at, outcome_id, rule, "removed from budget billing", balance_due=change.balance_due,
+    add_timeline(conn, number, at, outcome_id, change.rule, "removed from budget billing", balance_due=change.balance_due,
               actual_charges=actual, installments_paid=paid, periods=len(periods),
               billed_to="utility direct bill to the customer (never an 810)")
 
 
-def _split_gas(conn: sqlite3.Connection, number: str, at: datetime, outcome_id: int, change: SplitGas) -> str:
+def _split_gas(conn: Db, number: str, at: datetime, outcome_id: int, change: SplitGas) -> str:
     """R5 with D5: the gas service points move to a new account; the customer and bill group come along."""
     new = draw_account_number(conn)
     conn.execute(
@@ -193,23 +124,23 @@ def _split_gas(conn: sqlite3.Connection, number: str, at: datetime, outcome_id: 
     for sp in change.service_points:
         conn.execute("UPDATE service_points SET account_number = ? WHERE id = ? AND account_number = ?",
                      (new, sp, number))
-    _timeline(conn, number, at, outcome_id, "R5", "gas service points split to a new account", new_account=new,
+    add_timeline(conn, number, at, outcome_id, "R5", "gas service points split to a new account", new_account=new,
               service_points=list(change.service_points))
-    _timeline(conn, new, at, outcome_id, "R5", "account created for gas split from an SBO enrollment",
+    add_timeline(conn, new, at, outcome_id, "R5", "account created for gas split from an SBO enrollment",
               split_from=number, service_points=list(change.service_points))
     return new
 
 
-def _move_direct_pay(conn: sqlite3.Connection, number: str, gas: str, at: datetime, outcome_id: int) -> None:
+def _move_direct_pay(conn: Db, number: str, gas: str, at: datetime, outcome_id: int) -> None:
     """R6: Direct Pay leaves the SBO account and goes with the gas account."""
     bank = conn.execute("SELECT direct_pay_bank FROM accounts WHERE number = ?", (number,)).fetchone()[0]
     conn.execute("UPDATE accounts SET direct_pay = 1, direct_pay_bank = ? WHERE number = ?", (bank, gas))
     conn.execute("UPDATE accounts SET direct_pay = 0, direct_pay_bank = '' WHERE number = ?", (number,))
-    _timeline(conn, number, at, outcome_id, "R6", "Direct Pay removed (moved to the gas account)", to_account=gas)
-    _timeline(conn, gas, at, outcome_id, "R6", "Direct Pay moved here from the SBO account", from_account=number)
+    add_timeline(conn, number, at, outcome_id, "R6", "Direct Pay removed (moved to the gas account)", to_account=gas)
+    add_timeline(conn, gas, at, outcome_id, "R6", "Direct Pay moved here from the SBO account", from_account=number)
 
 
-def _set_supplier(conn: sqlite3.Connection, number: str, at: datetime, outcome_id: int, request: EnrollmentRequest,
+def _set_supplier(conn: Db, number: str, at: datetime, outcome_id: int, request: EnrollmentRequest,
                   change: SetSupplier, rules: tuple[str, ...]) -> None:
     """Supplier and billing option per service point from the effective date; D3's later switch to SBO."""
     for sp in change.service_points:
@@ -222,7 +153,7 @@ def _set_supplier(conn: sqlite3.Connection, number: str, at: datetime, outcome_i
                          " kind, outcome_id, supplier_account) VALUES (?,?,'ESP','DUAL',?,'sbo_switch',?,?)",
                          (sp, change.supplier_duns, change.sbo_from.isoformat(), outcome_id, request.supplier_account))
     when = f"{change.effective} 23:59:59 (off-cycle)" if change.off_cycle else f"{change.effective} (meter read)"
-    _timeline(conn, number, at, outcome_id, "R7+D3" if change.sbo_from else "enrollment",
+    add_timeline(conn, number, at, outcome_id, "R7+D3" if change.sbo_from else "enrollment",
               f"supplier enrollment accepted: {change.billing_type}/{change.bill_calculator} from {when}",
               supplier=change.supplier_duns, service_points=list(change.service_points),
               sbo_from=change.sbo_from, requested_sbo=request.billing_type == "ESP", rules=list(rules))

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from edi.store.schema import migrate
 
+Db = sqlite3.Connection  # the handle every store function takes (the seam a second engine implements)
+DbError = sqlite3.Error  # what the store raises when the database itself fails (E4): callers stop the run
 DB_ENV = "SBO_EDI_DB"
 DEFAULT_DB = "sbo-edi.db"
 
@@ -158,3 +160,39 @@ def control_numbers_near_wrap(conn: sqlite3.Connection) -> list[str]:
     rows = conn.execute("SELECT name, next_value FROM sequences WHERE name IN ('interchange', 'group')").fetchall()
     return [f"{name} {control_number(value):,}" for name, value in rows
             if control_number(value) >= CONTROL_NUMBER_WARNING]
+
+
+def begin(conn: Db) -> None:
+    """Open a write transaction now (the writer lock is taken at once: E4 waits here, not mid-interchange)."""
+    conn.execute("BEGIN IMMEDIATE")
+
+
+def commit(conn: Db, *, keep: bool = True) -> None:
+    """End the open transaction: commit it, or roll it back when ``keep`` is false (dry runs)."""
+    conn.execute("COMMIT" if keep else "ROLLBACK")
+
+
+def rollback(conn: Db) -> None:
+    """Roll back the open transaction, if any."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+@contextmanager
+def savepoint(conn: Db, name: str, *, keep: bool = True) -> Iterator[None]:
+    """A nested unit inside the open transaction: released at the end, rolled back on error or when not ``keep``."""
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        conn.execute(f"ROLLBACK TO {name}")
+        conn.execute(f"RELEASE {name}")
+        raise
+    if not keep:
+        conn.execute(f"ROLLBACK TO {name}")
+    conn.execute(f"RELEASE {name}")
+
+
+def all_settings(conn: Db) -> list[tuple[str, str]]:
+    """Every setting and its value, by key."""
+    return [(str(k), str(v)) for k, v in conn.execute("SELECT key, value FROM settings ORDER BY key")]

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from edi.x12.segments import DEFAULT_SEPARATORS, Segment, seg
 from rules.decisions import Decision
+from rules.interchange import SetKind, classify_814
 from rules.model import EnrollmentRequest
 
 
@@ -35,9 +36,9 @@ class Request814:
     lines: int = 1
 
     @property
-    def is_enrollment(self) -> bool:
-        """BGN01 13 with ASI*7*021: the only 814 kind decided here (others are answered with A13)."""
-        return self.bgn01 == "13" and self.action == ("7", "021")
+    def kind(self) -> SetKind:
+        """Request or response, and which request (rules/interchange.py decides)."""
+        return classify_814(self.bgn01, self.action)
 
     def to_rules(self) -> EnrollmentRequest:
         """The request in the terms of ``rules/``."""

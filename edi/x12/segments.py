@@ -61,3 +61,22 @@ def seg(*elements: str) -> Segment:
     while len(values) > 1 and values[-1] == "":
         values.pop()
     return Segment(values)
+
+
+def isa_separators(text: str) -> Separators | None:
+    """The separators an interchange declares in its fixed-width ISA (element at byte 3, ISA16, terminator at 105)."""
+    if len(text) < ISA_LENGTH or not text.startswith("ISA"):
+        return None
+    return Separators(text[3], text[ISA_LENGTH - 2], text[ISA_LENGTH - 1])
+
+
+def group_header(text: str) -> tuple[str, str]:
+    """GS01 and GS06 of an interchange's first group, read with its own separators ("" for a TA1 alone)."""
+    separators = isa_separators(text)
+    if separators is None:
+        return "", ""
+    for segment in text[ISA_LENGTH:].split(separators.segment, 2)[:2]:
+        elements = segment.strip().split(separators.element)
+        if elements[0] == "GS" and len(elements) > 6:
+            return elements[1], elements[6]
+    return "", ""

@@ -1,0 +1,139 @@
+"""The dispatch table of inbound transaction sets: one row per kind, each a handler that parses, decides with
+``rules/``, applies through the store and renders its answer. A new kind of set is a new row, not a new branch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from edi.naming import mask_account
+from edi.store import accounts, outbox
+from edi.store.apply import apply_decision
+from edi.store.connection import Db, next_value
+from edi.store.ledger import OutcomeKey, record_outcome
+from edi.transactions.tx814 import Granted, Request814, Utility, response_body
+from edi.transactions.tx997 import AckReceived
+from edi.x12.segments import Segment
+from rules.decisions import Change, Decision
+from rules.enrollment import Context, Policy, decide_enrollment
+from rules.interchange import SetKind, not_processed_request
+from rules.model import ReadCalendar
+from rules.outcomes import Outcome, OutcomeKind, decided
+
+
+@dataclass(slots=True)
+class Staged:
+    """One transaction set read and validated, waiting for its interchange to close."""
+
+    group_index: int
+    st02: str
+    kind: SetKind | None  # None: the 997 rejected it (or it is of no kind we read)
+    request: Request814 | None = None
+    ack: AckReceived | None = None
+
+
+@dataclass(frozen=True)
+class HandlerContext:
+    """What every handler may use: the open store (inside the interchange's transaction), clock and parties."""
+
+    conn: Db
+    now: datetime
+    as_of: date
+    policy: Policy
+    utility: Utility
+    calendar: ReadCalendar
+    partner: str  # the sender as our outbox names it
+
+
+@dataclass
+class Handled:
+    """A handler's result: the outcome it recorded, the 814 body it owes the sender (if any), what changed."""
+
+    outcome: Outcome
+    request: Request814 | None = None
+    response: list[Segment] | None = None
+    changes: tuple[Change, ...] = ()
+    new_accounts: list[str] = field(default_factory=list)
+
+
+Handler = Callable[[HandlerContext, Staged, OutcomeKey], Handled]
+
+
+def _request(item: Staged) -> Request814:
+    if item.request is None:
+        raise ValueError(f"set {item.st02} of kind {item.kind} has no parsed request")  # dispatch guarantees one
+    return item.request
+
+
+def _answer(ctx: HandlerContext, request: Request814, key: OutcomeKey, decision: Decision) -> Handled:
+    """Record the decision with its account changes and build the 814 response (one reference each)."""
+    reference = f"AIC{next_value(ctx.conn, 'reference'):012d}"
+    applied = apply_decision(ctx.conn, key, ctx.now, request.to_rules(), decision, reference)
+    granted = Granted(*accounts.granted_facts(ctx.conn, request.account_number)) if decision.accepted else None
+    body = response_body(request, decision, utility=ctx.utility, reference=reference, today=ctx.now.date(),
+                         granted=granted)
+    return Handled(decided(decision), request, body, decision.changes, applied.new_accounts)
+
+
+def handle_enrollment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
+    """An 814 enrollment request: the rules against the store's state (earlier sets of the file count)."""
+    request = _request(item)
+    context = Context(
+        account=accounts.load_account(ctx.conn, request.account_number, ctx.as_of),
+        supplier=accounts.load_supplier(ctx.conn, request.supplier_duns),
+        calendar=ctx.calendar,
+        as_of=ctx.as_of,
+        seen_request=accounts.request_seen(ctx.conn, request.supplier_duns, request.request_id),
+        policy=ctx.policy,
+    )
+    return _answer(ctx, request, key, decide_enrollment(request.to_rules(), context))
+
+
+def handle_other_request(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
+    """An 814 request this utility does not process yet: rejected A13 with ASI02 echoed."""
+    return _answer(ctx, _request(item), key, not_processed_request())
+
+
+def handle_response(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
+    """An 814 response (BGN01 11) sent to us: recorded, never answered (its 997 is its answer)."""
+    request = _request(item)
+    outcome = Outcome(OutcomeKind.NOT_ANSWERED)
+    record_outcome(ctx.conn, key, ctx.now, outcome, request=request.to_rules())
+    return Handled(outcome, request)
+
+
+def handle_acknowledgment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
+    """B13: an inbound 997 marks the document it acknowledges; it is never acknowledged back."""
+    ack = item.ack or AckReceived("", "0", "")
+    status = ack.status or "?"
+    matched = outbox.record_acknowledgment(ctx.conn, ctx.partner, ack.functional_id, ack.group_control, status,
+                                           ctx.now)
+    note = (f"AK9 {status} for our {ack.functional_id} group {ack.group_control}"
+            f" ({'matched' if matched else 'matching nothing we sent'})")
+    outcome = Outcome(OutcomeKind.ACK_RECEIVED, note=note)
+    record_outcome(ctx.conn, key, ctx.now, outcome)
+    return Handled(outcome)
+
+
+HANDLERS: dict[SetKind, Handler] = {
+    SetKind.ENROLLMENT: handle_enrollment,
+    SetKind.OTHER_REQUEST: handle_other_request,
+    SetKind.RESPONSE: handle_response,
+    SetKind.ACKNOWLEDGMENT: handle_acknowledgment,
+}
+
+
+def refused(ctx: HandlerContext, key: OutcomeKey, outcome: Outcome, request: Request814 | None = None) -> Handled:
+    """A set refused before any decision (997 or TA1 rejected, unregistered sender): its one outcome row.
+
+    What was read of its request is reported but not stored: the set was not accepted, so it is not a request.
+    """
+    record_outcome(ctx.conn, key, ctx.now, outcome)
+    return Handled(outcome, request)
+
+
+def masked_account(handled: Handled) -> str:
+    """The request's account number as logs and printouts may show it."""
+    return mask_account(handled.request.account_number) if handled.request else ""

@@ -1,0 +1,161 @@
+"""The audit ledger of what came in: interchanges, their groups, and one sealed outcome row per transaction set."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from edi.store.connection import Db
+from rules.decisions import Change
+from rules.interchange import COUNTS_AS_PROCESSED
+from rules.model import EnrollmentRequest
+from rules.outcomes import Outcome
+
+
+def plain(value: Any) -> Any:
+    """Decimals and dates as text so JSON keeps them exact."""
+    if isinstance(value, Decimal | date):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    return value
+
+
+def change_json(change: Change) -> dict[str, Any]:
+    """One change as a JSON object naming its type."""
+    fields = {f.name: plain(getattr(change, f.name)) for f in dataclasses.fields(change)}
+    return {"change": type(change).__name__, **fields}
+
+
+@dataclass(frozen=True)
+class InterchangeRow:
+    """One inbound interchange as the ledger records it (and where it sat in its file, for resuming: A8)."""
+
+    source_file: str
+    sender_id: str
+    control_number: str
+    usage: str
+    processed_at: datetime
+    outcome: str
+    ta1_note: str
+    file_id: int | None
+    position: int
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One inbound functional group and our AK9 verdict on it."""
+
+    position: int
+    functional_id: str
+    control_number: str
+    ak9_status: str
+    ak9_codes: str
+    sets_received: int
+    sets_accepted: int
+
+
+@dataclass(frozen=True)
+class OutcomeKey:
+    """Where one transaction set came from."""
+
+    interchange_id: int | None
+    group_control: str
+    st02: str
+
+
+def interchange_committed(conn: Db, file_id: int | None, position: int) -> bool:
+    """A8: this file's interchange at ``position`` was committed by an earlier, interrupted run."""
+    if file_id is None:
+        return False
+    row = conn.execute("SELECT 1 FROM interchanges WHERE file_id = ? AND position = ?", (file_id, position))
+    return row.fetchone() is not None
+
+
+def interchange_processed(conn: Db, sender_id: str, control_number: str) -> bool:
+    """D7: the same sender's ISA13 was processed before (in any file; TA1-rejected ones do not count)."""
+    marks = ", ".join("?" for _ in COUNTS_AS_PROCESSED)
+    row = conn.execute(f"SELECT 1 FROM interchanges WHERE sender_id = ? AND control_number = ? AND outcome IN"
+                       f" ({marks})", (sender_id, control_number, *COUNTS_AS_PROCESSED))
+    return row.fetchone() is not None
+
+
+def supplier_registered(conn: Db, duns: str) -> bool:
+    """B7: the DUNS is a registered RES."""
+    return conn.execute("SELECT 1 FROM suppliers WHERE duns = ?", (duns,)).fetchone() is not None
+
+
+def record_interchange(conn: Db, row: InterchangeRow) -> int:
+    """The interchange's audit row; returns its id."""
+    cursor = conn.execute(
+        "INSERT INTO interchanges (source_file, sender_id, control_number, usage, processed_at, outcome, ta1_note,"
+        " file_id, position) VALUES (?,?,?,?,?,?,?,?,?)",
+        (row.source_file, row.sender_id, row.control_number, row.usage,
+         row.processed_at.isoformat(timespec="seconds"), row.outcome, row.ta1_note, row.file_id, row.position))
+    return int(cursor.lastrowid or 0)
+
+
+def record_groups(conn: Db, interchange_id: int, groups: list[GroupRow]) -> None:
+    """A row per inbound functional group with our AK9."""
+    conn.executemany(
+        "INSERT INTO groups_received (interchange_id, position, functional_id, control_number, ak9_status,"
+        " ak9_codes, sets_received, sets_accepted) VALUES (?,?,?,?,?,?,?,?)",
+        [(interchange_id, g.position, g.functional_id, g.control_number, g.ak9_status, g.ak9_codes,
+          g.sets_received, g.sets_accepted) for g in groups])
+
+
+SEALED_COLUMNS = ("id", "interchange_id", "group_control", "st02", "supplier_duns", "request_id", "account_number",
+                  "outcome", "rules", "reasons", "changes", "response_reference", "processed_at")
+
+
+def record_outcome(conn: Db, key: OutcomeKey, at: datetime, outcome: Outcome, *,
+                   request: EnrollmentRequest | None = None, changes: tuple[Change, ...] = (),
+                   reference: str = "") -> int:
+    """The one outcome row of a transaction set, sealed onto the chain (F7); the one writer of ``outcomes``."""
+    cursor = conn.execute(
+        "INSERT INTO outcomes (interchange_id, group_control, st02, supplier_duns, request_id, account_number,"
+        " outcome, rules, reasons, changes, response_reference, processed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (key.interchange_id, key.group_control, key.st02, request.supplier_duns if request else "",
+         request.request_id if request else "", request.account_number if request else "", outcome.label,
+         " ".join(outcome.rules), json.dumps([[r.code, r.text] for r in outcome.reasons]),
+         json.dumps([change_json(c) for c in changes]), reference, at.isoformat(timespec="seconds")),
+    )
+    outcome_id = int(cursor.lastrowid or 0)
+    _seal(conn, outcome_id)
+    if request is not None and request.request_id and request.supplier_duns and not outcome.test:
+        # D7: the first use of a BGN02 is what later duplicates are measured against (tests do not count).
+        conn.execute("INSERT OR IGNORE INTO requests_seen VALUES (?, ?, ?)",
+                     (request.supplier_duns, request.request_id, outcome_id))
+    return outcome_id
+
+
+def outcome_seal(previous: str, row: Any) -> str:
+    """sha256 over the previous row's seal and this row's audited columns (F7: a changed row breaks the chain)."""
+    payload = json.dumps([previous, *[row[i] for i in range(len(SEALED_COLUMNS))]], separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _seal(conn: Db, outcome_id: int) -> None:
+    """Seal a new outcome row onto the chain (inside the caller's transaction)."""
+    previous = conn.execute("SELECT seal FROM outcomes WHERE id < ? ORDER BY id DESC LIMIT 1", (outcome_id,)).fetchone()
+    row = conn.execute(f"SELECT {', '.join(SEALED_COLUMNS)} FROM outcomes WHERE id = ?", (outcome_id,)).fetchone()
+    conn.execute("UPDATE outcomes SET seal = ? WHERE id = ?", (outcome_seal(previous[0] if previous else "", row),
+                                                              outcome_id))
+
+
+def verify_chain(conn: Db) -> tuple[int, int | None]:
+    """Recompute every outcome seal in order: (rows checked, the first row whose seal does not match or None)."""
+    previous = ""
+    checked = 0
+    for row in conn.execute(f"SELECT {', '.join(SEALED_COLUMNS)}, seal FROM outcomes ORDER BY id"):
+        checked += 1
+        expected = outcome_seal(previous, row)
+        if row["seal"] != expected:
+            return checked, int(row["id"])
+        previous = expected
+    return checked, None

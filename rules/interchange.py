@@ -1,0 +1,61 @@
+"""The envelope-level business rules: who is answered (B7), what counts as already processed (D7), which kind of
+request a transaction set is and whether it is processed, and what an ISA15 T interchange may change.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from rules.decisions import Decision, Reason
+
+DUPLICATE_NOTE = "025"  # D7: the same sender ISA06 + ISA13 already processed gets TA1 R 025
+NOT_ENROLLMENT = Reason("A13", "ONLY ENROLLMENT REQUESTS (ASI*7*021) ARE PROCESSED")
+ENROLLMENT_ACTION = ("7", "021")  # ASI01 ASI02 of an enrollment request (guide section 4)
+REQUEST = "13"  # BGN01 of a request; 11 is a response, which its 997 answers
+
+
+class InterchangeOutcome(StrEnum):
+    """The interchange row's outcome (docs/codes.md, Outcomes)."""
+
+    PROCESSED = "processed"
+    ACKNOWLEDGMENT_ONLY = "acknowledgment only"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+    UNKNOWN_SENDER = "unknown sender"
+
+
+# D7: only interchanges that were processed count; a TA1-rejected one may be resent under the same ISA13.
+COUNTS_AS_PROCESSED = (InterchangeOutcome.PROCESSED, InterchangeOutcome.ACKNOWLEDGMENT_ONLY)
+
+
+class SetKind(StrEnum):
+    """What an inbound transaction set is, for the dispatch table of edi/flows/handlers.py."""
+
+    ENROLLMENT = "814 enrollment request"
+    OTHER_REQUEST = "814 request other than an enrollment"
+    RESPONSE = "814 response"
+    ACKNOWLEDGMENT = "997 acknowledgment"
+
+
+def interchange_outcome(*, rejected: bool, ta1_note: str, acknowledgment_only: bool) -> InterchangeOutcome:
+    """How an interchange is recorded once its envelope is known."""
+    if rejected:
+        return InterchangeOutcome.DUPLICATE if ta1_note == DUPLICATE_NOTE else InterchangeOutcome.REJECTED
+    return InterchangeOutcome.ACKNOWLEDGMENT_ONLY if acknowledgment_only else InterchangeOutcome.PROCESSED
+
+
+def is_test(usage: str) -> bool:
+    """ISA15 T: decided and answered against the real state, then no account change survives (README decisions)."""
+    return usage == "T"
+
+
+def classify_814(bgn01: str, action: tuple[str, str]) -> SetKind:
+    """An 814 by BGN01 (request or response) and ASI01/ASI02 (which request)."""
+    if bgn01 != REQUEST:
+        return SetKind.RESPONSE
+    return SetKind.ENROLLMENT if action == ENROLLMENT_ACTION else SetKind.OTHER_REQUEST
+
+
+def not_processed_request() -> Decision:
+    """A request kind this utility does not process yet is rejected A13, ASI02 echoed (README decisions)."""
+    return Decision.reject((NOT_ENROLLMENT,))
