@@ -10,29 +10,35 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
-from edi.x12.acks import AckSettings, CountingControlNumbers
-from edi.views.audit import explain as explain_key
-from edi.views.audit import explain_lines, status_lines
 from edi.batch.lock import BatchError, StoreLock
+from edi.batch.logs import configure, event_sink
 from edi.batch.processor import BatchProcessor, BatchSettings, Folders
 from edi.batch.summary import Summary
+from edi.conformance.partner import check_partner_files, default_reference, partner_lines
+from edi.conformance.reports import html_report, junit_xml, terminal_lines
 from edi.conformance.suite import run_suite
 from edi.flows.cycle import close_cycle
-from edi.flows.durable import ensure_folder, write_atomically
-from edi.flows.invoicing import Invoicer, direct_bills_jsonl
-from edi.batch.logs import configure, event_sink
 from edi.flows.delivery import deliver, write_outputs
-from edi.conformance.partner import check_partner_files, partner_lines
+from edi.flows.durable import ensure_folder, write_atomically
 from edi.flows.inbound import FileProcessor, RunSettings
-from edi.conformance.reports import html_report, junit_xml, terminal_lines
+from edi.flows.invoicing import Invoicer, direct_bills_jsonl
 from edi.guides.files import FileReport, validate_file
 from edi.naming import safe_stem
 from edi.store.accounts import account_view
-from edi.store.connection import DB_ENV, Db, DbError, StoreError, change_setting, default_path, open_store, all_settings, transaction
+from edi.store.connection import (
+    DB_ENV,
+    Db,
+    DbError,
+    StoreError,
+    all_settings,
+    change_setting,
+    default_path,
+    open_store,
+    transaction,
+)
 from edi.store.ledger import verify_chain
 from edi.store.snapshot import (
     SnapshotError,
@@ -43,6 +49,9 @@ from edi.store.snapshot import (
     import_suppliers,
 )
 from edi.views.account import render_account
+from edi.views.audit import explain as explain_key
+from edi.views.audit import explain_lines, status_lines
+from edi.x12.acks import AckSettings, CountingControlNumbers
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -66,13 +75,26 @@ def main() -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file on stdout.")
-@click.option("--ack-dir", type=click.Path(file_okay=False, path_type=Path), help="Write the 997/TA1 we would send here.")
+@click.option(
+    "--ack-dir", type=click.Path(file_okay=False, path_type=Path), help="Write the 997/TA1 we would send here."
+)
 @click.option("--now", "now_text", metavar="ISO", help="Clock for acknowledgment dates (default: now).")
-@click.option("--first-control-number", default=1, show_default=True, type=click.IntRange(1, 999_999_999),
-              help="First ISA13/GS06 of the acknowledgments written.")
+@click.option(
+    "--first-control-number",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 999_999_999),
+    help="First ISA13/GS06 of the acknowledgments written.",
+)
 @click.option("--receiver-id", "receiver_ids", multiple=True, help="Our ISA08 ID(s); others get TA1 note 009.")
-def validate(files: tuple[Path, ...], as_json: bool, ack_dir: Path | None, now_text: str | None,
-             first_control_number: int, receiver_ids: tuple[str, ...]) -> None:
+def validate(
+    files: tuple[Path, ...],
+    as_json: bool,
+    ack_dir: Path | None,
+    now_text: str | None,
+    first_control_number: int,
+    receiver_ids: tuple[str, ...],
+) -> None:
     """Validate X12 FILES against the Illinois guides; exit 0 when clean, 1 when problems were found."""
     settings = AckSettings(_parse_now(now_text), CountingControlNumbers(first_control_number, first_control_number))
     if ack_dir is not None:
@@ -109,8 +131,13 @@ def _parse_date(value: str | None, fallback: date) -> date:
         raise click.BadParameter(f"{value!r} is not an ISO date such as 2026-11-02") from error
 
 
-db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                         help=f"The SQLite store (default: ${DB_ENV}, else ./sbo-edi.db).")
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"The SQLite store (default: ${DB_ENV}, else ./sbo-edi.db).",
+)
 
 
 def _open(db_path: Path | None) -> Db:
@@ -197,8 +224,15 @@ def calendar_import(file: Path, db_path: Path | None) -> None:
 @click.option("--as-of", "as_of_text", metavar="DATE", help="Processing date for the rules (default: --now's date).")
 @click.option("--now", "now_text", metavar="ISO", help="Clock for dates in the outputs (default: now).")
 @click.option("--json", "as_json", is_flag=True, help="The run as one JSON object.")
-def replay(file: Path, db_path: Path | None, out_dir: Path | None, dry_run: bool, as_of_text: str | None,
-           now_text: str | None, as_json: bool) -> None:
+def replay(
+    file: Path,
+    db_path: Path | None,
+    out_dir: Path | None,
+    dry_run: bool,
+    as_of_text: str | None,
+    now_text: str | None,
+    as_json: bool,
+) -> None:
     """Run FILE through the whole path and print, per transaction, the decision, the rule and the changes."""
     conn = _open(db_path)
     now = _parse_now(now_text)
@@ -216,8 +250,10 @@ def replay(file: Path, db_path: Path | None, out_dir: Path | None, dry_run: bool
     for transaction_report in run.transactions:
         click.echo(transaction_report.describe())
     where = f" in {out_dir}" if out_dir else ""
-    click.echo(f"{file}: {run.interchanges} interchange(s), outcomes {run.summary()},"
-               f" {len(run.outputs)} output(s){where}{' (dry run: store unchanged)' if dry_run else ''}")
+    click.echo(
+        f"{file}: {run.interchanges} interchange(s), outcomes {run.summary()},"
+        f" {len(run.outputs)} output(s){where}{' (dry run: store unchanged)' if dry_run else ''}"
+    )
 
 
 @main.group()
@@ -250,16 +286,35 @@ def res_payments_import(file: Path, db_path: Path | None) -> None:
 
 @main.command()
 @click.option("--group", "group", required=True, type=click.IntRange(1, 21), help="Bill group 1 to 21.")
-@click.option("--period", "period_text", required=True, metavar="START:END",
-              help="The bill period by its reads, e.g. 2026-11-10:2026-12-09.")
+@click.option(
+    "--period",
+    "period_text",
+    required=True,
+    metavar="START:END",
+    help="The bill period by its reads, e.g. 2026-11-10:2026-12-09.",
+)
 @db_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write the 810s here (they are then marked sent; otherwise `process` publishes them).")
-@click.option("--direct-bills", "direct_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where the utility's direct-bill JSON Lines go (default: direct-bills/ beside the store).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write the 810s here (they are then marked sent; otherwise `process` publishes them).",
+)
+@click.option(
+    "--direct-bills",
+    "direct_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the utility's direct-bill JSON Lines go (default: direct-bills/ beside the store).",
+)
 @click.option("--now", "now_text", metavar="ISO", help="Clock for invoice dates (default: now).")
-def invoice(group: int, period_text: str, db_path: Path | None, out_dir: Path | None, direct_dir: Path | None,
-            now_text: str | None) -> None:
+def invoice(
+    group: int,
+    period_text: str,
+    db_path: Path | None,
+    out_dir: Path | None,
+    direct_dir: Path | None,
+    now_text: str | None,
+) -> None:
     """Invoice GROUP's period: an SBO 810 per account to its RES, the rest (and budget balances) on the direct bill."""
     start_text, _, end_text = period_text.partition(":")
     start, end = _parse_date(start_text, date.min), _parse_date(end_text or "x", date.min)
@@ -275,9 +330,11 @@ def invoice(group: int, period_text: str, db_path: Path | None, out_dir: Path | 
     write_atomically(folder, name, direct_bills_jsonl(conn, result.key).encode("utf-8"))
     originals = sum(1 for i in result.invoices if i.purpose == "00" and not i.original_number)
     cancels = sum(1 for i in result.invoices if i.purpose == "01")
-    click.echo(f"bill group {group} period {start}..{end}: {originals} 810(s), {cancels} cancel(s) with rebill,"
-               f" {len(result.direct_bills)} direct-bill charge(s) in {folder / name},"
-               f" {result.already_done} bill(s) already invoiced")
+    click.echo(
+        f"bill group {group} period {start}..{end}: {originals} 810(s), {cancels} cancel(s) with rebill,"
+        f" {len(result.direct_bills)} direct-bill charge(s) in {folder / name},"
+        f" {result.already_done} bill(s) already invoiced"
+    )
     for error in result.errors:
         click.echo(f"  stopped: {error}", err=True)
     sys.exit(EXIT_PROBLEMS if result.errors else EXIT_CLEAN)
@@ -313,43 +370,90 @@ def settings_set(key: str, value: str, db_path: Path | None) -> None:
 @main.command()
 @click.argument("suite_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here.")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the HTML report here.")
-@click.option("--reference", type=click.Path(file_okay=False, path_type=Path),
-              help="Suppliers and calendar for cases without their own (default: SUITE_DIR/reference).")
-@click.option("--partner", "partner_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Partner mode: a RES's own file (repeat, or list several after one --partner each).")
-@click.option("--accounts", "accounts_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Partner mode: the account snapshot the sandbox starts from.")
-@click.option("--suppliers", "suppliers_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Partner mode: registered suppliers (default: fixtures/example/suppliers.jsonl).")
-@click.option("--calendar", "calendar_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Partner mode: the read calendar (default: fixtures/example/calendar.jsonl).")
-@click.option("--engine", type=click.Choice(["sbo-edi", "pyx12"]), default="sbo-edi", show_default=True,
-              help="Partner mode: pyx12 adds its verdict per transaction set beside ours.")
+@click.option(
+    "--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the HTML report here."
+)
+@click.option(
+    "--reference",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Suppliers and calendar for cases without their own (default: SUITE_DIR/reference).",
+)
+@click.option(
+    "--partner",
+    "partner_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Partner mode: a RES's own file (repeat, or list several after one --partner each).",
+)
+@click.option(
+    "--accounts",
+    "accounts_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Partner mode: the account snapshot the sandbox starts from.",
+)
+@click.option(
+    "--suppliers",
+    "suppliers_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Partner mode: registered suppliers (default: the example suppliers shipped in the package).",
+)
+@click.option(
+    "--calendar",
+    "calendar_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Partner mode: the read calendar (default: the example calendar shipped in the package).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["sbo-edi", "pyx12"]),
+    default="sbo-edi",
+    show_default=True,
+    help="Partner mode: pyx12 adds its verdict per transaction set beside ours.",
+)
 @click.option("--as-of", "as_of_text", metavar="DATE", help="Partner mode: processing date (default: --now's date).")
 @click.option("--now", "now_text", metavar="ISO", help="Clock for steps without one and for partner mode.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Partner mode: write what we would send here.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Partner mode: write what we would send here.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Partner mode: the report as JSON.")
-def conformance(suite_dir: Path | None, junit_path: Path | None, html_path: Path | None, reference: Path | None,
-                partner_files: tuple[Path, ...], accounts_path: Path | None, suppliers_path: Path | None,
-                calendar_path: Path | None, engine: str, as_of_text: str | None, now_text: str | None,
-                out_dir: Path | None, as_json: bool) -> None:
+def conformance(
+    suite_dir: Path | None,
+    junit_path: Path | None,
+    html_path: Path | None,
+    reference: Path | None,
+    partner_files: tuple[Path, ...],
+    accounts_path: Path | None,
+    suppliers_path: Path | None,
+    calendar_path: Path | None,
+    engine: str,
+    as_of_text: str | None,
+    now_text: str | None,
+    out_dir: Path | None,
+    as_json: bool,
+) -> None:
     """Run a conformance suite (exit 0 only when every case passes), or check a partner's files (--partner)."""
     now = _parse_now(now_text)
     if partner_files:
         if accounts_path is None:
             raise click.UsageError("--partner needs --accounts SNAPSHOT")
-        example = Path(__file__).resolve().parent / "fixtures" / "example"
-        results = check_partner_files(list(partner_files), accounts_path,
-                                      suppliers_path or example / "suppliers.jsonl",
-                                      calendar_path or example / "calendar.jsonl", now=now,
-                                      as_of=_parse_date(as_of_text, now.date()), with_pyx12=engine == "pyx12")
+        results = check_partner_files(
+            list(partner_files),
+            accounts_path,
+            suppliers_path or default_reference("suppliers.jsonl"),
+            calendar_path or default_reference("calendar.jsonl"),
+            now=now,
+            as_of=_parse_date(as_of_text, now.date()),
+            with_pyx12=engine == "pyx12",
+        )
         if out_dir is not None:
             for result in results:
                 write_outputs(result.outputs, out_dir / safe_stem(result.path.name))
-        click.echo(json.dumps([r.to_json() for r in results], indent=2) if as_json
-                   else "\n".join(partner_lines(results)))
+        click.echo(
+            json.dumps([r.to_json() for r in results], indent=2) if as_json else "\n".join(partner_lines(results))
+        )
         sys.exit(EXIT_CLEAN if all(r.clean for r in results) else EXIT_PROBLEMS)
     if suite_dir is None:
         raise click.UsageError("give a SUITE_DIR, or --partner FILE ... --accounts SNAPSHOT")
@@ -385,30 +489,59 @@ def cycle_close(group: int, date_text: str, db_path: Path | None, out_dir: Path 
     if out_dir is not None:
         deliver(conn, result.outputs, out_dir, _parse_now(now_text))
     note = " (already closed before)" if result.already_closed else ""
-    click.echo(f"bill group {group} read {result.read_date} closed{note}: {len(result.switched)} account(s) switched"
-               f" to SBO, {len(result.outputs)} 814 change interchange(s)")
+    click.echo(
+        f"bill group {group} read {result.read_date} closed{note}: {len(result.switched)} account(s) switched"
+        f" to SBO, {len(result.outputs)} 814 change interchange(s)"
+    )
     for masked in result.switched:
         click.echo(f"  {masked}: DUAL -> SBO (R7, D3)")
 
 
 @main.command()
-@click.option("--inbox", required=True, type=click.Path(file_okay=False, path_type=Path), help="Where partners drop files.")
-@click.option("--outbox", required=True, type=click.Path(file_okay=False, path_type=Path), help="Where our documents go.")
-@click.option("--archive", type=click.Path(file_okay=False, path_type=Path), help="Processed files (default: INBOX/../archive).")
-@click.option("--quarantine", type=click.Path(file_okay=False, path_type=Path),
-              help="Files that cannot be processed, each with a .reason file (default: INBOX/../quarantine).")
+@click.option(
+    "--inbox", required=True, type=click.Path(file_okay=False, path_type=Path), help="Where partners drop files."
+)
+@click.option(
+    "--outbox", required=True, type=click.Path(file_okay=False, path_type=Path), help="Where our documents go."
+)
+@click.option(
+    "--archive", type=click.Path(file_okay=False, path_type=Path), help="Processed files (default: INBOX/../archive)."
+)
+@click.option(
+    "--quarantine",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Files that cannot be processed, each with a .reason file (default: INBOX/../quarantine).",
+)
 @db_option
 @click.option("--watch", is_flag=True, help="Keep going until SIGTERM/SIGINT; stop cleanly between interchanges.")
 @click.option("--interval", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Seconds between scans.")
-@click.option("--settle", default=5.0, show_default=True, type=click.FloatRange(0),
-              help="Seconds a file's size and mtime must be still (a NAME.done marker skips the wait).")
+@click.option(
+    "--settle",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds a file's size and mtime must be still (a NAME.done marker skips the wait).",
+)
 @click.option("--max-size", default=256, show_default=True, type=click.IntRange(1), help="Largest file read, in MiB.")
 @click.option("--now", "now_text", metavar="ISO", help="Fixed clock for document dates (default: the real clock).")
-@click.option("--as-of", "as_of_text", metavar="DATE", help="Processing date for the rules (default: the clock's date).")
+@click.option(
+    "--as-of", "as_of_text", metavar="DATE", help="Processing date for the rules (default: the clock's date)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the closing summary as JSON.")
-def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | None, db_path: Path | None,
-            watch: bool, interval: float, settle: float, max_size: int, now_text: str | None, as_of_text: str | None,
-            as_json: bool) -> None:
+def process(
+    inbox: Path,
+    outbox: Path,
+    archive: Path | None,
+    quarantine: Path | None,
+    db_path: Path | None,
+    watch: bool,
+    interval: float,
+    settle: float,
+    max_size: int,
+    now_text: str | None,
+    as_of_text: str | None,
+    as_json: bool,
+) -> None:
     """Process every complete file in INBOX exactly once: acknowledge, decide, answer, archive or quarantine."""
     os.umask(0o027)  # reliability.md F8: what we create is not world-readable
     configure()
@@ -434,8 +567,15 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
         folders.prepare()
         with StoreLock(db):
             conn = _open(db)
-            processor = BatchProcessor(conn, folders, settings, events=sink, failpoint=_failpoint_from_env(),
-                                       should_stop=lambda: bool(stop["signal"]), progress=_progress())
+            processor = BatchProcessor(
+                conn,
+                folders,
+                settings,
+                events=sink,
+                failpoint=_failpoint_from_env(),
+                should_stop=lambda: bool(stop["signal"]),
+                progress=_progress(),
+            )
             total = Summary()
             while True:
                 try:
@@ -488,8 +628,7 @@ def _progress() -> Callable[[int, int, int], None]:
     def show(done: int, total: int, sets: int) -> None:
         elapsed = max(time.monotonic() - started, 1e-6)
         left = (total - done) * elapsed / done if done else 0.0
-        sys.stderr.write(f"\r{done}/{total} files  {sets} transactions  {sets / elapsed:,.0f}/s"
-                         f"  {left:,.0f} s left ")
+        sys.stderr.write(f"\r{done}/{total} files  {sets} transactions  {sets / elapsed:,.0f}/s  {left:,.0f} s left ")
         if done == total:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -500,8 +639,13 @@ def _progress() -> Callable[[int, int, int], None]:
 @main.command()
 @db_option
 @click.option("--runs", "count", default=10, show_default=True, type=click.IntRange(1), help="How many recent runs.")
-@click.option("--ack-overdue-hours", default=48.0, show_default=True, type=click.FloatRange(0),
-              help="Documents sent longer ago than this with no 997 back are listed.")
+@click.option(
+    "--ack-overdue-hours",
+    default=48.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Documents sent longer ago than this with no 997 back are listed.",
+)
 @click.option("--now", "now_text", metavar="ISO", help="Clock for the overdue check (default: now).")
 def status(db_path: Path | None, count: int, ack_overdue_hours: float, now_text: str | None) -> None:
     """Recent runs, files waiting or quarantined, documents not yet sent or not yet acknowledged."""

@@ -61,8 +61,16 @@ def _supplier_known(request: EnrollmentRequest, ctx: Context) -> Reason | None:
 
 
 def _required_information(request: EnrollmentRequest, ctx: Context) -> Reason | None:
-    missing = [name for name, value in (("REF 12", request.account_number), ("REF BLT", request.billing_type),
-                                        ("REF PC", request.bill_calculator), ("BGN02", request.request_id)) if not value]
+    missing = [
+        name
+        for name, value in (
+            ("REF 12", request.account_number),
+            ("REF BLT", request.billing_type),
+            ("REF PC", request.bill_calculator),
+            ("BGN02", request.request_id),
+        )
+        if not value
+    ]
     return Reason("API", f"MISSING {' '.join(missing)}") if missing else None
 
 
@@ -181,6 +189,9 @@ def decide_enrollment(request: EnrollmentRequest, ctx: Context) -> Decision:
         changes.append(SetSupplier(request.supplier_duns, electric, "DUAL", "DUAL", effective, True, switch))
         rules.append("R7")
     else:
-        changes.append(SetSupplier(request.supplier_duns, electric, request.billing_type, request.bill_calculator,
-                                   effective, off_cycle))
+        changes.append(
+            SetSupplier(
+                request.supplier_duns, electric, request.billing_type, request.bill_calculator, effective, off_cycle
+            )
+        )
     return Decision.accept(tuple(changes), tuple(rules))

@@ -1,5 +1,6 @@
-"""The envelope-level business rules: who is answered (B7), what counts as already processed (D7), which kind of
-request a transaction set is and whether it is processed, and what an ISA15 T interchange may change.
+"""The envelope-level business rules: who is answered, what was already processed, which requests are processed.
+
+B7 (registered senders), D7 (duplicate interchanges), the request kinds by BGN01 and ASI, and ISA15 T.
 """
 
 from __future__ import annotations

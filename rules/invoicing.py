@@ -161,8 +161,9 @@ def money(amount: Decimal) -> str:
 REVERSAL_KIND = "reversal (corrected bill)"
 
 
-def point_billing(commodity: str, point_account: str, bill_account: str, rows: tuple[SupplyRow, ...], start: date,
-                  end: date) -> tuple[PeriodBilling, SupplyRow | None]:
+def point_billing(
+    commodity: str, point_account: str, bill_account: str, rows: tuple[SupplyRow, ...], start: date, end: date
+) -> tuple[PeriodBilling, SupplyRow | None]:
     """Who bills one service point's period: gas, and a point split off to another account (R5), never the RES."""
     if commodity != "EL" or point_account != bill_account:
         return PeriodBilling.UTILITY, None

@@ -79,27 +79,42 @@ def build_store(db: Path, sets: int) -> None:
         for i in range(1, sets + 1):
             n = f"{i:010d}"
             past_due = i % 17 == 0
-            conn.execute("INSERT INTO accounts (number, status, customer_name, bill_group, summary_group, direct_pay,"
-                         " direct_pay_bank) VALUES (?, 'active', ?, ?, ?, ?, ?)",
-                         (n, f"CUSTOMER {i}", 1 + i % 21, "SUM-1" if i % 11 == 0 else None, int(i % 13 == 0),
-                          "1234" if i % 13 == 0 else ""))
+            conn.execute(
+                "INSERT INTO accounts (number, status, customer_name, bill_group, summary_group, direct_pay,"
+                " direct_pay_bank) VALUES (?, 'active', ?, ?, ?, ?, ?)",
+                (
+                    n,
+                    f"CUSTOMER {i}",
+                    1 + i % 21,
+                    "SUM-1" if i % 11 == 0 else None,
+                    int(i % 13 == 0),
+                    "1234" if i % 13 == 0 else "",
+                ),
+            )
             conn.execute("INSERT INTO service_points VALUES (?, ?, 'EL', 'DS1', '')", (f"E{i}", n))
             if i % 13 == 0:
                 conn.execute("INSERT INTO service_points VALUES (?, ?, 'GAS', 'GDS1', '')", (f"G{i}", n))
             if past_due:
                 conn.execute("INSERT INTO past_due VALUES (?, '12.34', '2026-10-01')", (n,))
             if i % 10 == 0:
-                conn.execute("INSERT INTO budget_plans (account_number, monthly_amount, start_date) VALUES"
-                             " (?, '90.00', '2026-01-01')", (n,))
-                conn.executemany("INSERT INTO budget_periods VALUES (?, ?, '90.00', '90.00', ?)",
-                                 [(n, f"2026-{m:02d}-28", f"{80 + m}.15") for m in range(1, 11)])
+                conn.execute(
+                    "INSERT INTO budget_plans (account_number, monthly_amount, start_date) VALUES"
+                    " (?, '90.00', '2026-01-01')",
+                    (n,),
+                )
+                conn.executemany(
+                    "INSERT INTO budget_periods VALUES (?, ?, '90.00', '90.00', ?)",
+                    [(n, f"2026-{m:02d}-28", f"{80 + m}.15") for m in range(1, 11)],
+                )
     conn.close()
 
 
 def generate(path: Path, sets: int) -> None:
     """One interchange, one group, ``sets`` SBO enrollment requests of 13 segments each."""
     with open(path, "w", encoding="ascii") as out:
-        out.write("ISA*00*          *00*          *01*222222222      *01*111111111      *261101*0900*U*00401*000000001*0*P*>~\n")
+        out.write(
+            "ISA*00*          *00*          *01*222222222      *01*111111111      *261101*0900*U*00401*000000001*0*P*>~\n"
+        )
         out.write("GS*GE*222222222*111111111*20261101*0900*1*X*004010~\n")
         for i in range(1, sets + 1):
             st02 = f"{i:09d}"
@@ -114,7 +129,9 @@ def generate(path: Path, sets: int) -> None:
 def measure(script: str, path: Path) -> dict[str, float]:
     """Run one engine in a child process; it reports its own timing and peak RSS (Linux: KiB, shown as MB)."""
     wall = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, cwd=ROOT, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     wall = time.perf_counter() - wall
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["wall"] = wall
@@ -139,15 +156,23 @@ def run_end_to_end(folder: Path, drop: Path, sets: int) -> float:
     drop.rename(inbox / "drop.edi")
     wall = time.perf_counter()
     with open(folder / "process.log", "w") as log:
-        done = subprocess.run([sys.executable, "-c", END_TO_END, str(inbox), str(outbox), str(db)], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=log, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", END_TO_END, str(inbox), str(outbox), str(db)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            check=True,
+        )
     wall = time.perf_counter() - wall
     lines = done.stdout.strip().splitlines()
     summary, figures = json.loads(lines[-2]), json.loads(lines[-1])
     seconds = figures["seconds"]
-    print(f"{'process':<8} {seconds:8.2f} s  {summary['transactions'] / seconds:10,.0f} sets/s  end to end (read,"
-          f" validate, decide, store, respond)  peak {figures['peak_mb']:6.1f} MB  ({summary['accepted']:,} accepted,"
-          f" rejected {summary['rejected_by_code']}, documents {summary['documents_sent']})")
+    print(
+        f"{'process':<8} {seconds:8.2f} s  {summary['transactions'] / seconds:10,.0f} sets/s  end to end (read,"
+        f" validate, decide, store, respond)  peak {figures['peak_mb']:6.1f} MB  ({summary['accepted']:,} accepted,"
+        f" rejected {summary['rejected_by_code']}, documents {summary['documents_sent']})"
+    )
     drop_back = inbox.parent / "archive"
     archived = next(drop_back.glob("*.x12"))
     archived.rename(drop)  # pyx12 reads the same bytes next
@@ -177,8 +202,10 @@ def main() -> None:
             report("pyx12", theirs, size, segments)
             print(f"ratio: sbo-edi is {theirs['seconds'] / ours['seconds']:.1f}x pyx12's throughput")
             if end_to_end is not None:
-                print(f"end to end: sbo-edi processes the drop {theirs['seconds'] / end_to_end:.1f}x faster than"
-                      " pyx12 merely validates it")
+                print(
+                    f"end to end: sbo-edi processes the drop {theirs['seconds'] / end_to_end:.1f}x faster than"
+                    " pyx12 merely validates it"
+                )
 
 
 if __name__ == "__main__":

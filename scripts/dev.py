@@ -47,17 +47,44 @@ def demo() -> int:
             return 1
     print("\n== sbo-edi process (logs: out/demo/process.log)")
     with open(demo_dir / "process.log", "w") as log:
-        code = subprocess.run([str(BIN / "sbo-edi"), "process", "--inbox", "out/demo/inbox", "--outbox",
-                               "out/demo/outbox", *db, "--settle", "0", "--now", DEMO_NOW], cwd=ROOT,
-                              stderr=log).returncode
+        code = subprocess.run(
+            [
+                str(BIN / "sbo-edi"),
+                "process",
+                "--inbox",
+                "out/demo/inbox",
+                "--outbox",
+                "out/demo/outbox",
+                *db,
+                "--settle",
+                "0",
+                "--now",
+                DEMO_NOW,
+            ],
+            cwd=ROOT,
+            stderr=log,
+        ).returncode
     if code != 0:
         return code
     print("\n== sbo-edi invoice: bill group 7, the first period after the enrollments")
     bills = example / "bills.g07.2026-11-10_2026-12-09.jsonl"
     if run("sbo-edi", "bills", "import", str(bills), *db, "--now", "2026-12-09T20:00") != 0:
         return 1
-    run("sbo-edi", "invoice", "--group", "7", "--period", "2026-11-10:2026-12-09", *db, "--out", "out/demo/outbox",
-        "--direct-bills", "out/demo/direct-bills", "--now", "2026-12-10T06:00")
+    run(
+        "sbo-edi",
+        "invoice",
+        "--group",
+        "7",
+        "--period",
+        "2026-11-10:2026-12-09",
+        *db,
+        "--out",
+        "out/demo/outbox",
+        "--direct-bills",
+        "out/demo/direct-bills",
+        "--now",
+        "2026-12-10T06:00",
+    )
     print("\n== sbo-edi explain RES202611021011 (one transaction's whole path)")
     run("sbo-edi", "explain", "RES202611021011", *db)
     print("\n== sbo-edi accounts show 1000000011 (every SBO side effect: R1, R2, R4, R5, R6)")

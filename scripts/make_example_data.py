@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "fixtures" / "example"
 DROP = ROOT / "fixtures" / "drop"
 CASES = ROOT / "fixtures" / "conformance"
+PACKAGED_REFERENCE = ROOT / "edi" / "conformance" / "reference"  # partner mode's defaults ship in the package
 
 UTILITY = ("AMEREN ILLINOIS", "111111111")
 PRAIRIE = ("PRAIRIE POWER LLC", "222222222")
@@ -25,8 +26,12 @@ LAKESIDE = ("LAKESIDE ENERGY INC", "4444444440001")  # DUNS+4, DUAL and LDC only
 UNKNOWN = ("NOBODY POWER", "333333333")
 AS_OF = date(2026, 11, 2)  # a Monday; every case and the demo run on this processing date
 NOW = "2026-11-02T09:30"
-HOLIDAYS = {date(2026, 11, 26): "Thanksgiving", date(2026, 11, 27): "Day after Thanksgiving",
-            date(2026, 12, 25): "Christmas", date(2027, 1, 1): "New Year's Day"}
+HOLIDAYS = {
+    date(2026, 11, 26): "Thanksgiving",
+    date(2026, 11, 27): "Day after Thanksgiving",
+    date(2026, 12, 25): "Christmas",
+    date(2027, 1, 1): "New Year's Day",
+}
 
 
 # -- reference data -------------------------------------------------------------------------------------------
@@ -66,62 +71,139 @@ def history(seed: int, gas: bool, direct_pay: bool) -> tuple[list[dict[str, str]
         end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         kwh = 420 + (seed * 37 + i * 53) % 600
         therms = (40 + (seed * 11 + i * 29) % 120) if gas else 0
-        amount = (Decimal(kwh) * Decimal("0.1187") + Decimal(therms) * Decimal("0.9420") + Decimal("15.50"))
+        amount = Decimal(kwh) * Decimal("0.1187") + Decimal(therms) * Decimal("0.9420") + Decimal("15.50")
         amount = amount.quantize(Decimal("0.01"))
         bill_date = end + timedelta(days=3)
-        bills.append({"period_start": start.isoformat(), "period_end": end.isoformat(),
-                      "bill_date": bill_date.isoformat(), "due_date": (bill_date + timedelta(days=21)).isoformat(),
-                      "amount": str(amount), "kwh": str(kwh), "therms": str(therms)})
+        bills.append(
+            {
+                "period_start": start.isoformat(),
+                "period_end": end.isoformat(),
+                "bill_date": bill_date.isoformat(),
+                "due_date": (bill_date + timedelta(days=21)).isoformat(),
+                "amount": str(amount),
+                "kwh": str(kwh),
+                "therms": str(therms),
+            }
+        )
         if i < 11:  # the last bill is the current balance, not yet due
-            payments.append({"date": (bill_date + timedelta(days=10)).isoformat(), "amount": str(amount),
-                             "method": "direct pay" if direct_pay else "online"})
+            payments.append(
+                {
+                    "date": (bill_date + timedelta(days=10)).isoformat(),
+                    "amount": str(amount),
+                    "method": "direct pay" if direct_pay else "online",
+                }
+            )
     return bills, payments
 
 
-def account(number: str, name: str, *, seed: int, group: int = 7, gas: bool = False, status: str = "active",
-            **extra: Any) -> dict[str, Any]:
+def account(
+    number: str, name: str, *, seed: int, group: int = 7, gas: bool = False, status: str = "active", **extra: Any
+) -> dict[str, Any]:
     """One snapshot line with service points and a year of history."""
     bills, payments = history(seed, gas, "direct_pay" in extra)
-    points = [{"id": f"E{number[-6:]}", "commodity": "EL", "rate_class": "DS1", "meter": f"M{number[-6:]}",
-               "supply": [{"billing_type": "LDC", "bill_calculator": "LDC", "effective": "2019-06-01"}]}]
+    points = [
+        {
+            "id": f"E{number[-6:]}",
+            "commodity": "EL",
+            "rate_class": "DS1",
+            "meter": f"M{number[-6:]}",
+            "supply": [{"billing_type": "LDC", "bill_calculator": "LDC", "effective": "2019-06-01"}],
+        }
+    ]
     if gas:
         points.append({"id": f"G{number[-6:]}", "commodity": "GAS", "rate_class": "GDS1", "meter": f"GM{number[-5:]}"})
-    line = {"number": number, "status": status,
-            "customer": {"name": name, "street": f"{100 + seed} W MAIN ST", "city": "PEORIA", "state": "IL",
-                         "zip": "61602"},
-            "bill_group": group, "balance": bills[-1]["amount"], "due_date": bills[-1]["due_date"],
-            "service_points": points, "bills": bills, "payments": payments}
+    line = {
+        "number": number,
+        "status": status,
+        "customer": {
+            "name": name,
+            "street": f"{100 + seed} W MAIN ST",
+            "city": "PEORIA",
+            "state": "IL",
+            "zip": "61602",
+        },
+        "bill_group": group,
+        "balance": bills[-1]["amount"],
+        "due_date": bills[-1]["due_date"],
+        "service_points": points,
+        "bills": bills,
+        "payments": payments,
+    }
     line.update(extra)
     return line
 
 
 def budget(monthly: str, actuals: list[str]) -> dict[str, Any]:
     """A plan started 2026-01-01 with every installment paid."""
-    periods = [{"period_end": (date(2026, m + 1, 1) - timedelta(days=1)).isoformat(),
-                "billed": monthly, "paid": monthly, "actual": a} for m, a in enumerate(actuals, start=1)]
+    periods = [
+        {
+            "period_end": (date(2026, m + 1, 1) - timedelta(days=1)).isoformat(),
+            "billed": monthly,
+            "paid": monthly,
+            "actual": a,
+        }
+        for m, a in enumerate(actuals, start=1)
+    ]
     return {"monthly_amount": monthly, "start": "2026-01-01", "periods": periods}
 
 
 ACCOUNTS = {
     "plain": account("1000000001", "ALICE PLAIN", seed=1),
-    "budget_due": account("1000000002", "BRUNO BUDGET", seed=2, budget=budget(
-        "95.00", ["101.12", "99.40", "88.75", "70.10", "82.33", "120.44", "141.90", "138.27", "97.55", "84.14"])),
-    "budget_credit": account("1000000003", "CARLA CREDIT", seed=3, budget=budget(
-        "80.00", ["70.00", "75.50", "66.20", "59.90", "72.30", "88.00", "91.45", "85.25", "69.70", "79.60"])),
+    "budget_due": account(
+        "1000000002",
+        "BRUNO BUDGET",
+        seed=2,
+        budget=budget(
+            "95.00", ["101.12", "99.40", "88.75", "70.10", "82.33", "120.44", "141.90", "138.27", "97.55", "84.14"]
+        ),
+    ),
+    "budget_credit": account(
+        "1000000003",
+        "CARLA CREDIT",
+        seed=3,
+        budget=budget(
+            "80.00", ["70.00", "75.50", "66.20", "59.90", "72.30", "88.00", "91.45", "85.25", "69.70", "79.60"]
+        ),
+    ),
     "arrears": account("1000000004", "DEREK ARREARS", seed=4, past_due=[{"amount": "58.20", "due_date": "2026-10-20"}]),
     "summary": account("1000000005", "ELENA SUMMARY", seed=5, summary_group="SUM-0042"),
     "gas": account("1000000006", "FRANK DUALFUEL", seed=6, gas=True),
     "gas_direct_pay": account("1000000007", "GRACE DIRECTPAY", seed=7, gas=True, direct_pay={"bank_last4": "4321"}),
     "off_cycle": account("1000000008", "HENRY OFFCYCLE", seed=8),
     "final": account("1000000009", "IRIS FINAL", seed=9, status="final"),
-    "pending": account("1000000010", "JACK PENDING", seed=10, service_points=[
-        {"id": "E000010", "commodity": "EL", "rate_class": "DS1", "meter": "M000010", "supply": [
-            {"billing_type": "LDC", "bill_calculator": "LDC", "effective": "2019-06-01"},
-            {"supplier": LAKESIDE[1], "billing_type": "DUAL", "bill_calculator": "DUAL", "effective": "2026-11-10"}]}]),
-    "everything": account("1000000011", "KAREN EVERYTHING", seed=11, gas=True, summary_group="SUM-0077",
-                          direct_pay={"bank_last4": "8765"}, budget=budget(
-                              "110.00", ["120.00", "130.00", "125.00", "100.00", "95.00", "140.00", "150.00",
-                                         "145.00", "105.00", "96.00"])),
+    "pending": account(
+        "1000000010",
+        "JACK PENDING",
+        seed=10,
+        service_points=[
+            {
+                "id": "E000010",
+                "commodity": "EL",
+                "rate_class": "DS1",
+                "meter": "M000010",
+                "supply": [
+                    {"billing_type": "LDC", "bill_calculator": "LDC", "effective": "2019-06-01"},
+                    {
+                        "supplier": LAKESIDE[1],
+                        "billing_type": "DUAL",
+                        "bill_calculator": "DUAL",
+                        "effective": "2026-11-10",
+                    },
+                ],
+            }
+        ],
+    ),
+    "everything": account(
+        "1000000011",
+        "KAREN EVERYTHING",
+        seed=11,
+        gas=True,
+        summary_group="SUM-0077",
+        direct_pay={"bank_last4": "8765"},
+        budget=budget(
+            "110.00", ["120.00", "130.00", "125.00", "100.00", "95.00", "140.00", "150.00", "145.00", "105.00", "96.00"]
+        ),
+    ),
     "dual_ok": account("1000000012", "LEO DUAL", seed=12, group=3),
 }
 
@@ -129,17 +211,32 @@ ACCOUNTS = {
 # -- X12 ------------------------------------------------------------------------------------------------------
 def isa(control: int, sender: str, *, ack: str = "0", usage: str = "P") -> str:
     qualifier = "01" if len(sender) == 9 else "14"
-    return (f"ISA*00*          *00*          *{qualifier}*{sender:<15}*01*{UTILITY[1]:<15}*261102*0900*U*00401*"
-            f"{control:09d}*{ack}*{usage}*>~")
+    return (
+        f"ISA*00*          *00*          *{qualifier}*{sender:<15}*01*{UTILITY[1]:<15}*261102*0900*U*00401*"
+        f"{control:09d}*{ack}*{usage}*>~"
+    )
 
 
-def request(st02: str, bgn02: str, acct: str, *, supplier: tuple[str, str] = PRAIRIE, blt: str | None = "ESP",
-            pc: str | None = "DUAL", start: date | None = None, name: str = "", res_account: str = "",
-            asi: str = "ASI*7*021") -> list[str]:
+def request(
+    st02: str,
+    bgn02: str,
+    acct: str,
+    *,
+    supplier: tuple[str, str] = PRAIRIE,
+    blt: str | None = "ESP",
+    pc: str | None = "DUAL",
+    start: date | None = None,
+    name: str = "",
+    res_account: str = "",
+    asi: str = "ASI*7*021",
+) -> list[str]:
     """One 814 enrollment request (guide section 4)."""
     qualifier = "1" if len(supplier[1]) == 9 else "9"
-    body = [f"BGN*13*{bgn02}*20261102", f"N1*8S*{UTILITY[0]}*1*{UTILITY[1]}",
-            f"N1*SJ*{supplier[0]}*{qualifier}*{supplier[1]}"]
+    body = [
+        f"BGN*13*{bgn02}*20261102",
+        f"N1*8S*{UTILITY[0]}*1*{UTILITY[1]}",
+        f"N1*SJ*{supplier[0]}*{qualifier}*{supplier[1]}",
+    ]
     if name:
         body.append(f"N1*8R*{name}")
     body += ["LIN*1*SH*EL*SH*CE", asi, f"REF*12*{acct}"]
@@ -155,11 +252,14 @@ def request(st02: str, bgn02: str, acct: str, *, supplier: tuple[str, str] = PRA
     return [s + "~" for s in segments] + [f"SE*{len(segments) + 1}*{st02}~"]
 
 
-def interchange(control: int, sets: list[list[str]], *, sender: tuple[str, str] = PRAIRIE, ack: str = "0",
-                usage: str = "P") -> str:
+def interchange(
+    control: int, sets: list[list[str]], *, sender: tuple[str, str] = PRAIRIE, ack: str = "0", usage: str = "P"
+) -> str:
     """One ISA..IEA with one GE group, a line break after each segment."""
-    segments = [isa(control, sender[1], ack=ack, usage=usage),
-                f"GS*GE*{sender[1]}*{UTILITY[1]}*20261102*0900*{control}*X*004010~"]
+    segments = [
+        isa(control, sender[1], ack=ack, usage=usage),
+        f"GS*GE*{sender[1]}*{UTILITY[1]}*20261102*0900*{control}*X*004010~",
+    ]
     for s in sets:
         segments += s
     segments += [f"GE*{len(sets)}*{control}~", f"IEA*1*{control:09d}~"]
@@ -180,54 +280,88 @@ def cases() -> dict[str, dict[str, Any]]:
     p = "RES2026110200"
 
     def one(key: str, n: int, **kw: Any) -> list[list[str]]:
-        return [request("0001", f"{p}{n:02d}", number(key), name=ACCOUNTS[key]["customer"]["name"],
-                        res_account=f"PP-{n:06d}", **kw)]
+        return [
+            request(
+                "0001",
+                f"{p}{n:02d}",
+                number(key),
+                name=ACCOUNTS[key]["customer"]["name"],
+                res_account=f"PP-{n:06d}",
+                **kw,
+            )
+        ]
 
     return {
         "accept_on_cycle": {"covers": ["accept"], "accounts": ["plain"], "sets": one("plain", 1)},
-        "r1_budget_no_balance_due": {"covers": ["R1"], "accounts": ["budget_credit"],
-                                     "sets": one("budget_credit", 2)},
+        "r1_budget_no_balance_due": {"covers": ["R1"], "accounts": ["budget_credit"], "sets": one("budget_credit", 2)},
         "r2_budget_balance_due": {"covers": ["R1", "R2"], "accounts": ["budget_due"], "sets": one("budget_due", 3)},
         "r3_arrears_sbo_rejected": {"covers": ["R3", "A13"], "accounts": ["arrears"], "sets": one("arrears", 4)},
-        "r3_arrears_dual_accepted": {"covers": ["R3"], "accounts": ["arrears"],
-                                     "sets": one("arrears", 5, blt="DUAL", pc="DUAL")},
+        "r3_arrears_dual_accepted": {
+            "covers": ["R3"],
+            "accounts": ["arrears"],
+            "sets": one("arrears", 5, blt="DUAL", pc="DUAL"),
+        },
         "r4_summary_billing": {"covers": ["R4"], "accounts": ["summary"], "sets": one("summary", 6)},
         "r5_gas_split": {"covers": ["R5", "D5"], "accounts": ["gas"], "sets": one("gas", 7)},
-        "r6_direct_pay_moves": {"covers": ["R5", "R6", "D5"], "accounts": ["gas_direct_pay"],
-                                "sets": one("gas_direct_pay", 8)},
-        "r7_off_cycle": {"covers": ["R7", "D3"], "accounts": ["off_cycle"],
-                         "sets": one("off_cycle", 9, start=OFF_CYCLE_DATE),
-                         "close": {"group": 7, "date": GROUP7_DECEMBER_READ.isoformat()}},
-        "all_side_effects": {"covers": ["R1", "R2", "R4", "R5", "R6", "D4"], "accounts": ["everything"],
-                             "sets": one("everything", 10)},
-        "a76_account_not_found": {"covers": ["A76"], "accounts": ["plain"],
-                                  "sets": [request("0001", f"{p}11", "1999999999", res_account="PP-000011")]},
+        "r6_direct_pay_moves": {
+            "covers": ["R5", "R6", "D5"],
+            "accounts": ["gas_direct_pay"],
+            "sets": one("gas_direct_pay", 8),
+        },
+        "r7_off_cycle": {
+            "covers": ["R7", "D3"],
+            "accounts": ["off_cycle"],
+            "sets": one("off_cycle", 9, start=OFF_CYCLE_DATE),
+            "close": {"group": 7, "date": GROUP7_DECEMBER_READ.isoformat()},
+        },
+        "all_side_effects": {
+            "covers": ["R1", "R2", "R4", "R5", "R6", "D4"],
+            "accounts": ["everything"],
+            "sets": one("everything", 10),
+        },
+        "a76_account_not_found": {
+            "covers": ["A76"],
+            "accounts": ["plain"],
+            "sets": [request("0001", f"{p}11", "1999999999", res_account="PP-000011")],
+        },
         "008_account_not_active": {"covers": ["008"], "accounts": ["final"], "sets": one("final", 12)},
-        "und_supplier_unknown": {"covers": ["UND"], "accounts": ["plain"],
-                                 "sets": one("plain", 13, supplier=UNKNOWN)},
+        "und_supplier_unknown": {"covers": ["UND"], "accounts": ["plain"], "sets": one("plain", 13, supplier=UNKNOWN)},
         "api_information_missing": {"covers": ["API"], "accounts": ["plain"], "sets": one("plain", 14, blt=None)},
-        "abn_duplicate_request": {"covers": ["ABN"], "accounts": ["plain", "dual_ok"], "sets": [
-            *one("plain", 15), request("0002", f"{p}15", number("dual_ok"), blt="DUAL", pc="DUAL")]},
-        "div_date_too_far": {"covers": ["DIV"], "accounts": ["plain"],
-                             "sets": one("plain", 16, start=AS_OF + timedelta(days=46))},
+        "abn_duplicate_request": {
+            "covers": ["ABN"],
+            "accounts": ["plain", "dual_ok"],
+            "sets": [*one("plain", 15), request("0002", f"{p}15", number("dual_ok"), blt="DUAL", pc="DUAL")],
+        },
+        "div_date_too_far": {
+            "covers": ["DIV"],
+            "accounts": ["plain"],
+            "sets": one("plain", 16, start=AS_OF + timedelta(days=46)),
+        },
         "frb_wrong_billing_option": {"covers": ["FRB"], "accounts": ["plain"], "sets": one("plain", 17, pc="LDC")},
-        "frb_supplier_does_not_offer_sbo": {"covers": ["FRB"], "accounts": ["plain"],
-                                            "sets": one("plain", 18, supplier=LAKESIDE)},
+        "frb_supplier_does_not_offer_sbo": {
+            "covers": ["FRB"],
+            "accounts": ["plain"],
+            "sets": one("plain", 18, supplier=LAKESIDE),
+        },
         "nfi_not_first_in": {"covers": ["NFI"], "accounts": ["pending"], "sets": one("pending", 19)},
-        "several_reasons": {"covers": ["008", "FRB", "DIV"], "accounts": ["final"],
-                            "sets": one("final", 20, pc="LDC", start=AS_OF + timedelta(days=60))},
+        "several_reasons": {
+            "covers": ["008", "FRB", "DIV"],
+            "accounts": ["final"],
+            "sets": one("final", 20, pc="LDC", start=AS_OF + timedelta(days=60)),
+        },
     }
 
 
 # -- the billing run (issue 4) ----------------------------------------------------------------------------
-GROUP7_READS = [d for d in (business_days(y, m)[6] for y, m in ((2026, 11), (2026, 12), (2027, 1)))]
+GROUP7_READS = [business_days(y, m)[6] for y, m in ((2026, 11), (2026, 12), (2027, 1))]
 PERIOD_1 = (GROUP7_READS[0], GROUP7_READS[1])  # 2026-11-10 .. 2026-12-09
 PERIOD_2 = (GROUP7_READS[1], GROUP7_READS[2])  # 2026-12-09 .. 2027-01-12
 GAS_SPLIT_NUMBER = "5000000000"  # the first number of the D5 sequence in a fresh store
 
 
-def bill(number: str, period: tuple[date, date], points: list[tuple[str, str, int]], *, bump: str = "0.00"
-         ) -> dict[str, Any]:
+def bill(
+    number: str, period: tuple[date, date], points: list[tuple[str, str, int]], *, bump: str = "0.00"
+) -> dict[str, Any]:
     """One account's bill: per service point (id, EL/GAS, usage) a customer charge, a usage charge and two taxes."""
     out = []
     for sp_id, commodity, usage in points:
@@ -239,19 +373,54 @@ def bill(number: str, period: tuple[date, date], points: list[tuple[str, str, in
         customer = Decimal("15.50") if commodity == "EL" else Decimal("21.25")
         base = customer + usage_charge
         lines = [
-            {"kind": "charge", "code": "CSC001", "description": "CUSTOMER CHARGE", "rate": str(customer),
-             "quantity": "1", "unit": "MO", "amount": str(customer), "print_order": 1},
-            {"kind": "charge", "code": code, "description": name, "rate": str(rate), "quantity": str(usage),
-             "unit": unit, "amount": str(usage_charge), "print_order": 2},
-            {"kind": "tax", "code": "TAX001", "description": "ILLINOIS ELECTRICITY EXCISE TAX", "rate": "0.032",
-             "amount": str((base * Decimal("0.032")).quantize(Decimal("0.01"))), "print_order": 8, "tax_type": "ST"},
-            {"kind": "tax", "code": "TAX002", "description": "MUNICIPAL UTILITY TAX", "rate": "0.05",
-             "amount": str((base * Decimal("0.05")).quantize(Decimal("0.01"))), "print_order": 9, "tax_type": "LS"},
+            {
+                "kind": "charge",
+                "code": "CSC001",
+                "description": "CUSTOMER CHARGE",
+                "rate": str(customer),
+                "quantity": "1",
+                "unit": "MO",
+                "amount": str(customer),
+                "print_order": 1,
+            },
+            {
+                "kind": "charge",
+                "code": code,
+                "description": name,
+                "rate": str(rate),
+                "quantity": str(usage),
+                "unit": unit,
+                "amount": str(usage_charge),
+                "print_order": 2,
+            },
+            {
+                "kind": "tax",
+                "code": "TAX001",
+                "description": "ILLINOIS ELECTRICITY EXCISE TAX",
+                "rate": "0.032",
+                "amount": str((base * Decimal("0.032")).quantize(Decimal("0.01"))),
+                "print_order": 8,
+                "tax_type": "ST",
+            },
+            {
+                "kind": "tax",
+                "code": "TAX002",
+                "description": "MUNICIPAL UTILITY TAX",
+                "rate": "0.05",
+                "amount": str((base * Decimal("0.05")).quantize(Decimal("0.01"))),
+                "print_order": 9,
+                "tax_type": "LS",
+            },
         ]
         usage_key = "kwh" if commodity == "EL" else "therms"
         out.append({"id": sp_id, usage_key: str(usage), "lines": lines})
-    return {"account": number, "bill_group": 7, "period_start": period[0].isoformat(),
-            "period_end": period[1].isoformat(), "service_points": out}
+    return {
+        "account": number,
+        "bill_group": 7,
+        "period_start": period[0].isoformat(),
+        "period_end": period[1].isoformat(),
+        "service_points": out,
+    }
 
 
 def electric(key: str) -> tuple[str, str, int]:
@@ -276,43 +445,92 @@ def invoice_cases() -> dict[str, dict[str, Any]]:
     """Issue 4's golden cases: each enrols, imports the billing run and invoices."""
     p1_import = {"bills_import": "in/bills_p1.jsonl", "now": f"{PERIOD_1[1]}T20:00"}
     p2_import = {"bills_import": "in/bills_p2.jsonl", "now": f"{PERIOD_2[1]}T20:00"}
-    p1_invoice, p2_invoice = invoice_step(PERIOD_1, f"{PERIOD_1[1] + timedelta(days=1)}T06:00"), \
-        invoice_step(PERIOD_2, f"{PERIOD_2[1] + timedelta(days=1)}T06:00")
+    p1_invoice, p2_invoice = (
+        invoice_step(PERIOD_1, f"{PERIOD_1[1] + timedelta(days=1)}T06:00"),
+        invoice_step(PERIOD_2, f"{PERIOD_2[1] + timedelta(days=1)}T06:00"),
+    )
 
     def enrol(key: str, n: int, **kw: Any) -> list[list[str]]:
-        return [request("0001", f"RES2026110230{n:02d}", number(key), name=ACCOUNTS[key]["customer"]["name"],
-                        res_account=f"PP-3{n:05d}", **kw)]
+        return [
+            request(
+                "0001",
+                f"RES2026110230{n:02d}",
+                number(key),
+                name=ACCOUNTS[key]["customer"]["name"],
+                res_account=f"PP-3{n:05d}",
+                **kw,
+            )
+        ]
 
     corrected = [bill(number("plain"), PERIOD_1, [electric("plain")], bump="4.10")]
     return {
         "invoice_plain_sbo_with_taxes": {
-            "covers": ["810", "taxes"], "accounts": ["plain"], "sets": enrol("plain", 1),
-            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["plain"])}, "steps": [p1_import, p1_invoice]},
+            "covers": ["810", "taxes"],
+            "accounts": ["plain"],
+            "sets": enrol("plain", 1),
+            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["plain"])},
+            "steps": [p1_import, p1_invoice],
+        },
         "invoice_budget_balance_never_in_810": {
-            "covers": ["810", "R2", "D6"], "accounts": ["budget_due"], "sets": enrol("budget_due", 2),
-            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["budget_due"])}, "steps": [p1_import, p1_invoice]},
+            "covers": ["810", "R2", "D6"],
+            "accounts": ["budget_due"],
+            "sets": enrol("budget_due", 2),
+            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["budget_due"])},
+            "steps": [p1_import, p1_invoice],
+        },
         "invoice_off_cycle_dual_then_sbo": {
-            "covers": ["810", "R7", "D3"], "accounts": ["off_cycle"], "sets": enrol("off_cycle", 3, start=OFF_CYCLE_DATE),
-            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["off_cycle"]),
-                      "bills_p2.jsonl": billing_run(PERIOD_2, ["off_cycle"])},
-            "steps": [p1_import, p1_invoice, {"cycle_close": {"group": 7, "date": PERIOD_1[1].isoformat()},
-                                              "now": f"{PERIOD_1[1]}T18:00"}, p2_import, p2_invoice]},
+            "covers": ["810", "R7", "D3"],
+            "accounts": ["off_cycle"],
+            "sets": enrol("off_cycle", 3, start=OFF_CYCLE_DATE),
+            "files": {
+                "bills_p1.jsonl": billing_run(PERIOD_1, ["off_cycle"]),
+                "bills_p2.jsonl": billing_run(PERIOD_2, ["off_cycle"]),
+            },
+            "steps": [
+                p1_import,
+                p1_invoice,
+                {"cycle_close": {"group": 7, "date": PERIOD_1[1].isoformat()}, "now": f"{PERIOD_1[1]}T18:00"},
+                p2_import,
+                p2_invoice,
+            ],
+        },
         "invoice_split_gas_never_in_810": {
-            "covers": ["810", "R5"], "accounts": ["gas"], "sets": enrol("gas", 4),
-            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["gas"])}, "steps": [p1_import, p1_invoice]},
+            "covers": ["810", "R5"],
+            "accounts": ["gas"],
+            "sets": enrol("gas", 4),
+            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["gas"])},
+            "steps": [p1_import, p1_invoice],
+        },
         "invoice_unpaid_prior_sbo_amount": {
-            "covers": ["810", "D6"], "accounts": ["plain"], "sets": enrol("plain", 5),
-            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["plain"]),
-                      "bills_p2.jsonl": billing_run(PERIOD_2, ["plain"]),
-                      "payments.jsonl": [{"invoice": "AIC0000000001", "amount": "20.00", "paid_on": "2026-12-20"}]},
-            "steps": [p1_import, p1_invoice, {"res_payments_import": "in/payments.jsonl", "now": "2026-12-21T06:00"},
-                      p2_import, p2_invoice]},
+            "covers": ["810", "D6"],
+            "accounts": ["plain"],
+            "sets": enrol("plain", 5),
+            "files": {
+                "bills_p1.jsonl": billing_run(PERIOD_1, ["plain"]),
+                "bills_p2.jsonl": billing_run(PERIOD_2, ["plain"]),
+                "payments.jsonl": [{"invoice": "AIC0000000001", "amount": "20.00", "paid_on": "2026-12-20"}],
+            },
+            "steps": [
+                p1_import,
+                p1_invoice,
+                {"res_payments_import": "in/payments.jsonl", "now": "2026-12-21T06:00"},
+                p2_import,
+                p2_invoice,
+            ],
+        },
         "invoice_cancel_and_rebill": {
-            "covers": ["810", "cancel", "rebill"], "accounts": ["plain"], "sets": enrol("plain", 6),
+            "covers": ["810", "cancel", "rebill"],
+            "accounts": ["plain"],
+            "sets": enrol("plain", 6),
             "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["plain"]), "bills_p1_corrected.jsonl": corrected},
-            "steps": [p1_import, p1_invoice, p1_invoice,
-                      {"bills_import": "in/bills_p1_corrected.jsonl", "now": "2026-12-14T08:00"},
-                      invoice_step(PERIOD_1, "2026-12-14T09:00")]},
+            "steps": [
+                p1_import,
+                p1_invoice,
+                p1_invoice,
+                {"bills_import": "in/bills_p1_corrected.jsonl", "now": "2026-12-14T08:00"},
+                invoice_step(PERIOD_1, "2026-12-14T09:00"),
+            ],
+        },
     }
 
 
@@ -331,14 +549,26 @@ def main() -> None:
 
     for old in DROP.glob("*.edi"):
         old.unlink()
-    sets = [request(f"{i + 1:04d}", f"RES2026110210{i + 1:02d}", number(key), name=ACCOUNTS[key]["customer"]["name"],
-                    res_account=f"PP-1{i + 1:05d}", start=OFF_CYCLE_DATE if key == "off_cycle" else None)
-            for i, key in enumerate(k for k in ACCOUNTS if k != "dual_ok")]
+    sets = [
+        request(
+            f"{i + 1:04d}",
+            f"RES2026110210{i + 1:02d}",
+            number(key),
+            name=ACCOUNTS[key]["customer"]["name"],
+            res_account=f"PP-1{i + 1:05d}",
+            start=OFF_CYCLE_DATE if key == "off_cycle" else None,
+        )
+        for i, key in enumerate(k for k in ACCOUNTS if k != "dual_ok")
+    ]
     (DROP / "prairie_power_20261102_01.edi").write_text(interchange(201, sets), encoding="ascii")
-    dual = [request("0001", "LK20261102001", number("dual_ok"), supplier=LAKESIDE, blt="DUAL", pc="DUAL",
-                    res_account="LK-77")]
-    (DROP / "lakeside_energy_20261102_01.edi").write_text(interchange(301, dual, sender=LAKESIDE, ack="1"),
-                                                         encoding="ascii")
+    dual = [
+        request(
+            "0001", "LK20261102001", number("dual_ok"), supplier=LAKESIDE, blt="DUAL", pc="DUAL", res_account="LK-77"
+        )
+    ]
+    (DROP / "lakeside_energy_20261102_01.edi").write_text(
+        interchange(301, dual, sender=LAKESIDE, ack="1"), encoding="ascii"
+    )
     bad_code = request("0001", "RES2026110299", number("plain"), blt="XYZ")  # 997 AK5 R: not a BLT code
     (DROP / "prairie_power_20261102_02.edi").write_text(interchange(202, [bad_code]), encoding="ascii")
     truncated = interchange(203, [request("0001", "RES2026110298", number("plain"))]).splitlines()[:-1]
@@ -366,9 +596,10 @@ def main() -> None:
         write_jsonl(folder / "accounts.jsonl", [ACCOUNTS[key] for key in case["accounts"]])
         (folder / "in" / "request.edi").write_text(interchange(1000 + len(name), case["sets"]), encoding="ascii")
     envelope_cases()
-    for name in ("suppliers.jsonl", "calendar.jsonl"):  # the suite's own reference data
-        (CASES / "reference").mkdir(exist_ok=True)
-        shutil.copyfile(EXAMPLE / name, CASES / "reference" / name)
+    for name in ("suppliers.jsonl", "calendar.jsonl"):  # the suite's and partner mode's own reference data
+        for folder in (CASES / "reference", PACKAGED_REFERENCE):
+            folder.mkdir(exist_ok=True)
+            shutil.copyfile(EXAMPLE / name, folder / name)
 
 
 def envelope_cases() -> None:
@@ -377,9 +608,11 @@ def envelope_cases() -> None:
         folder = CASES / f"envelope_{path.stem}"
         (folder / "in").mkdir(parents=True, exist_ok=True)
         codes = path.with_suffix(".codes").read_text(encoding="ascii").split()
-        meta = {"description": f"{path.stem.replace('_', ' ')} (fixtures/x12/bad)",
-                "covers": sorted(set(codes)) or ["clean"],
-                "steps": [{"replay": "in/request.edi", "now": NOW, "as_of": AS_OF.isoformat()}]}
+        meta = {
+            "description": f"{path.stem.replace('_', ' ')} (fixtures/x12/bad)",
+            "covers": sorted(set(codes)) or ["clean"],
+            "steps": [{"replay": "in/request.edi", "now": NOW, "as_of": AS_OF.isoformat()}],
+        }
         (folder / "case.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         write_jsonl(folder / "accounts.jsonl", [ACCOUNTS["plain"]])
         (folder / "in" / "request.edi").write_bytes(path.read_bytes())

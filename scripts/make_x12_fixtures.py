@@ -3,50 +3,117 @@
 Inputs only: the golden acknowledgments beside them are written by `python scripts/update_goldens.py`
 and reviewed by eye before they are committed.
 """
+
 from pathlib import Path
+
 root = Path("fixtures/x12")
+
 
 def isa(ctrl="000000101", ack="0", usage="P", sender="222222222", receiver="111111111", comp=">"):
     return f"ISA*00*          *00*          *01*{sender:<15}*01*{receiver:<15}*261101*0900*U*00401*{ctrl}*{ack}*{usage}*{comp}~"
 
-def req(st02="0001", bgn="RES20261101001", acct="0123456789", blt="ESP", pc="DUAL", dtm="DTM*150*20261115~", name="JANE Q CUSTOMER", extra_refs="", res_acct="PP-000123"):
-    body = [f"BGN*13*{bgn}*20261101", "N1*8S*AMEREN ILLINOIS*1*111111111", "N1*SJ*PRAIRIE POWER LLC*1*222222222",
-            f"N1*8R*{name}", "LIN*1*SH*EL*SH*CE", "ASI*7*021", f"REF*12*{acct}", f"REF*11*{res_acct}", f"REF*BLT*{blt}", f"REF*PC*{pc}"]
+
+def req(
+    st02="0001",
+    bgn="RES20261101001",
+    acct="0123456789",
+    blt="ESP",
+    pc="DUAL",
+    dtm="DTM*150*20261115~",
+    name="JANE Q CUSTOMER",
+    extra_refs="",
+    res_acct="PP-000123",
+):
+    body = [
+        f"BGN*13*{bgn}*20261101",
+        "N1*8S*AMEREN ILLINOIS*1*111111111",
+        "N1*SJ*PRAIRIE POWER LLC*1*222222222",
+        f"N1*8R*{name}",
+        "LIN*1*SH*EL*SH*CE",
+        "ASI*7*021",
+        f"REF*12*{acct}",
+        f"REF*11*{res_acct}",
+        f"REF*BLT*{blt}",
+        f"REF*PC*{pc}",
+    ]
     body = [b + "~" for b in body] + ([extra_refs] if extra_refs else []) + ([dtm] if dtm else [])
     segs = [f"ST*814*{st02}~"] + body
     return segs + [f"SE*{sum(x.count('~') for x in segs) + 1}*{st02}~"]
 
+
 def group(sets, ctrl="101", fic="GE", ver="004010", count=None):
     segs = [f"GS*{fic}*222222222*111111111*20261101*0900*{ctrl}*X*{ver}~"]
-    for s in sets: segs += s
+    for s in sets:
+        segs += s
     return segs + [f"GE*{len(sets) if count is None else count}*{ctrl}~"]
+
 
 def ic(groups, ctrl="000000101", **kw):
     segs = [isa(ctrl, **kw)]
-    for g in groups: segs += g
+    for g in groups:
+        segs += g
     return segs + [f"IEA*{len(groups)}*{ctrl}~"]
+
 
 def write(kind, name, segs, nl=True):
     data = ("\n".join(segs) + "\n") if nl else "".join(segs)
     (root / kind / f"{name}.edi").write_bytes(data.encode("latin-1") if isinstance(data, str) else data)
 
+
 def raw(kind, name, data: bytes):
     (root / kind / f"{name}.edi").write_bytes(data)
 
+
 # good
 write("good", "814_request_sbo", ic([group([req()])]))
-write("good", "814_request_dual", ic([group([req(blt="DUAL", pc="DUAL", bgn="RES20261101002", acct="0123456790")])], ctrl="000000102"))
-write("good", "814_request_ldc_no_date", ic([group([req(blt="LDC", pc="LDC", dtm="", bgn="RES20261101003", acct="0123456791")])], ctrl="000000103"))
-write("good", "814_batch_three_sets", ic([group([req("0001", "RES20261101011", "1000000001"), req("0002", "RES20261101012", "1000000002", blt="DUAL"), req("0003", "RES20261101013", "1000000003", blt="LDC", pc="LDC")])], ctrl="000000104"), nl=False)
+write(
+    "good",
+    "814_request_dual",
+    ic([group([req(blt="DUAL", pc="DUAL", bgn="RES20261101002", acct="0123456790")])], ctrl="000000102"),
+)
+write(
+    "good",
+    "814_request_ldc_no_date",
+    ic([group([req(blt="LDC", pc="LDC", dtm="", bgn="RES20261101003", acct="0123456791")])], ctrl="000000103"),
+)
+write(
+    "good",
+    "814_batch_three_sets",
+    ic(
+        [
+            group(
+                [
+                    req("0001", "RES20261101011", "1000000001"),
+                    req("0002", "RES20261101012", "1000000002", blt="DUAL"),
+                    req("0003", "RES20261101013", "1000000003", blt="LDC", pc="LDC"),
+                ]
+            )
+        ],
+        ctrl="000000104",
+    ),
+    nl=False,
+)
 write("good", "814_ack_requested", ic([group([req(bgn="RES20261101004")])], ctrl="000000105", ack="1"))
-write("good", "814_customer_address", ic([group([req(bgn="RES20261101005", name="JOHN PUBLIC~N3*12 MAIN ST~N4*PEORIA*IL*61602~PER*IC**TE*3095551212")])], ctrl="000000106"))
+write(
+    "good",
+    "814_customer_address",
+    ic(
+        [group([req(bgn="RES20261101005", name="JOHN PUBLIC~N3*12 MAIN ST~N4*PEORIA*IL*61602~PER*IC**TE*3095551212")])],
+        ctrl="000000106",
+    ),
+)
 
 # bad: envelope (TA1)
 write("bad", "isa_iea_control_mismatch", ic([group([req()])])[:-1] + ["IEA*1*000000999~"])
 write("bad", "iea_group_count_wrong", ic([group([req()])])[:-1] + ["IEA*2*000000101~"])
 write("bad", "truncated_no_iea", ic([group([req()])])[:-1])
 write("bad", "truncated_mid_set", ic([group([req()])])[:8])
-write("bad", "isa_not_106_bytes", ["ISA*00*          *00*          *01*222222222*01*111111111      *261101*0900*U*00401*000000101*0*P*>~"] + ic([group([req()])])[1:])
+write(
+    "bad",
+    "isa_not_106_bytes",
+    ["ISA*00*          *00*          *01*222222222*01*111111111      *261101*0900*U*00401*000000101*0*P*>~"]
+    + ic([group([req()])])[1:],
+)
 write("bad", "component_separator_same_as_element", ic([group([req()])], comp="*"))
 write("bad", "isa_bad_version", [ic([group([req()])])[0].replace("*00401*", "*00501*")] + ic([group([req()])])[1:])
 write("bad", "isa_bad_date", [ic([group([req()])])[0].replace("*261101*", "*261341*")] + ic([group([req()])])[1:])
@@ -68,71 +135,137 @@ write("bad", "duplicate_gs06", ic([group([req()]), group([req("0002", "RES202611
 write("bad", "st_se_control_mismatch", ic([group([req()[:-1] + ["SE*13*0002~"]])]))
 write("bad", "segment_count_wrong", ic([group([req()[:-1] + ["SE*99*0001~"]])]))
 write("bad", "se_missing", ic([group([req()[:-1]])]))
-write("bad", "unknown_transaction_set", ic([group([["ST*850*0001~", "BEG*00*SA*PO1**20261101~", "SE*3*0001~"], req("0002")])]))
+write(
+    "bad",
+    "unknown_transaction_set",
+    ic([group([["ST*850*0001~", "BEG*00*SA*PO1**20261101~", "SE*3*0001~"], req("0002")])]),
+)
 write("bad", "duplicate_st02", ic([group([req("0001"), req("0001", "RES20261101077")])]))
 # bad: segments and elements (AK3/AK4)
-write("bad", "mandatory_segment_missing", ic([group([[s for s in req() if not s.startswith("REF*12")][:-1] + ["SE*12*0001~"]])]))
+write(
+    "bad",
+    "mandatory_segment_missing",
+    ic([group([[s for s in req() if not s.startswith("REF*12")][:-1] + ["SE*12*0001~"]])]),
+)
 write("bad", "invalid_code", ic([group([req(blt="XYZ")])]))
 write("bad", "element_too_long", ic([group([req(res_acct="X" * 61)])]))
 write("bad", "invalid_date", ic([group([req(dtm="DTM*150*20261345~")])]))
 write("bad", "unknown_segment", ic([group([req()[:-1] + ["ZZZ*1~", "SE*14*0001~"]])]))
-write("bad", "segment_out_of_order", ic([group([[s for s in req() if not s.startswith("BGN")][:4] + ["BGN*13*RES20261101001*20261101~"] + [s for s in req() if not s.startswith("BGN")][4:]])]))
+write(
+    "bad",
+    "segment_out_of_order",
+    ic(
+        [
+            group(
+                [
+                    [s for s in req() if not s.startswith("BGN")][:4]
+                    + ["BGN*13*RES20261101001*20261101~"]
+                    + [s for s in req() if not s.startswith("BGN")][4:]
+                ]
+            )
+        ]
+    ),
+)
 write("bad", "unknown_ref_qualifier", ic([group([req(extra_refs="REF*ZZ*WHATEVER~")[:-1] + ["SE*14*0001~"]])]))
 write("bad", "non_ascii_byte", ic([group([req(name="JOS\xc9 CUSTOMER")])]))
 write("bad", "empty_segment_mid_file", ic([group([req()[:5] + ["~"] + req()[5:-1] + ["SE*14*0001~"]])]))
-write("bad", "too_many_elements", ic([group([req(extra_refs="")[:2] + ["N1*8S*AMEREN ILLINOIS*1*111111111*40*X~"] + req()[3:]])]))
+write(
+    "bad",
+    "too_many_elements",
+    ic([group([req(extra_refs="")[:2] + ["N1*8S*AMEREN ILLINOIS*1*111111111*40*X~"] + req()[3:]])]),
+)
 write("bad", "missing_required_element", ic([group([[s if not s.startswith("ASI") else "ASI*7~" for s in req()]])]))
 # mixed: some sets good, one bad (AK9 P); two interchanges, one bad (B11)
-write("bad", "partial_group", ic([group([req("0001"), req("0002", "RES20261101021", blt="XYZ"), req("0003", "RES20261101022")])]))
-write("bad", "two_interchanges_one_bad", ic([group([req()])]) + ic([group([req("0001", "RES20261101031")], ctrl="102")], ctrl="000000102")[:-1] + ["IEA*1*000000777~"])
+write(
+    "bad",
+    "partial_group",
+    ic([group([req("0001"), req("0002", "RES20261101021", blt="XYZ"), req("0003", "RES20261101022")])]),
+)
+write(
+    "bad",
+    "two_interchanges_one_bad",
+    ic([group([req()])])
+    + ic([group([req("0001", "RES20261101031")], ctrl="102")], ctrl="000000102")[:-1]
+    + ["IEA*1*000000777~"],
+)
 
 # good: the SBO 810 of guide section 5 and an 814 enrollment response (accept)
-INVOICE = """ST*810*0001~
-BIG*20261203*AIC0000001234~
-REF*12*0123456789~
-REF*11*PP-000123~
-REF*BLT*ESP~
-REF*PC*DUAL~
-REF*BF*07~
-N1*8S*AMEREN ILLINOIS*1*111111111~
-N1*SJ*PRAIRIE POWER LLC*1*222222222~
-N1*8R*JANE Q CUSTOMER~
-BAL*M*J9*0.00~
-BAL*M*YB*84.12~
-IT1*1*****SV*ELECTRIC~
-REF*NH*DS1~
-DTM*150*20261101~
-DTM*151*20261201~
-SLN*1**I~
-SAC*C**EU*DLV001*6400****KH*800****1*DELIVERY SERVICE CHARGE~
-SLN*2**I~
-SAC*C**EU*CUS001*1600********2*CUSTOMER CHARGE~
-SLN*3**I~
-SAC*N**EU*MSC001*412********3*STATE TAX~
-TXI*ST*4.12~
-TDS*8412~
-CTT*1~
-SE*26*0001~""".split("\n")
-write("good", "810_sbo_invoice", [isa("000000201", sender="111111111", receiver="222222222"),
-      "GS*IN*111111111*222222222*20261203*0900*201*X*004010~", *INVOICE, "GE*1*201~", "IEA*1*000000201~"])
-RESPONSE = """ST*814*0001~
-BGN*11*AIC20261101000001*20261101***RES20261101001~
-N1*8S*AMEREN ILLINOIS*1*111111111~
-N1*SJ*PRAIRIE POWER LLC*1*222222222~
-N1*8R*JANE Q CUSTOMER~
-LIN*1*SH*EL*SH*CE~
-ASI*WQ*021~
-REF*12*0123456789~
-REF*11*PP-000123~
-REF*BLT*ESP~
-REF*PC*DUAL~
-REF*BF*07~
-REF*NH*DS1~
-DTM*007*20261203~
-SE*15*0001~""".split("\n")
-write("good", "814_response_accept", [isa("000000202", sender="111111111", receiver="222222222"),
-      "GS*GE*111111111*222222222*20261101*0900*202*X*004010~", *RESPONSE, "GE*1*202~", "IEA*1*000000202~"])
-write("bad", "810_bad_amount_and_missing_tds", [isa("000000203", sender="111111111", receiver="222222222"),
-      "GS*IN*111111111*222222222*20261203*0900*203*X*004010~",
-      *[s.replace("BAL*M*YB*84.12", "BAL*M*YB*84,12") for s in INVOICE if not s.startswith("TDS")][:-1], "SE*25*0001~",
-      "GE*1*203~", "IEA*1*000000203~"])
+INVOICE = [
+    "ST*810*0001~",
+    "BIG*20261203*AIC0000001234~",
+    "REF*12*0123456789~",
+    "REF*11*PP-000123~",
+    "REF*BLT*ESP~",
+    "REF*PC*DUAL~",
+    "REF*BF*07~",
+    "N1*8S*AMEREN ILLINOIS*1*111111111~",
+    "N1*SJ*PRAIRIE POWER LLC*1*222222222~",
+    "N1*8R*JANE Q CUSTOMER~",
+    "BAL*M*J9*0.00~",
+    "BAL*M*YB*84.12~",
+    "IT1*1*****SV*ELECTRIC~",
+    "REF*NH*DS1~",
+    "DTM*150*20261101~",
+    "DTM*151*20261201~",
+    "SLN*1**I~",
+    "SAC*C**EU*DLV001*6400****KH*800****1*DELIVERY SERVICE CHARGE~",
+    "SLN*2**I~",
+    "SAC*C**EU*CUS001*1600********2*CUSTOMER CHARGE~",
+    "SLN*3**I~",
+    "SAC*N**EU*MSC001*412********3*STATE TAX~",
+    "TXI*ST*4.12~",
+    "TDS*8412~",
+    "CTT*1~",
+    "SE*26*0001~",
+]
+write(
+    "good",
+    "810_sbo_invoice",
+    [
+        isa("000000201", sender="111111111", receiver="222222222"),
+        "GS*IN*111111111*222222222*20261203*0900*201*X*004010~",
+        *INVOICE,
+        "GE*1*201~",
+        "IEA*1*000000201~",
+    ],
+)
+RESPONSE = [
+    "ST*814*0001~",
+    "BGN*11*AIC20261101000001*20261101***RES20261101001~",
+    "N1*8S*AMEREN ILLINOIS*1*111111111~",
+    "N1*SJ*PRAIRIE POWER LLC*1*222222222~",
+    "N1*8R*JANE Q CUSTOMER~",
+    "LIN*1*SH*EL*SH*CE~",
+    "ASI*WQ*021~",
+    "REF*12*0123456789~",
+    "REF*11*PP-000123~",
+    "REF*BLT*ESP~",
+    "REF*PC*DUAL~",
+    "REF*BF*07~",
+    "REF*NH*DS1~",
+    "DTM*007*20261203~",
+    "SE*15*0001~",
+]
+write(
+    "good",
+    "814_response_accept",
+    [
+        isa("000000202", sender="111111111", receiver="222222222"),
+        "GS*GE*111111111*222222222*20261101*0900*202*X*004010~",
+        *RESPONSE,
+        "GE*1*202~",
+        "IEA*1*000000202~",
+    ],
+)
+write(
+    "bad",
+    "810_bad_amount_and_missing_tds",
+    [
+        isa("000000203", sender="111111111", receiver="222222222"),
+        "GS*IN*111111111*222222222*20261203*0900*203*X*004010~",
+        *[s.replace("BAL*M*YB*84.12", "BAL*M*YB*84,12") for s in INVOICE if not s.startswith("TDS")][:-1],
+        "SE*25*0001~",
+        "GE*1*203~",
+        "IEA*1*000000203~",
+    ],
+)

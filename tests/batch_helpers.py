@@ -13,9 +13,22 @@ from edi.batch.summary import Summary
 from edi.store.connection import open_store
 from tests.store_helpers import AS_OF, NOW, fresh_store
 
-BUSINESS_TABLES = ("accounts", "service_points", "supply", "budget_plans", "past_due", "direct_bill_charges",
-                   "outcomes", "requests_seen", "timeline", "switch_notices", "interchanges", "groups_received", "outbox",
-                   "sequences")
+BUSINESS_TABLES = (
+    "accounts",
+    "service_points",
+    "supply",
+    "budget_plans",
+    "past_due",
+    "direct_bill_charges",
+    "outcomes",
+    "requests_seen",
+    "timeline",
+    "switch_notices",
+    "interchanges",
+    "groups_received",
+    "outbox",
+    "sequences",
+)
 
 
 def folders(root: Path) -> Folders:
@@ -27,8 +40,12 @@ def folders(root: Path) -> Folders:
 
 def settings(**overrides: Any) -> BatchSettings:
     """Fixed document clock, a wall clock far after any mtime, no settle wait."""
-    values: dict[str, Any] = {"clock": lambda: NOW, "wall_clock": lambda: 4_000_000_000.0, "as_of": AS_OF,
-                              "settle_seconds": 0.0}
+    values: dict[str, Any] = {
+        "clock": lambda: NOW,
+        "wall_clock": lambda: 4_000_000_000.0,
+        "as_of": AS_OF,
+        "settle_seconds": 0.0,
+    }
     values.update(overrides)
     return BatchSettings(**values)
 
@@ -50,8 +67,7 @@ def copy_store(template: Path, target_dir: Path) -> Path:
     return target_dir / "store.db"
 
 
-def process(db: Path, f: Folders, *, failpoint: Callable[[str], None] = lambda _: None,
-            **overrides: Any) -> Summary:
+def process(db: Path, f: Folders, *, failpoint: Callable[[str], None] = lambda _: None, **overrides: Any) -> Summary:
     """One pass over the inbox with a fresh connection."""
     conn = open_store(db)
     try:
@@ -65,8 +81,10 @@ def store_state(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     conn = open_store(db)
     try:
         state = {t: sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {t}")) for t in BUSINESS_TABLES}
-        state["files"] = sorted(tuple(r) for r in conn.execute(
-            "SELECT id, original_name, sha256, size, state, reason, stored_as FROM files"))
+        state["files"] = sorted(
+            tuple(r)
+            for r in conn.execute("SELECT id, original_name, sha256, size, state, reason, stored_as FROM files")
+        )
         return state
     finally:
         conn.close()

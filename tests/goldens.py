@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from edi.x12.acks import AckSettings, CountingControlNumbers
 from edi.guides.files import validate_file
+from edi.x12.acks import AckSettings, CountingControlNumbers
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "x12"

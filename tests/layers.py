@@ -23,15 +23,19 @@ LAYERS: dict[str, frozenset[str]] = {
     "edi.schemas": frozenset(),
     "edi.flows": frozenset({"edi.x12", "edi.guides", "edi.transactions", "edi.store", "edi.naming", "rules"}),
     "edi.views": frozenset({"edi.store", "edi.naming", "rules"}),
-    "edi.batch": frozenset({"edi.x12", "edi.guides", "edi.transactions", "edi.store", "edi.flows", "edi.views",
-                            "edi.naming", "rules"}),
-    "edi.conformance": frozenset({"edi.x12", "edi.guides", "edi.transactions", "edi.store", "edi.flows",
-                                  "edi.views", "edi.naming", "rules"}),
+    "edi.batch": frozenset(
+        {"edi.x12", "edi.guides", "edi.transactions", "edi.store", "edi.flows", "edi.views", "edi.naming", "rules"}
+    ),
+    "edi.conformance": frozenset(
+        {"edi.x12", "edi.guides", "edi.transactions", "edi.store", "edi.flows", "edi.views", "edi.naming", "rules"}
+    ),
 }
 # Outside libraries that belong to one place only.
 OWNED = {"sqlite3": ("edi.store",), "structlog": ("edi.batch.logs",), "click": ()}
-SQL = re.compile(r"\b(SELECT\s|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TEMP\s+)?"
-                 r"(TABLE|INDEX)|BEGIN\s+IMMEDIATE|ROLLBACK|SAVEPOINT|COMMIT\b)")
+SQL = re.compile(
+    r"\b(SELECT\s|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TEMP\s+)?"
+    r"(TABLE|INDEX)|BEGIN\s+IMMEDIATE|ROLLBACK|SAVEPOINT|COMMIT\b)"
+)
 CLOCK = ("datetime.now(", "date.today(", "time.time(", "datetime.utcnow(")
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from edi.x12.results import InterchangeResult
 from edi.guides.validator import Validator
+from edi.x12.results import InterchangeResult
 from tests.goldens import FIXTURES
 
 

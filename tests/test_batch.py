@@ -39,9 +39,16 @@ def test_example_drop_is_processed_archived_and_answered(db: Path, tmp_path: Pat
     assert summary.transactions == 14 and summary.accepted == 9
     assert dict(summary.rejected) == {"008": 1, "A13": 1, "NFI": 1}
     assert os.listdir(f.inbox) == []
-    assert sorted(os.listdir(f.outbox)) == sorted([
-        "222222222.000000003.997", "222222222.000000004.814", "222222222.000000005.997", "222222222.000000006.ta1",
-        "4444444440001.000000001.997", "4444444440001.000000002.814"])
+    assert sorted(os.listdir(f.outbox)) == sorted(
+        [
+            "222222222.000000003.997",
+            "222222222.000000004.814",
+            "222222222.000000005.997",
+            "222222222.000000006.ta1",
+            "4444444440001.000000001.997",
+            "4444444440001.000000002.814",
+        ]
+    )
     assert all(not name.startswith(".") for name in os.listdir(f.outbox))
     assert oct(os.stat(f.outbox / "222222222.000000004.814").st_mode & 0o777) == "0o640"
     before = store_state(db), folder_state(f.outbox)
@@ -66,10 +73,11 @@ class Crash(Exception):
     """Stands for the process dying at a failpoint (the SIGKILL tests do it for real)."""
 
 
-def _raise_at(point: str):  # noqa: ANN202
+def _raise_at(point: str):
     def hit(name: str) -> None:
         if name == point:
             raise Crash(point)
+
     return hit
 
 
@@ -92,8 +100,9 @@ def test_temporary_names_and_markers_are_never_taken(db: Path, tmp_path: Path) -
     (f.inbox / "sub").mkdir()
     summary = process(db, f)
     assert summary.files == 0
-    assert sorted(os.listdir(f.inbox)) == sorted([".hidden.edi", "a.tmp", "b.part", "c.filepart",
-                                                  "orphan.edi.done", "d.PART", "sub"])
+    assert sorted(os.listdir(f.inbox)) == sorted(
+        [".hidden.edi", "a.tmp", "b.part", "c.filepart", "orphan.edi.done", "d.PART", "sub"]
+    )
 
 
 def test_a_file_is_taken_only_once_settled_or_marked_done(db: Path, tmp_path: Path) -> None:
@@ -109,10 +118,8 @@ def test_a_file_is_taken_only_once_settled_or_marked_done(db: Path, tmp_path: Pa
 
 
 def test_a_second_processor_on_the_same_store_is_refused(db: Path) -> None:
-    with StoreLock(db):
-        with pytest.raises(BatchError, match="another sbo-edi process"):
-            with StoreLock(db):
-                pass
+    with StoreLock(db), pytest.raises(BatchError, match="another sbo-edi process"), StoreLock(db):
+        pass
     with StoreLock(db):  # released: usable again
         pass
 
@@ -144,7 +151,9 @@ def test_stop_between_interchanges_leaves_the_rest_for_the_next_run(db: Path, tm
     from edi.store.connection import open_store
     from tests.batch_helpers import copy_store, settings
 
-    two = interchange(11, [request("0001", "S1", "1000000001")]) + interchange(12, [request("0001", "S2", "1000000005")])
+    two = interchange(11, [request("0001", "S1", "1000000001")]) + interchange(
+        12, [request("0001", "S2", "1000000005")]
+    )
     f = folders(tmp_path / "stopped")
     (f.inbox / "two.edi").write_text(two)
     conn = open_store(db)
@@ -174,9 +183,17 @@ def _hostile(inbox: Path) -> dict[str, str]:
     os.symlink("/etc/passwd", inbox / "link.edi")
     os.mkfifo(inbox / "pipe.edi")
     os.close(os.open(os.fsencode(inbox) + b"/caf\xe9.edi", os.O_CREAT | os.O_WRONLY, 0o600))
-    return {"zero.edi": "FILE:EMPTY", "binary.edi": "NOT_X12", "huge.edi": "over the", "segment.edi":
-            "SEGMENT_TOO_LONG", "utf16.edi": "NOT_X12", "line\\x0abreak.edi": "NOT_X12", "link.edi": "symbolic link",
-            "pipe.edi": "not a regular file", "caf\\xe9.edi": "EMPTY"}
+    return {
+        "zero.edi": "FILE:EMPTY",
+        "binary.edi": "NOT_X12",
+        "huge.edi": "over the",
+        "segment.edi": "SEGMENT_TOO_LONG",
+        "utf16.edi": "NOT_X12",
+        "line\\x0abreak.edi": "NOT_X12",
+        "link.edi": "symbolic link",
+        "pipe.edi": "not a regular file",
+        "caf\\xe9.edi": "EMPTY",
+    }
 
 
 def test_hostile_inputs_are_quarantined_with_reasons_and_the_good_file_is_processed(db: Path, tmp_path: Path) -> None:
@@ -192,12 +209,14 @@ def test_hostile_inputs_are_quarantined_with_reasons_and_the_good_file_is_proces
         original = text.splitlines()[0].removeprefix("original name: ")
         reasons[original] = text
         assert (f.quarantine / reason_file.name.removesuffix(".reason")).exists() or os.path.islink(
-            f.quarantine / reason_file.name.removesuffix(".reason"))
+            f.quarantine / reason_file.name.removesuffix(".reason")
+        )
     assert set(reasons) == set(expected)
     for name, words in expected.items():
         assert words in reasons[name], (name, reasons[name])
-    assert os.path.islink(next(p for p in f.quarantine.iterdir() if p.name.endswith("entry.quarantined")
-                               and os.path.islink(p)))
+    assert os.path.islink(
+        next(p for p in f.quarantine.iterdir() if p.name.endswith("entry.quarantined") and os.path.islink(p))
+    )
     assert any(p.name.endswith(".997") for p in f.outbox.iterdir())
     assert (f.outbox.parent / "inbox").exists() and Path("/etc/passwd").exists()
 
@@ -206,18 +225,21 @@ def test_interchange_level_cases_in_one_file(db: Path, tmp_path: Path) -> None:
     """B6 the same ISA13 twice in a file, B7 not addressed to us, B11 one bad interchange among good ones,
     D3 two enrollments for one account in one batch (the second is not first in)."""
     f = folders(tmp_path)
-    first = interchange(51, [request("0001", "B61", "1000000001"), request("0002", "B62", "1000000001",
-                                                                             blt="DUAL", pc="DUAL")])
+    first = interchange(
+        51, [request("0001", "B61", "1000000001"), request("0002", "B62", "1000000001", blt="DUAL", pc="DUAL")]
+    )
     again = interchange(51, [request("0001", "B63", "1000000005")])
-    not_us = interchange(52, [request("0001", "B71", "1000000003")]).replace("*01*111111111      *",
-                                                                              "*01*999999999      *", 1)
+    not_us = interchange(52, [request("0001", "B71", "1000000003")]).replace(
+        "*01*111111111      *", "*01*999999999      *", 1
+    )
     truncated = "\n".join(interchange(53, [request("0001", "B111", "1000000002")]).splitlines()[:-1]) + "\n"
     good_after = interchange(54, [request("0001", "B112", "1000000006")])
     (f.inbox / "mixed.edi").write_text(first + again + not_us + truncated + good_after)
     summary = process(db, f)
     assert summary.archived == 1 and summary.interchanges == 5 and summary.duplicates == 1
-    outcomes = {(r[0], r[1]) for r in __import__("sqlite3").connect(db).execute(
-        "SELECT request_id, outcome FROM outcomes")}
+    outcomes = {
+        (r[0], r[1]) for r in __import__("sqlite3").connect(db).execute("SELECT request_id, outcome FROM outcomes")
+    }
     ta1 = {p.read_text().split("TA1*", 1)[1].split("~", 1)[0] for p in f.outbox.iterdir() if "TA1*" in p.read_text()}
     assert any(t.startswith("000000051") and t.endswith("R*025") for t in ta1)
     assert any(t.startswith("000000052") and t.endswith("R*009") for t in ta1)

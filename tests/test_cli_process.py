@@ -26,8 +26,18 @@ def _setup(tmp_path: Path) -> tuple[Path, list[str]]:
     inbox.mkdir()
     for path in DROP.glob("*.edi"):
         shutil.copy(path, inbox / path.name)
-    return inbox, ["--inbox", str(inbox), "--outbox", str(tmp_path / "outbox"), "--db", str(tmp_path / "store.db"),
-                   "--settle", "0", "--now", "2026-11-02T09:30"]
+    return inbox, [
+        "--inbox",
+        str(inbox),
+        "--outbox",
+        str(tmp_path / "outbox"),
+        "--db",
+        str(tmp_path / "store.db"),
+        "--settle",
+        "0",
+        "--now",
+        "2026-11-02T09:30",
+    ]
 
 
 def test_process_status_and_explain(tmp_path: Path) -> None:
@@ -53,8 +63,13 @@ def test_process_status_and_explain(tmp_path: Path) -> None:
 
 def test_watch_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     inbox, args = _setup(tmp_path)
-    child = subprocess.Popen([sys.executable, "-m", "cli", "process", *args, "--watch", "--interval", "0.2"],
-                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "cli", "process", *args, "--watch", "--interval", "0.2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while os.listdir(inbox) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -74,8 +89,9 @@ def test_a_second_process_on_the_same_store_is_refused(tmp_path: Path) -> None:
 
     _, args = _setup(tmp_path)
     with StoreLock(tmp_path / "store.db"):
-        result = subprocess.run([sys.executable, "-m", "cli", "process", *args], cwd=ROOT, capture_output=True,
-                                text=True, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "cli", "process", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        )
     assert result.returncode == 2 and "another sbo-edi process" in result.stderr
 
 
@@ -86,18 +102,32 @@ def test_replay_and_cycle_close_outputs_are_delivered_once(tmp_path: Path) -> No
     db = ["--db", str(tmp_path / "store.db")]
     path = tmp_path / "offcycle.edi"
     path.write_text(interchange(61, [request("0001", "OC1", "1000000008", start=OFF_CYCLE_DATE)]))
-    replayed = CliRunner().invoke(main, ["replay", str(path), *db, "--out", str(tmp_path / "mine"),
-                                         "--now", "2026-11-02T09:30"])
+    replayed = CliRunner().invoke(
+        main, ["replay", str(path), *db, "--out", str(tmp_path / "mine"), "--now", "2026-11-02T09:30"]
+    )
     assert replayed.exit_code == 0 and "accepted [R7]" in replayed.output
     wrong = CliRunner().invoke(main, ["cycle", "close", "--group", "7", "--date", "2026-12-10", *db])
     assert wrong.exit_code == 1 and "not a scheduled read of bill group 7" in wrong.output
-    closed = CliRunner().invoke(main, ["cycle", "close", "--group", "7", "--date", "2026-12-09", *db,
-                                       "--now", "2026-12-09T18:00"])
+    closed = CliRunner().invoke(
+        main, ["cycle", "close", "--group", "7", "--date", "2026-12-09", *db, "--now", "2026-12-09T18:00"]
+    )
     assert closed.exit_code == 0 and "1 account(s) switched to SBO" in closed.output
     assert "******0008: DUAL -> SBO (R7, D3)" in closed.output
     (tmp_path / "inbox").mkdir()
-    published = CliRunner().invoke(main, ["process", "--inbox", str(tmp_path / "inbox"), "--outbox",
-                                          str(tmp_path / "outbox"), *db, "--now", "2026-12-10T08:00", "--json"])
+    published = CliRunner().invoke(
+        main,
+        [
+            "process",
+            "--inbox",
+            str(tmp_path / "inbox"),
+            "--outbox",
+            str(tmp_path / "outbox"),
+            *db,
+            "--now",
+            "2026-12-10T08:00",
+            "--json",
+        ],
+    )
     sent = json.loads(published.output.strip().splitlines()[-1])["documents_sent"]
     assert sent == {"814-change": 1}  # the replay's 997 and 814 went to --out, only the change was waiting
     change = next((tmp_path / "outbox").glob("*.814-change")).read_text()
@@ -126,11 +156,14 @@ def test_inbound_997s_are_reconciled_with_what_we_sent_and_never_acknowledged(tm
     inbox, args = _setup(tmp_path)
     assert CliRunner().invoke(main, ["process", *args]).exit_code == 0
     conn = sqlite3.connect(tmp_path / "store.db")
-    response_gs06 = conn.execute("SELECT group_control FROM outbox WHERE kind = '814' AND partner = '222222222'"
-                                 ).fetchone()[0]
-    ack = (f"ISA*00*          *00*          *01*222222222      *01*111111111      *261103*0800*U*00401*000000901*0*P*>~\n"
-           f"GS*FA*222222222*111111111*20261103*0800*901*X*004010~\nST*997*0001~\nAK1*GE*{response_gs06}~\n"
-           f"AK9*A*1*1*1~\nSE*4*0001~\nGE*1*901~\nIEA*1*000000901~\n")
+    response_gs06 = conn.execute(
+        "SELECT group_control FROM outbox WHERE kind = '814' AND partner = '222222222'"
+    ).fetchone()[0]
+    ack = (
+        f"ISA*00*          *00*          *01*222222222      *01*111111111      *261103*0800*U*00401*000000901*0*P*>~\n"
+        f"GS*FA*222222222*111111111*20261103*0800*901*X*004010~\nST*997*0001~\nAK1*GE*{response_gs06}~\n"
+        f"AK9*A*1*1*1~\nSE*4*0001~\nGE*1*901~\nIEA*1*000000901~\n"
+    )
     (inbox / "ack_from_res.edi").write_text(ack)
     before = sorted(os.listdir(tmp_path / "outbox"))
     later = [a if a != "2026-11-02T09:30" else "2026-11-03T08:00" for a in args]

@@ -14,8 +14,8 @@ from lxml import html as lxml_html
 
 from cli import main
 from edi.conformance.cases import load_case
-from edi.conformance.suite import diff_text, run_one, run_suite
 from edi.conformance.reports import html_report, junit_xml, terminal_lines
+from edi.conformance.suite import diff_text, run_one, run_suite
 from tests.goldens import CASES
 
 REFERENCE = CASES / "reference"
@@ -24,7 +24,7 @@ SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "schemas" / "ju
 
 
 @pytest.fixture(scope="module")
-def suite():  # noqa: ANN201
+def suite():
     return run_suite(CASES, REFERENCE)
 
 
@@ -39,7 +39,7 @@ def broken(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_the_built_in_suite_passes_and_covers_everything(suite) -> None:  # noqa: ANN001
+def test_the_built_in_suite_passes_and_covers_everything(suite) -> None:
     assert len(suite.cases) >= 60 and suite.failed == []
     covered = {c for case in suite.cases for c in case.covers}
     assert {"R1", "R2", "R3", "R4", "R5", "R6", "R7"} <= covered
@@ -81,18 +81,20 @@ def test_volatile_fields_are_not_compared_when_the_clock_is_not_fixed(tmp_path: 
     case = load_case(tmp_path / "case")
     import edi.conformance.suite as conformance
 
-    strict = conformance.compare(conformance.expected_files(case), conformance.run_case(case, REFERENCE, later),
-                                 case.volatile)
+    strict = conformance.compare(
+        conformance.expected_files(case), conformance.run_case(case, REFERENCE, later), case.volatile
+    )
     assert strict  # the dates differ
     meta["volatile"] = ["ISA09", "ISA10", "GS04", "GS05", "BGN03", "TA102", "TA103", "as_of", "at"]
     (tmp_path / "case" / "case.json").write_text(json.dumps(meta))
     case = load_case(tmp_path / "case")
-    relaxed = conformance.compare(conformance.expected_files(case), conformance.run_case(case, REFERENCE, later),
-                                  case.volatile)
+    relaxed = conformance.compare(
+        conformance.expected_files(case), conformance.run_case(case, REFERENCE, later), case.volatile
+    )
     assert relaxed == []
 
 
-def test_junit_xml_follows_the_common_schema(suite, broken: Path) -> None:  # noqa: ANN001
+def test_junit_xml_follows_the_common_schema(suite, broken: Path) -> None:
     for result in (suite, run_suite(broken, broken / "reference")):
         document = etree.fromstring(junit_xml(result, WHEN))
         SCHEMA.assertValid(document)
@@ -118,8 +120,9 @@ def test_html_report_is_one_self_contained_page(broken: Path, tmp_path: Path) ->
     assert got_cell.xpath("mark")[0].text == "ACCOUNT IN ARREARS - SBO NOT PERMITTED"
     assert not page.xpath("//script | //link | //img | //iframe | //*[@src]")  # nothing fetched from elsewhere
     assert page.xpath("//style") and page.xpath("//meta[@charset='utf-8']")
-    cli = CliRunner().invoke(main, ["conformance", str(broken), "--junit", str(tmp_path / "j.xml"),
-                                    "--html", str(tmp_path / "r.html")])
+    cli = CliRunner().invoke(
+        main, ["conformance", str(broken), "--junit", str(tmp_path / "j.xml"), "--html", str(tmp_path / "r.html")]
+    )
     assert cli.exit_code == 1
     SCHEMA.assertValid(etree.parse(str(tmp_path / "j.xml")))
     assert lxml_html.parse(str(tmp_path / "r.html")).getroot().get_element_by_id("case-accept_on_cycle") is not None
@@ -130,8 +133,9 @@ def test_a_case_that_crashes_is_an_error_not_a_crash(tmp_path: Path) -> None:
     (tmp_path / "case" / "accounts.jsonl").write_text("{broken\n")
     result = run_one(load_case(tmp_path / "case"), REFERENCE)
     assert not result.passed and "SnapshotError" in result.error
-    document = etree.fromstring(junit_xml(type("S", (), {"name": "s", "cases": [result], "seconds": 0.1,
-                                                         "failed": [result]})(), WHEN))
+    document = etree.fromstring(
+        junit_xml(type("S", (), {"name": "s", "cases": [result], "seconds": 0.1, "failed": [result]})(), WHEN)
+    )
     SCHEMA.assertValid(document)
     assert document.find(".//error") is not None
 
@@ -139,14 +143,29 @@ def test_a_case_that_crashes_is_an_error_not_a_crash(tmp_path: Path) -> None:
 def test_partner_mode_reports_per_transaction_with_pyx12_beside(tmp_path: Path) -> None:
     from scripts.make_example_data import DROP
 
-    result = CliRunner().invoke(main, [
-        "conformance", "--partner", str(DROP / "prairie_power_20261102_02.edi"),
-        "--partner", str(DROP / "prairie_power_20261102_01.edi"), "--accounts",
-        str(CASES.parent / "example" / "accounts.jsonl"), "--engine", "pyx12", "--now", "2026-11-02T09:30",
-        "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "conformance",
+            "--partner",
+            str(DROP / "prairie_power_20261102_02.edi"),
+            "--partner",
+            str(DROP / "prairie_power_20261102_01.edi"),
+            "--accounts",
+            str(CASES.parent / "example" / "accounts.jsonl"),
+            "--engine",
+            "pyx12",
+            "--now",
+            "2026-11-02T09:30",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 1  # one file has a syntax problem
     assert "[AK4:7] REF02" in result.output and "pyx12 agrees: 202/0001 R" in result.output
     assert "rejected A13 ACCOUNT IN ARREARS - SBO NOT PERMITTED [R3]" in result.output
     assert "2 file(s): 1 clean, 1 with problems" in result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["prairie_power_20261102_01",
-                                                                    "prairie_power_20261102_02"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "prairie_power_20261102_01",
+        "prairie_power_20261102_02",
+    ]

@@ -33,11 +33,19 @@ def _batch(inbox: Path) -> None:
     for path in sorted(DROP.glob("*.edi")):
         shutil.copy(path, inbox / path.name)
     shutil.copy(DROP / "lakeside_energy_20261102_01.edi", inbox / "zz_resend.edi")  # TA1 025
-    many = "".join(interchange(400 + i, [request(f"{n:04d}", f"M{i}{n}", number, start=start)
-                                         for n, (number, start) in enumerate(sets, start=1)])
-                   for i, sets in enumerate([[("1000000001", None), ("1000000003", None)],
-                                             [("1000000008", OFF_CYCLE_DATE)],
-                                             [("1000000006", None), ("1000000999", None)]]))
+    many = "".join(
+        interchange(
+            400 + i,
+            [request(f"{n:04d}", f"M{i}{n}", number, start=start) for n, (number, start) in enumerate(sets, start=1)],
+        )
+        for i, sets in enumerate(
+            [
+                [("1000000001", None), ("1000000003", None)],
+                [("1000000008", OFF_CYCLE_DATE)],
+                [("1000000006", None), ("1000000999", None)],
+            ]
+        )
+    )
     (inbox / "m_three_interchanges.edi").write_text(many)
     (inbox / "n_garbage.edi").write_bytes(b"\x00" * 300)
 
@@ -54,14 +62,23 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     started = time.perf_counter()
     process(reference_db, f, failpoint=lambda name: hits.update([name]))
     duration = time.perf_counter() - started
-    return {"root": root, "template": template, "hits": hits, "duration": duration,
-            "expected": _results(reference_db, f)}
+    return {
+        "root": root,
+        "template": template,
+        "hits": hits,
+        "duration": duration,
+        "expected": _results(reference_db, f),
+    }
 
 
 def _results(db: Path, f: Any) -> dict[str, Any]:
     assert os.listdir(f.inbox) == []
-    return {"store": store_state(db), "outbox": folder_state(f.outbox), "archive": folder_state(f.archive),
-            "quarantine": folder_state(f.quarantine)}
+    return {
+        "store": store_state(db),
+        "outbox": folder_state(f.outbox),
+        "archive": folder_state(f.archive),
+        "quarantine": folder_state(f.quarantine),
+    }
 
 
 def _trial(world: dict[str, Any], name: str) -> tuple[Path, Any]:
@@ -86,6 +103,7 @@ def _run_child(db: Path, f: Any, failpoint: Callable[[str], None] = lambda _: No
     def work() -> None:
         conn = open_store(db)
         BatchProcessor(conn, f, settings(), failpoint=failpoint).run_once()
+
     return work
 
 
@@ -97,6 +115,7 @@ def _kill_self_at(point: str, nth: int) -> Callable[[str], None]:
             count[name] += 1
             if count[name] == nth:
                 os.kill(os.getpid(), signal.SIGKILL)
+
     return hit
 
 
@@ -138,8 +157,15 @@ def test_random_sigkill_points_converge_to_the_uninterrupted_run(world: dict[str
     assert killed_mid_run == KILL_TRIALS, f"only {killed_mid_run} of {trials} kills landed while the batch ran"
 
 
-NAMED_POINTS = ("rules_applied", "interchange_committed", "after_temp_write", "after_rename", "before_mark_sent",
-                "after_mark_sent", "before_inbox_move")
+NAMED_POINTS = (
+    "rules_applied",
+    "interchange_committed",
+    "after_temp_write",
+    "after_rename",
+    "before_mark_sent",
+    "after_mark_sent",
+    "before_inbox_move",
+)
 
 
 @pytest.mark.parametrize("point", NAMED_POINTS)
@@ -167,6 +193,7 @@ def _failing_io(monkeypatch: pytest.MonkeyPatch, fail_at: int | None, error: int
             if calls["all"] == fail_at:
                 raise OSError(error, os.strerror(error))
             return real[name](*args)
+
         return call
 
     fake = type("os", (), {n: staticmethod(getattr(os, n)) for n in dir(os) if not n.startswith("__")})

@@ -8,8 +8,8 @@ import pytest
 
 from edi.guides.mapdir import assemble_map_dir
 from edi.guides.reference import pyx12_verdicts
-from edi.x12.results import InterchangeResult, SetResult
 from edi.guides.validator import Validator
+from edi.x12.results import InterchangeResult, SetResult
 from tests.goldens import FIXTURES
 
 CASES = sorted(FIXTURES.glob("*/*.edi"))

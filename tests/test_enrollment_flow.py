@@ -76,23 +76,29 @@ def test_gas_split_with_direct_pay(tmp_path: Path) -> None:
     assert [sp["commodity"] for sp in gas["service_points"]] == ["GAS"]
     assert electric["direct_pay"]["on"] is False and gas["direct_pay"] == {"on": True, "bank_last4": "4321"}
     assert gas["split_from"] == "1000000007"
-    shown = CliRunner().invoke(main, ["accounts", "show", "1000000007", "--db", str(tmp_path / "store.db"),
-                                      "--as-of", "2026-11-02"])
+    shown = CliRunner().invoke(
+        main, ["accounts", "show", "1000000007", "--db", str(tmp_path / "store.db"), "--as-of", "2026-11-02"]
+    )
     assert f"split to      {gas_number}" in shown.output
     assert "[R6] Direct Pay removed (moved to the gas account)" in shown.output
-    shown_gas = CliRunner().invoke(main, ["accounts", "show", gas_number, "--db", str(tmp_path / "store.db"),
-                                          "--as-of", "2026-11-02"])
+    shown_gas = CliRunner().invoke(
+        main, ["accounts", "show", gas_number, "--db", str(tmp_path / "store.db"), "--as-of", "2026-11-02"]
+    )
     assert "split from    1000000007" in shown_gas.output and "Direct Pay    on, bank ****4321" in shown_gas.output
     assert "[R5] account created for gas split" in shown_gas.output
 
 
 def test_split_numbers_are_never_reused(tmp_path: Path) -> None:
     conn = fresh_store(tmp_path)
-    conn.execute("INSERT INTO accounts (number, status, customer_name, bill_group) VALUES"
-                 " ('5000000000', 'active', 'SQUATTER', 7)")  # the sequence's next value is taken already
+    conn.execute(
+        "INSERT INTO accounts (number, status, customer_name, bill_group) VALUES"
+        " ('5000000000', 'active', 'SQUATTER', 7)"
+    )  # the sequence's next value is taken already
     replay(conn, _file(tmp_path, [request("0001", "G1", "1000000006"), request("0002", "G2", "1000000007")]))
     assert [r[0] for r in conn.execute("SELECT number FROM accounts WHERE split_from IS NOT NULL ORDER BY 1")] == [
-        "5000000001", "5000000002"]
+        "5000000001",
+        "5000000002",
+    ]
 
 
 def test_dry_run_changes_nothing_but_still_answers(tmp_path: Path) -> None:
@@ -177,22 +183,38 @@ def test_off_cycle_sbo_is_dual_first_then_an_814_change_at_the_next_read(tmp_pat
 def test_replay_cli_prints_decisions_and_writes_outputs(tmp_path: Path) -> None:
     fresh_store(tmp_path).close()
     path = _file(tmp_path, [request("0001", "R1", "1000000002"), request("0002", "R2", "1000000004")])
-    result = CliRunner().invoke(main, ["replay", str(path), "--db", str(tmp_path / "store.db"), "--out",
-                                       str(tmp_path / "out"), "--now", "2026-11-02T09:30"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "replay",
+            str(path),
+            "--db",
+            str(tmp_path / "store.db"),
+            "--out",
+            str(tmp_path / "out"),
+            "--now",
+            "2026-11-02T09:30",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "******0002: accepted [R1+R2]" in result.output
     assert "RemoveBudgetBilling(balance_due=74.00" in result.output
     assert "******0004: rejected A13 ACCOUNT IN ARREARS - SBO NOT PERMITTED [R3]" in result.output
     assert "1000000002" not in result.output  # account numbers masked to the last 4 digits
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["222222222.000000001.997",
-                                                                      "222222222.000000002.814"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "222222222.000000001.997",
+        "222222222.000000002.814",
+    ]
     again = _file(tmp_path, [request("0001", "R1", "1000000002"), request("0002", "R2", "1000000004")], "again.edi")
-    as_json = CliRunner().invoke(main, ["replay", str(again), "--db", str(tmp_path / "store.db"), "--dry-run",
-                                        "--json", "--now", "2026-11-02T09:30"])
+    as_json = CliRunner().invoke(
+        main,
+        ["replay", str(again), "--db", str(tmp_path / "store.db"), "--dry-run", "--json", "--now", "2026-11-02T09:30"],
+    )
     outcomes = [t["outcome"] for t in json.loads(as_json.output)["transactions"]]
     assert outcomes == ["rejected", "rejected"]  # both BGN02 already used: ABN
-    same = CliRunner().invoke(main, ["replay", str(path), "--db", str(tmp_path / "store.db"), "--json",
-                                     "--now", "2026-11-02T09:30"])
+    same = CliRunner().invoke(
+        main, ["replay", str(path), "--db", str(tmp_path / "store.db"), "--json", "--now", "2026-11-02T09:30"]
+    )
     outcomes = [t["outcome"] for t in json.loads(same.output)["transactions"]]
     assert outcomes == ["TA1 rejected (025)", "TA1 rejected (025)"]  # D7: the same ISA13 again
 

@@ -43,5 +43,12 @@ def test_bad_files_report_problems(path: Path) -> None:
 def test_pyx12_crashers_are_covered() -> None:
     """The inputs on which pyx12 crashes, stops or goes silent (reliability.md) are fixtures here."""
     names = {p.stem for p in CASES}
-    assert {"isa_not_106_bytes", "non_ascii_byte", "empty_segment_mid_file", "unknown_transaction_set",
-            "stray_se_outside_set", "binary_garbage", "empty"} <= names
+    assert {
+        "isa_not_106_bytes",
+        "non_ascii_byte",
+        "empty_segment_mid_file",
+        "unknown_transaction_set",
+        "stray_se_outside_set",
+        "binary_garbage",
+        "empty",
+    } <= names

@@ -31,8 +31,12 @@ def _810s(files: dict[str, str]) -> str:
 
 def test_budget_balance_is_on_the_direct_bill_and_in_no_810() -> None:
     files = _case("invoice_budget_balance_never_in_810")
-    direct = [json.loads(line) for name, text in files.items() if name.startswith("direct-bills")
-              for line in text.splitlines()]
+    direct = [
+        json.loads(line)
+        for name, text in files.items()
+        if name.startswith("direct-bills")
+        for line in text.splitlines()
+    ]
     assert [(d["kind"], d["amount"]) for d in direct] == [("budget balance due", "74.00")]
     invoices = _810s(files)
     assert invoices and "74.00" not in invoices and "*7400" not in invoices
@@ -57,8 +61,9 @@ def test_split_gas_never_reaches_an_810() -> None:
 def _enrolled_store(folder: Path, keys: list[str]) -> object:
     conn = fresh_store(folder, [ACCOUNTS[k] for k in keys])
     path = folder / "enrol.edi"
-    path.write_text(interchange(77, [request(f"{n:04d}", f"E{n}", ACCOUNTS[k]["number"])
-                                     for n, k in enumerate(keys, start=1)]))
+    path.write_text(
+        interchange(77, [request(f"{n:04d}", f"E{n}", ACCOUNTS[k]["number"]) for n, k in enumerate(keys, start=1)])
+    )
     replay(conn, path)
     bills = folder / "bills.jsonl"
     bills.write_text("".join(json.dumps(bill(ACCOUNTS[k]["number"], PERIOD_1, [electric(k)])) + "\n" for k in keys))
@@ -85,7 +90,7 @@ def test_the_final_check_stops_an_810_carrying_anything_else(tmp_path: Path, mon
     conn = _enrolled_store(tmp_path, ["budget_due", "plain"])
     real = edi.flows.invoicing.invoice_body
 
-    def leaky(invoice, utility):  # noqa: ANN001, ANN202 - a builder with the bug the check exists for
+    def leaky(invoice, utility):
         body = real(invoice, utility)
         if invoice.account_number == "1000000002":
             tds = next(i for i, s in enumerate(body) if s.tag == "TDS")
@@ -118,11 +123,19 @@ def billed_accounts(draw: st.DrawFn) -> list[tuple[str, dict[str, object], bool,
         for sp in account["service_points"]:
             sp["id"] = f"{sp['id'][0]}{number}"
         if draw(st.booleans()):
-            periods = draw(st.lists(st.tuples(CENTS.filter(lambda d: d >= 0), CENTS.filter(lambda d: d >= 0)),
-                                    min_size=1, max_size=4))
-            account["budget"] = {"monthly_amount": "90.00", "start": "2026-01-01", "periods": [
-                {"period_end": f"2026-0{m}-28", "billed": f"{p:.2f}", "paid": f"{p:.2f}", "actual": f"{a:.2f}"}
-                for m, (p, a) in enumerate(periods, start=1)]}
+            periods = draw(
+                st.lists(
+                    st.tuples(CENTS.filter(lambda d: d >= 0), CENTS.filter(lambda d: d >= 0)), min_size=1, max_size=4
+                )
+            )
+            account["budget"] = {
+                "monthly_amount": "90.00",
+                "start": "2026-01-01",
+                "periods": [
+                    {"period_end": f"2026-0{m}-28", "billed": f"{p:.2f}", "paid": f"{p:.2f}", "actual": f"{a:.2f}"}
+                    for m, (p, a) in enumerate(periods, start=1)
+                ],
+            }
         amounts = draw(st.lists(CENTS, min_size=1, max_size=5))
         out.append((number, account, draw(st.booleans()), amounts))
     return out
@@ -135,24 +148,55 @@ def test_every_charge_goes_once_to_an_810_or_the_direct_bill(case: list[tuple[st
         root = Path(folder)
         conn = fresh_store(root, [account for _, account, _, _ in case])
         path = root / "enrol.edi"
-        path.write_text(interchange(5, [request(f"{i:04d}", f"P{i}", number, blt="ESP" if sbo else "DUAL", pc="DUAL")
-                                        for i, (number, _, sbo, _) in enumerate(case, start=1)]))
+        path.write_text(
+            interchange(
+                5,
+                [
+                    request(f"{i:04d}", f"P{i}", number, blt="ESP" if sbo else "DUAL", pc="DUAL")
+                    for i, (number, _, sbo, _) in enumerate(case, start=1)
+                ],
+            )
+        )
         replay(conn, path)
         lines = []
         for number, account, _, amounts in case:
             points = []
             for sp in account["service_points"]:
                 owner = conn.execute("SELECT account_number FROM service_points WHERE id = ?", (sp["id"],)).fetchone()
-                points.append((owner[0], {"id": sp["id"], "lines": [
-                    {"kind": "tax" if i % 3 == 2 else "charge", "code": f"C{i}", "description": "CHARGE",
-                     "amount": f"{a:.2f}", "print_order": i + 1} for i, a in enumerate(amounts)]}))
+                points.append(
+                    (
+                        owner[0],
+                        {
+                            "id": sp["id"],
+                            "lines": [
+                                {
+                                    "kind": "tax" if i % 3 == 2 else "charge",
+                                    "code": f"C{i}",
+                                    "description": "CHARGE",
+                                    "amount": f"{a:.2f}",
+                                    "print_order": i + 1,
+                                }
+                                for i, a in enumerate(amounts)
+                            ],
+                        },
+                    )
+                )
             for owner in sorted({o for o, _ in points}):
-                lines.append({"account": owner, "bill_group": 7, "period_start": str(PERIOD_1[0]),
-                              "period_end": str(PERIOD_1[1]), "service_points": [p for o, p in points if o == owner]})
+                lines.append(
+                    {
+                        "account": owner,
+                        "bill_group": 7,
+                        "period_start": str(PERIOD_1[0]),
+                        "period_end": str(PERIOD_1[1]),
+                        "service_points": [p for o, p in points if o == owner],
+                    }
+                )
         (root / "bills.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
         import_bills(conn, root / "bills.jsonl", datetime(2026, 12, 9, 20))
-        budget_total = sum((Decimal(r[0]) for r in conn.execute(
-            "SELECT amount FROM direct_bill_charges WHERE kind LIKE 'budget%'")), Decimal("0"))
+        budget_total = sum(
+            (Decimal(r[0]) for r in conn.execute("SELECT amount FROM direct_bill_charges WHERE kind LIKE 'budget%'")),
+            Decimal("0"),
+        )
         with transaction(conn) as tx:
             result = Invoicer(tx, datetime(2026, 12, 10, 6)).run(7, *PERIOD_1)
         all_charges = sum((Decimal(r[0]) for r in conn.execute("SELECT amount FROM bill_lines")), Decimal("0"))
@@ -178,9 +222,15 @@ def test_bill_import_reports_each_bad_line_and_loads_nothing(tmp_path: Path) -> 
         {**good, "bill_group": 3},  # the account is in group 7
         bill(ACCOUNTS["plain"]["number"], PERIOD_1, [("E000012", "EL", 10)]),  # another account's service point
         {**good, "period_end": str(PERIOD_1[0])},  # an empty period
-        {**good, "service_points": [{"id": "E000001", "lines": [{"kind": "charge", "code": "x",
-                                                                 "description": "D", "amount": "1.00",
-                                                                 "print_order": 1}]}]},  # code must be upper case
+        {
+            **good,
+            "service_points": [
+                {
+                    "id": "E000001",
+                    "lines": [{"kind": "charge", "code": "x", "description": "D", "amount": "1.00", "print_order": 1}],
+                }
+            ],
+        },  # code must be upper case
     ]
     path = tmp_path / "bills.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))

@@ -30,17 +30,38 @@ def test_process_logs_hold_no_customer_name_or_account_number(tmp_path: Path) ->
         sp["id"] = sp["id"] + "C"
     fresh_store(tmp_path, [account]).close()
     f = folders(tmp_path)
-    sets = [request("0001", "CAN1", CANARY_ACCOUNT, name=CANARY_NAME),
-            request("0002", "CAN2", CANARY_UNKNOWN, name=CANARY_NAME),
-            request("0003", "CAN3", CANARY_ACCOUNT, name=CANARY_NAME, blt="XYZ")]
+    sets = [
+        request("0001", "CAN1", CANARY_ACCOUNT, name=CANARY_NAME),
+        request("0002", "CAN2", CANARY_UNKNOWN, name=CANARY_NAME),
+        request("0003", "CAN3", CANARY_ACCOUNT, name=CANARY_NAME, blt="XYZ"),
+    ]
     secret_auth = "ZQAUTHSECR"  # F6: ISA02 authorization information is never logged
     text = interchange(31, sets).replace("ISA*00*          *", f"ISA*03*{secret_auth}*", 1)
     (f.inbox / "canary.edi").write_text(text)
     (f.inbox / "garbage.edi").write_bytes(CANARY_NAME.encode() + b" " + CANARY_ACCOUNT.encode())
     result = subprocess.run(
-        [sys.executable, "-m", "cli", "process", "--inbox", str(f.inbox), "--outbox", str(f.outbox), "--db",
-         str(tmp_path / "store.db"), "--settle", "0", "--now", "2026-11-02T09:30"],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "SBO_EDI_FAILPOINT": ""}, check=False)
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "process",
+            "--inbox",
+            str(f.inbox),
+            "--outbox",
+            str(f.outbox),
+            "--db",
+            str(tmp_path / "store.db"),
+            "--settle",
+            "0",
+            "--now",
+            "2026-11-02T09:30",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SBO_EDI_FAILPOINT": ""},
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) >= 8 and all(json.loads(line)["event"] for line in lines)  # JSON lines off a terminal

@@ -8,11 +8,11 @@ from datetime import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from edi.guides.validator import FileProblem, Validator
 from edi.x12.acks import AckSettings, CountingControlNumbers, acknowledge
 from edi.x12.reader import read_segments
 from edi.x12.results import InterchangeResult, SetResult
 from edi.x12.segments import Separators, seg
-from edi.guides.validator import FileProblem, Validator
 from edi.x12.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, interchange_text, write_segments
 from tests.goldens import FIXTURES
 
@@ -41,13 +41,20 @@ def interchanges(draw: st.DrawFn) -> tuple[EnvelopeSettings, list[FunctionalGrou
     separators = draw(SEPARATOR_SETS)
     count = draw(st.integers(1, 5))
     sets = [
-        enrollment(f"{i + 1:04d}", draw(st.from_regex(r"[0-9]{10}", fullmatch=True)), draw(SAFE),
-                   draw(st.sampled_from(["ESP", "DUAL", "LDC"])))
+        enrollment(
+            f"{i + 1:04d}",
+            draw(st.from_regex(r"[0-9]{10}", fullmatch=True)),
+            draw(SAFE),
+            draw(st.sampled_from(["ESP", "DUAL", "LDC"])),
+        )
         for i in range(count)
     ]
     envelope = EnvelopeSettings(
-        Party("01", "222222222"), Party("01", "111111111"), datetime(2026, 11, 1, 9, 0),
-        draw(st.integers(1, 999_999_999)), separators=separators,
+        Party("01", "222222222"),
+        Party("01", "111111111"),
+        datetime(2026, 11, 1, 9, 0),
+        draw(st.integers(1, 999_999_999)),
+        separators=separators,
     )
     return envelope, [FunctionalGroup("GE", draw(st.integers(1, 999_999_999)), sets)]
 

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from edi.guides.validator import Validator
 from edi.x12.results import SetResult
 from edi.x12.segments import Separators
-from edi.guides.validator import Validator
 from scripts.make_example_data import ACCOUNTS
 from tests.store_helpers import fresh_store, replay
 
@@ -60,8 +60,10 @@ def inbound(draw: st.DrawFn) -> tuple[bytes, int]:
         ]
         st02 = f"{n:04d}"
         sets.append([["ST", "814", st02], *body, ["SE", str(len(body) + 2), st02]])
-    isa = (f"ISA{e}00{e}{' ' * 10}{e}00{e}{' ' * 10}{e}01{e}{'222222222':<15}{e}01{e}{'111111111':<15}{e}261102{e}0900"
-           f"{e}U{e}00401{e}000000042{e}0{e}P{e}{sep.component}")
+    isa = (
+        f"ISA{e}00{e}{' ' * 10}{e}00{e}{' ' * 10}{e}01{e}{'222222222':<15}{e}01{e}{'111111111':<15}{e}261102{e}0900"
+        f"{e}U{e}00401{e}000000042{e}0{e}P{e}{sep.component}"
+    )
     segments = [isa.split(e), ["GS", "GE", "222222222", "111111111", "20261102", "0900", "42", "X", "004010"]]
     for s in sets:
         segments.extend(s)
@@ -71,8 +73,9 @@ def inbound(draw: st.DrawFn) -> tuple[bytes, int]:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(inbound())
-def test_any_valid_request_gets_one_outcome_and_valid_outputs(store: sqlite3.Connection,
-                                                             case: tuple[bytes, int]) -> None:
+def test_any_valid_request_gets_one_outcome_and_valid_outputs(
+    store: sqlite3.Connection, case: tuple[bytes, int]
+) -> None:
     data, sets = case
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "in.edi"
@@ -97,7 +100,8 @@ def test_budget_balance_due_reaches_the_direct_bill_exactly(periods: list[tuple[
     account = json.loads(json.dumps(ACCOUNTS["budget_due"]))
     account["budget"]["periods"] = [
         {"period_end": f"2026-{m:02d}-28", "billed": f"{paid:.2f}", "paid": f"{paid:.2f}", "actual": f"{actual:.2f}"}
-        for m, (paid, actual) in enumerate(periods, start=1)]
+        for m, (paid, actual) in enumerate(periods, start=1)
+    ]
     expected = sum((a for _, a in periods), Decimal("0")) - sum((p for p, _ in periods), Decimal("0"))
     with tempfile.TemporaryDirectory() as folder:
         conn = fresh_store(Path(folder), [account])

@@ -78,7 +78,9 @@ def test_r3_arrears_text_and_dual_is_still_accepted() -> None:
 
 
 def test_r1_r2_budget_billing_removed_with_exact_balance_due() -> None:
-    plan = BudgetPlan(Decimal("100.00"), (Decimal("100.00"),) * 3, (Decimal("120.10"), Decimal("95.35"), Decimal("130.01")))
+    plan = BudgetPlan(
+        Decimal("100.00"), (Decimal("100.00"),) * 3, (Decimal("120.10"), Decimal("95.35"), Decimal("130.01"))
+    )
     decision = decide(SBO, replace(ACCOUNT, budget=plan))
     assert decision.accepted and "R1+R2" in decision.rules
     removal = next(c for c in decision.changes if isinstance(c, RemoveBudgetBilling))
@@ -117,13 +119,16 @@ def test_requested_date_inside_a_billing_window_is_on_cycle() -> None:
 
 
 def test_sbo_side_effects_do_not_apply_to_dual_requests() -> None:
-    account = replace(ACCOUNT, service_points=(ELECTRIC, GAS), summary_group="S", direct_pay=True,
-                      budget=BudgetPlan(Decimal("50.00")))
+    account = replace(
+        ACCOUNT, service_points=(ELECTRIC, GAS), summary_group="S", direct_pay=True, budget=BudgetPlan(Decimal("50.00"))
+    )
     decision = decide(replace(SBO, billing_type="DUAL"), account)
     assert decision.accepted and all(isinstance(c, SetSupplier) for c in decision.changes)
 
 
-money = st.decimals(min_value=Decimal("-10000"), max_value=Decimal("10000"), places=2, allow_nan=False, allow_infinity=False)
+money = st.decimals(
+    min_value=Decimal("-10000"), max_value=Decimal("10000"), places=2, allow_nan=False, allow_infinity=False
+)
 requests = st.builds(
     EnrollmentRequest,
     supplier_duns=st.sampled_from(["222222222", ""]),
@@ -140,10 +145,13 @@ accounts = st.none() | st.builds(
     bill_group=st.integers(1, 21),
     service_points=st.lists(st.sampled_from([ELECTRIC, GAS]), max_size=3).map(tuple),
     past_due=money,
-    budget=st.none() | st.builds(BudgetPlan, money, st.lists(money, max_size=12).map(tuple), st.lists(money, max_size=12).map(tuple)),
+    budget=st.none()
+    | st.builds(BudgetPlan, money, st.lists(money, max_size=12).map(tuple), st.lists(money, max_size=12).map(tuple)),
     summary_group=st.none() | st.just("S1"),
     direct_pay=st.booleans(),
-    pending=st.lists(st.builds(PendingEnrollment, st.just("1"), st.dates(date(2026, 1, 1), date(2027, 12, 31))), max_size=2).map(tuple),
+    pending=st.lists(
+        st.builds(PendingEnrollment, st.just("1"), st.dates(date(2026, 1, 1), date(2027, 12, 31))), max_size=2
+    ).map(tuple),
 )
 
 

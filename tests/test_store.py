@@ -107,8 +107,8 @@ def test_the_readme_account_example_loads(tmp_path: Path) -> None:
 
 
 def test_control_numbers_wrap_at_nine_digits_and_status_warns(tmp_path: Path) -> None:
-    from edi.views.audit import status_lines
     from edi.store.connection import StoreControlNumbers, control_number
+    from edi.views.audit import status_lines
 
     assert [control_number(n) for n in (1, 999_999_999, 1_000_000_000, 1_000_000_001)] == [1, 999_999_999, 1, 2]
     conn = open_store(tmp_path / "s.db")

@@ -43,7 +43,7 @@ def is_temporary(name: str) -> bool:
 
 
 def scan_inbox(inbox: Path, wall_clock: Callable[[], float], settle_seconds: float) -> Scan:
-    """Regular, non-temporary files whose size and mtime have been still for ``settle_seconds``, or that are marked done."""
+    """Regular, non-temporary files still for ``settle_seconds`` (size and mtime), or marked done."""
     result = Scan()
     try:
         names = sorted(os.listdir(inbox))
@@ -83,6 +83,6 @@ def still_settled(candidate: Candidate) -> bool:
 
 
 def printable_name(name: str) -> str:
-    """The original name escaped for the ledger and reason files (F1): printable ASCII, every other byte as \\xNN."""
+    r"""The original name escaped for the ledger and reason files (F1): printable ASCII, every other byte as \xNN."""
     raw = os.fsencode(name)
     return "".join(chr(b) if 0x20 <= b < 0x7F and b != 0x5C else f"\\x{b:02x}" for b in raw)[:300]

@@ -19,7 +19,7 @@ class StoreLock:
         self._handle: IO[str] | None = None
 
     def __enter__(self) -> StoreLock:
-        handle = open(self.path, "a")  # noqa: SIM115 - held for the life of the lock
+        handle = open(self.path, "a")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:

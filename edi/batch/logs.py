@@ -18,12 +18,46 @@ from structlog.tracebacks import ExceptionDictTransformer
 from edi.naming import mask_account
 
 # Keys whose values are ours (control numbers, counts, codes, our own names): passed as they are.
-SAFE_KEYS = frozenset({
-    "event", "level", "timestamp", "file", "isa13", "gs06", "st02", "sender", "outcome", "ta1", "sets", "outputs",
-    "codes", "rules", "output", "kind", "run", "state", "bytes", "stored_as", "files", "archived", "quarantined",
-    "resumed_files", "failed", "settling", "interchanges", "duplicate_interchanges", "transactions", "accepted",
-    "rejected_by_code", "other_outcomes", "documents_sent", "store", "inbox", "signal",
-})
+SAFE_KEYS = frozenset(
+    {
+        "event",
+        "level",
+        "timestamp",
+        "file",
+        "isa13",
+        "gs06",
+        "st02",
+        "sender",
+        "outcome",
+        "ta1",
+        "sets",
+        "outputs",
+        "codes",
+        "rules",
+        "output",
+        "kind",
+        "run",
+        "state",
+        "bytes",
+        "stored_as",
+        "files",
+        "archived",
+        "quarantined",
+        "resumed_files",
+        "failed",
+        "settling",
+        "interchanges",
+        "duplicate_interchanges",
+        "transactions",
+        "accepted",
+        "rejected_by_code",
+        "other_outcomes",
+        "documents_sent",
+        "store",
+        "inbox",
+        "signal",
+    }
+)
 MASKED_KEYS = frozenset({"account"})
 FREE_TEXT_KEYS = frozenset({"reason", "error", "exception"})
 _DIGIT_RUN = re.compile(r"\d{5,}(\d{4})")
@@ -59,8 +93,11 @@ def configure(stream: TextIO | None = None, *, as_json: bool | None = None) -> N
     """Logs to ``stream`` (stderr): JSON lines unless it is a terminal."""
     out = stream or sys.stderr
     use_json = as_json if as_json is not None else not out.isatty()
-    renderer: Any = structlog.processors.JSONRenderer(sort_keys=True) if use_json else \
-        structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
+    renderer: Any = (
+        structlog.processors.JSONRenderer(sort_keys=True)
+        if use_json
+        else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
+    )
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,

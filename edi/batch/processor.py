@@ -14,6 +14,7 @@ The order of durable steps, and what a re-run after a crash between any two of t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable
@@ -68,10 +69,17 @@ class BatchSettings:
 class BatchProcessor:
     """One pass (or a watch loop) over the inbox."""
 
-    def __init__(self, conn: Db, folders: Folders, settings: BatchSettings, *,
-                 events: EventSink = no_event, failpoint: Failpoint = no_failpoint,
-                 should_stop: Callable[[], bool] = lambda: False,
-                 progress: Callable[[int, int, int], None] = lambda done, total, sets: None) -> None:
+    def __init__(
+        self,
+        conn: Db,
+        folders: Folders,
+        settings: BatchSettings,
+        *,
+        events: EventSink = no_event,
+        failpoint: Failpoint = no_failpoint,
+        should_stop: Callable[[], bool] = lambda: False,
+        progress: Callable[[int, int, int], None] = lambda done, total, sets: None,
+    ) -> None:
         self.conn = conn
         self.folders = folders
         self.settings = settings
@@ -112,7 +120,7 @@ class BatchProcessor:
             files.give_back_attempt_by_name(self.conn, printable_name(candidate.name))
             self.events("run_aborted", file=safe_stem(candidate.name), error=f"{type(error).__name__}: {error}")
             raise
-        except Exception as error:  # noqa: BLE001 - one bad file never stops the batch (A10)
+        except Exception as error:
             rollback(self.conn)
             summary.failed += 1
             # The attempt stays counted in the ledger; the file stays in the inbox for the next run.
@@ -125,8 +133,14 @@ class BatchProcessor:
         shown = printable_name(candidate.name)
         if candidate.size > self.settings.max_bytes:
             unread = files.new_file(self.conn, shown, "", candidate.size, self.settings.clock(), run_id)
-            self._finish(candidate, unread, "quarantined", f"file of {candidate.size} bytes is over the"
-                         f" {self.settings.max_bytes}-byte limit; not read (reliability.md A5)", summary)
+            self._finish(
+                candidate,
+                unread,
+                "quarantined",
+                f"file of {candidate.size} bytes is over the"
+                f" {self.settings.max_bytes}-byte limit; not read (reliability.md A5)",
+                summary,
+            )
             return
         digest = _sha256(candidate.path)
         if digest is None:
@@ -150,8 +164,13 @@ class BatchProcessor:
         files.set_attempts(self.conn, earlier.id, attempts, run_id)
         summary.resumed_files += 1
         if attempts > self.settings.max_attempts:
-            self._finish(candidate, earlier.id, "quarantined", f"the worker stopped {attempts - 1} times while"
-                         " processing this file (reliability.md A10)", summary)
+            self._finish(
+                candidate,
+                earlier.id,
+                "quarantined",
+                f"the worker stopped {attempts - 1} times while processing this file (reliability.md A10)",
+                summary,
+            )
             return None
         return earlier.id
 
@@ -171,8 +190,14 @@ class BatchProcessor:
         self.events("file_taken", file=label, bytes=candidate.size)
         now = self.settings.clock()
         run_settings = RunSettings(now=now, as_of=self.settings.as_of or now.date())
-        processor = FileProcessor(self.conn, run_settings, events=self.events, failpoint=self.failpoint,
-                                  should_stop=self.should_stop, keep_reports=False)
+        processor = FileProcessor(
+            self.conn,
+            run_settings,
+            events=self.events,
+            failpoint=self.failpoint,
+            should_stop=self.should_stop,
+            keep_reports=False,
+        )
         run = processor.run(candidate.path, source_name=label, file_id=file_id)
         summary.add(run)
         summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
@@ -209,15 +234,14 @@ class BatchProcessor:
     def _move(self, candidate: Candidate, target: Path) -> None:
         move_durably(candidate.path, target)
         if candidate.done_marker is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(candidate.done_marker)
-            except OSError:
-                pass
 
     def _quarantine_entry(self, path: Path, reason: str, summary: Summary, run_id: int) -> None:
         """A symlink, FIFO or device in the inbox: moved (never opened or followed) with its reason."""
-        file_id, stored_as = files.quarantine_entry(self.conn, printable_name(path.name), reason,
-                                                    self.settings.clock(), run_id)
+        file_id, stored_as = files.quarantine_entry(
+            self.conn, printable_name(path.name), reason, self.settings.clock(), run_id
+        )
         target = self.folders.quarantine / stored_as
         self._write_reason(target, path.name, reason)
         os.replace(path, target)  # rename moves the entry itself, never what a link points to

@@ -8,8 +8,17 @@ from typing import Any
 
 from edi.flows.reports import FileRun
 
-_COUNTS = ("files", "archived", "quarantined", "resumed_files", "failed", "interchanges", "duplicates", "transactions",
-           "accepted")
+_COUNTS = (
+    "files",
+    "archived",
+    "quarantined",
+    "resumed_files",
+    "failed",
+    "interchanges",
+    "duplicates",
+    "transactions",
+    "accepted",
+)
 
 
 @dataclass
@@ -50,12 +59,21 @@ class Summary:
 
     def to_json(self) -> dict[str, Any]:
         """For the runs table and ``--json``."""
-        return {"files": self.files, "archived": self.archived, "quarantined": self.quarantined,
-                "resumed_files": self.resumed_files, "failed": self.failed, "settling": self.settling,
-                "interchanges": self.interchanges, "duplicate_interchanges": self.duplicates,
-                "transactions": self.transactions, "accepted": self.accepted,
-                "rejected_by_code": dict(sorted(self.rejected.items())),
-                "other_outcomes": dict(sorted(self.other.items())), "documents_sent": dict(sorted(self.sent.items()))}
+        return {
+            "files": self.files,
+            "archived": self.archived,
+            "quarantined": self.quarantined,
+            "resumed_files": self.resumed_files,
+            "failed": self.failed,
+            "settling": self.settling,
+            "interchanges": self.interchanges,
+            "duplicate_interchanges": self.duplicates,
+            "transactions": self.transactions,
+            "accepted": self.accepted,
+            "rejected_by_code": dict(sorted(self.rejected.items())),
+            "other_outcomes": dict(sorted(self.other.items())),
+            "documents_sent": dict(sorted(self.sent.items())),
+        }
 
     def lines(self) -> list[str]:
         """The closing summary."""

@@ -18,9 +18,9 @@ from typing import Any
 
 from edi.flows.cycle import close_cycle
 from edi.flows.inbound import FileProcessor, RunSettings
+from edi.flows.invoicing import Invoicer, direct_bills_jsonl
 from edi.store.accounts import account_numbers, account_view
 from edi.store.connection import open_store, transaction
-from edi.flows.invoicing import Invoicer, direct_bills_jsonl
 from edi.store.snapshot import import_accounts, import_bills, import_calendar, import_res_payments, import_suppliers
 
 STATE_FILE = "state.json"
@@ -45,8 +45,13 @@ class Case:
 def load_case(folder: Path) -> Case:
     """Read ``case.json``."""
     meta = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-    return Case(folder, meta["description"], tuple(meta.get("covers", ())), tuple(meta["steps"]),
-                frozenset(meta.get("volatile", ())))
+    return Case(
+        folder,
+        meta["description"],
+        tuple(meta.get("covers", ())),
+        tuple(meta["steps"]),
+        frozenset(meta.get("volatile", ())),
+    )
 
 
 def run_case(case: Case, reference: Path, clock: Callable[[], datetime] | None = None) -> dict[str, str]:
@@ -82,8 +87,9 @@ def run_case(case: Case, reference: Path, clock: Callable[[], datetime] | None =
                 elif "invoice" in step:
                     start_text, _, end_text = step["invoice"]["period"].partition(":")
                     with transaction(conn) as tx:
-                        result = Invoicer(tx, now).run(int(step["invoice"]["group"]), date.fromisoformat(start_text),
-                                                       date.fromisoformat(end_text))
+                        result = Invoicer(tx, now).run(
+                            int(step["invoice"]["group"]), date.fromisoformat(start_text), date.fromisoformat(end_text)
+                        )
                     produced.update((o.file_name, o.content) for o in result.outputs)
                     produced[result.direct_bill_file] = direct_bills_jsonl(conn, result.key)
                     if result.errors:

@@ -5,17 +5,23 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from edi.x12.acks import AckSettings, CountingControlNumbers
 from edi.flows.delivery import Output
 from edi.flows.inbound import FileProcessor, RunSettings
 from edi.flows.reports import TransactionReport
-from edi.guides.reference import pyx12_verdicts
 from edi.guides.files import validate_file
+from edi.guides.reference import pyx12_verdicts
 from edi.store.connection import open_store
 from edi.store.snapshot import import_accounts, import_calendar, import_suppliers
+from edi.x12.acks import AckSettings, CountingControlNumbers
+
+
+def default_reference(name: str) -> Path:
+    """Partner mode's default ``suppliers.jsonl`` or ``calendar.jsonl``, shipped inside the package."""
+    return Path(str(resources.files("edi.conformance").joinpath("reference", name)))
 
 
 @dataclass
@@ -37,14 +43,28 @@ class PartnerFile:
 
     def to_json(self) -> dict[str, Any]:
         """The machine view."""
-        return {"file": str(self.path), "clean": self.clean, "problems": self.problems, "pyx12": self.pyx12,
-                "pyx12_failure": self.pyx12_failure, "disagreements": self.disagreements,
-                "transactions": [t.to_json() for t in self.transactions],
-                "outputs": [o.file_name for o in self.outputs]}
+        return {
+            "file": str(self.path),
+            "clean": self.clean,
+            "problems": self.problems,
+            "pyx12": self.pyx12,
+            "pyx12_failure": self.pyx12_failure,
+            "disagreements": self.disagreements,
+            "transactions": [t.to_json() for t in self.transactions],
+            "outputs": [o.file_name for o in self.outputs],
+        }
 
 
-def check_partner_files(files: list[Path], accounts: Path, suppliers: Path, calendar: Path, *, now: datetime,
-                        as_of: date, with_pyx12: bool = False) -> list[PartnerFile]:
+def check_partner_files(
+    files: list[Path],
+    accounts: Path,
+    suppliers: Path,
+    calendar: Path,
+    *,
+    now: datetime,
+    as_of: date,
+    with_pyx12: bool = False,
+) -> list[PartnerFile]:
     """Validate each file (ours, and pyx12's opinion if asked), then play it against a fresh sandbox store."""
     results = []
     with tempfile.TemporaryDirectory(prefix="sbo-edi-partner-") as sandbox:

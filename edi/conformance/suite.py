@@ -114,12 +114,14 @@ _ELEMENT_REF = re.compile(r"[A-Z][A-Z0-9]{1,2}[0-9]{2}\Z")
 
 def _mask_json(text: str, keys: frozenset[str]) -> str:
     """A JSON file (state.json) with the values of volatile keys masked, at any depth."""
+
     def walk(value: Any) -> Any:
         if isinstance(value, dict):
             return {k: VOLATILE_MARK if k in keys else walk(v) for k, v in value.items()}
         if isinstance(value, list):
             return [walk(v) for v in value]
         return value
+
     try:
         return json.dumps(walk(json.loads(text)), indent=2, sort_keys=True) + "\n"
     except ValueError:
@@ -148,8 +150,11 @@ def diff_text(name: str, expected: str, got: str, volatile: frozenset[str] = fro
         for k in range(pairs):
             e, g = want[a0 + k], have[b0 + k]
             ee, ge = e.split("*"), g.split("*")
-            positions = tuple(i for i in range(1, max(len(ee), len(ge)))
-                              if (ee[i] if i < len(ee) else None) != (ge[i] if i < len(ge) else None))
+            positions = tuple(
+                i
+                for i in range(1, max(len(ee), len(ge)))
+                if (ee[i] if i < len(ee) else None) != (ge[i] if i < len(ge) else None)
+            )
             changes.append(SegmentChange("~", a0 + k + 1, e, g, positions))
         for i in range(a0 + pairs, a1):
             changes.append(SegmentChange("-", i + 1, want[i], ""))
@@ -180,7 +185,7 @@ def run_one(case: Case, reference: Path) -> CaseResult:
     try:
         produced = run_case(case, reference)
         result.diffs = compare(expected_files(case), produced, case.volatile)
-    except Exception as error:  # noqa: BLE001 - reported as the case's error
+    except Exception as error:
         result.error = f"{type(error).__name__}: {error}"
     result.seconds = time.perf_counter() - started
     return result

@@ -26,17 +26,25 @@ class CycleClose:
     already_closed: bool = False
 
 
-def _notice_set(conn: Db, due: cycles.DueNotice, number: int, utility: Utility, read_date: date,
-                now: datetime) -> str:
+def _notice_set(conn: Db, due: cycles.DueNotice, number: int, utility: Utility, read_date: date, now: datetime) -> str:
     """One 814 change (D3) for one account, recorded as sent and on the account's timeline."""
-    notice = SwitchNotice(due.account_number, due.supplier_duns, due.supplier_name, due.supplier_account,
-                          due.switch_date, due.request_id)
+    notice = SwitchNotice(
+        due.account_number, due.supplier_duns, due.supplier_name, due.supplier_account, due.switch_date, due.request_id
+    )
     reference = f"AIC{next_value(conn, 'reference'):012d}"
     body = change_body(notice, utility=utility, reference=reference, today=now.date())
     cycles.mark_notice_sent(conn, due.id, now.date())
-    add_timeline(conn, due.account_number, now, due.outcome_id, "R7+D3",
-                 "first bill period closed: billing option now SBO (ESP/DUAL); 814 change sent to the RES",
-                 switch_date=due.switch_date.isoformat(), reference=reference, read_date=read_date.isoformat())
+    add_timeline(
+        conn,
+        due.account_number,
+        now,
+        due.outcome_id,
+        "R7+D3",
+        "first bill period closed: billing option now SBO (ESP/DUAL); 814 change sent to the RES",
+        switch_date=due.switch_date.isoformat(),
+        reference=reference,
+        read_date=read_date.isoformat(),
+    )
     return render_set(TransactionSet("814", f"{number:04d}", body))
 
 

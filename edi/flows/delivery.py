@@ -68,8 +68,7 @@ def supplier_party(duns: str) -> Party:
     return Party("01" if len(duns) == 9 else "14", duns)
 
 
-def send_to_supplier(conn: Db, duns: str, functional_id: str, kind: str, set_texts: list[str],
-                     now: datetime) -> Output:
+def send_to_supplier(conn: Db, duns: str, functional_id: str, kind: str, set_texts: list[str], now: datetime) -> Output:
     """One interchange from us to a RES (ISA13, then GS06, from the store's sequences), put in the outbox."""
     numbers = StoreControlNumbers(conn)
     ours = Party(setting(conn, "utility_qualifier"), setting(conn, "utility_duns"))
@@ -88,8 +87,7 @@ def _checked_name(name: str) -> str:
 def write_outputs(outputs: Collection[Output], folder: Path, failpoint: Failpoint = no_failpoint) -> list[Path]:
     """Write documents into ``folder`` under their outbox names, each whole or not at all (G2)."""
     ensure_folder(folder)
-    return [write_atomically(folder, _checked_name(o.file_name), o.content.encode("ascii"), failpoint)
-            for o in outputs]
+    return [write_atomically(folder, _checked_name(o.file_name), o.content.encode("ascii"), failpoint) for o in outputs]
 
 
 def deliver(conn: Db, outputs: Collection[Output], folder: Path, now: datetime) -> list[Path]:
@@ -99,8 +97,9 @@ def deliver(conn: Db, outputs: Collection[Output], folder: Path, now: datetime) 
     return written
 
 
-def publish_outbox(conn: Db, folder: Path, now: datetime, failpoint: Failpoint = no_failpoint,
-                   events: EventSink = no_event) -> Counter[str]:
+def publish_outbox(
+    conn: Db, folder: Path, now: datetime, failpoint: Failpoint = no_failpoint, events: EventSink = no_event
+) -> Counter[str]:
     """Write every unsent outbox document into ``folder`` (G1, G2), then mark it sent; returns counts by kind."""
     sent: Counter[str] = Counter()
     for row_id, kind, name, content in outbox.unsent(conn):

@@ -6,6 +6,7 @@ Reliability.md G2 (no half-written outbound file), E3 (no partial file under a f
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -35,10 +36,8 @@ def write_atomically(folder: Path, name: str, data: bytes, failpoint: Callable[[
     """Write ``data`` to ``folder/name`` so that a reader sees the whole file or nothing."""
     final = folder / name
     temp = folder / f".{name}.part"  # a dot name: scanners on the other side ignore it
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(temp)  # left by an earlier crash
-    except FileNotFoundError:
-        pass
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, FILE_MODE)
     try:
         view = memoryview(data)
@@ -63,10 +62,8 @@ def write_atomically(folder: Path, name: str, data: bytes, failpoint: Callable[[
 
 
 def _discard(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def move_durably(source: Path, target: Path) -> None:

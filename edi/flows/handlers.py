@@ -1,5 +1,6 @@
-"""The dispatch table of inbound transaction sets: one row per kind, each a handler that parses, decides with
-``rules/``, applies through the store and renders its answer. A new kind of set is a new row, not a new branch.
+"""The dispatch table of inbound transaction sets: one row per kind (a new kind is a new row, not a new branch).
+
+Each handler parses, decides with ``rules/``, applies through the store and renders its answer.
 """
 
 from __future__ import annotations
@@ -72,8 +73,9 @@ def _answer(ctx: HandlerContext, request: Request814, key: OutcomeKey, decision:
     reference = f"AIC{next_value(ctx.conn, 'reference'):012d}"
     applied = apply_decision(ctx.conn, key, ctx.now, request.to_rules(), decision, reference)
     granted = Granted(*accounts.granted_facts(ctx.conn, request.account_number)) if decision.accepted else None
-    body = response_body(request, decision, utility=ctx.utility, reference=reference, today=ctx.now.date(),
-                         granted=granted)
+    body = response_body(
+        request, decision, utility=ctx.utility, reference=reference, today=ctx.now.date(), granted=granted
+    )
     return Handled(decided(decision), request, body, decision.changes, applied.new_accounts)
 
 
@@ -108,10 +110,11 @@ def handle_acknowledgment(ctx: HandlerContext, item: Staged, key: OutcomeKey) ->
     """B13: an inbound 997 marks the document it acknowledges; it is never acknowledged back."""
     ack = item.ack or AckReceived("", "0", "")
     status = ack.status or "?"
-    matched = outbox.record_acknowledgment(ctx.conn, ctx.partner, ack.functional_id, ack.group_control, status,
-                                           ctx.now)
-    note = (f"AK9 {status} for our {ack.functional_id} group {ack.group_control}"
-            f" ({'matched' if matched else 'matching nothing we sent'})")
+    matched = outbox.record_acknowledgment(ctx.conn, ctx.partner, ack.functional_id, ack.group_control, status, ctx.now)
+    note = (
+        f"AK9 {status} for our {ack.functional_id} group {ack.group_control}"
+        f" ({'matched' if matched else 'matching nothing we sent'})"
+    )
     outcome = Outcome(OutcomeKind.ACK_RECEIVED, note=note)
     record_outcome(ctx.conn, key, ctx.now, outcome)
     return Handled(outcome)

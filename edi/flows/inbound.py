@@ -47,8 +47,7 @@ class RunSettings:
 def stage(result: SetResult) -> Staged:
     """What a validated set is, parsed once for its handler."""
     if result.code == "997" and result.segments:
-        return Staged(result.group_index, result.control_number, SetKind.ACKNOWLEDGMENT,
-                      ack=parse_997(result.segments))
+        return Staged(result.group_index, result.control_number, SetKind.ACKNOWLEDGMENT, ack=parse_997(result.segments))
     if result.accepted and result.segments and result.code == "814":
         request = parse_request(result.segments)
         return Staged(result.group_index, result.control_number, request.kind, request)
@@ -58,9 +57,16 @@ def stage(result: SetResult) -> Staged:
 class FileProcessor:
     """Runs the whole path over one file against an open store."""
 
-    def __init__(self, conn: Db, settings: RunSettings, *, events: EventSink = no_event,
-                 failpoint: Failpoint = no_failpoint, should_stop: Callable[[], bool] = lambda: False,
-                 keep_reports: bool = True) -> None:
+    def __init__(
+        self,
+        conn: Db,
+        settings: RunSettings,
+        *,
+        events: EventSink = no_event,
+        failpoint: Failpoint = no_failpoint,
+        should_stop: Callable[[], bool] = lambda: False,
+        keep_reports: bool = True,
+    ) -> None:
         self.conn = conn
         self.keep_reports = keep_reports  # replay lists every transaction; a batch only counts them
         self.settings = settings
@@ -122,8 +128,9 @@ class FileProcessor:
 class Interchange:
     """Decide, respond and commit one interchange (or roll back a dry run)."""
 
-    def __init__(self, processor: FileProcessor, run: FileRun, name: str, file_id: int | None,
-                 ix: InterchangeResult) -> None:
+    def __init__(
+        self, processor: FileProcessor, run: FileRun, name: str, file_id: int | None, ix: InterchangeResult
+    ) -> None:
         self.p = processor
         self.conn = processor.conn
         self.run = run
@@ -134,8 +141,15 @@ class Interchange:
         self.outputs: list[Output] = []
         self._recorded_id: int | None = None
         settings = processor.settings
-        self.ctx = HandlerContext(self.conn, settings.now, settings.as_of, settings.policy, processor.utility,
-                                  processor.calendar, self.partner)
+        self.ctx = HandlerContext(
+            self.conn,
+            settings.now,
+            settings.as_of,
+            settings.policy,
+            processor.utility,
+            processor.calendar,
+            self.partner,
+        )
 
     def process(self, staged: Stage[Staged], collector: AckCollector) -> None:
         """The interchange's whole path, ending in its commit."""
@@ -146,15 +160,19 @@ class Interchange:
             rollback(self.conn)  # the staged rows go with it
             return
         run.issues.extend(ix.issues)
-        if not ix.rejected and ix.transaction_count and ledger.interchange_processed(
-                self.conn, ix.sender_id.strip(), ix.control_number):
+        if (
+            not ix.rejected
+            and ix.transaction_count
+            and ledger.interchange_processed(self.conn, ix.sender_id.strip(), ix.control_number)
+        ):
             ix.notes.append(DUPLICATE_NOTE)  # D7: TA1 R 025, nothing in it processed again
             run.duplicates += 1
         if ix.sender_recoverable and not ledger.supplier_registered(self.conn, ix.sender_id.strip()):
             self._unknown_sender(staged)
             return
-        outcome = interchange_outcome(rejected=ix.rejected, ta1_note=ix.ta1_note,
-                                      acknowledgment_only=ix.acknowledgment_only)
+        outcome = interchange_outcome(
+            rejected=ix.rejected, ta1_note=ix.ta1_note, acknowledgment_only=ix.acknowledgment_only
+        )
         interchange_id = self._record(outcome)
         ack = collector.finish(ix)
         if ack is not None:
@@ -171,14 +189,35 @@ class Interchange:
 
     def _record(self, outcome: InterchangeOutcome) -> int:
         ix = self.ix
-        row = ledger.InterchangeRow(self.name, ix.sender_id.strip(), ix.control_number, ix.usage, self.ctx.now,
-                                    outcome, ix.ta1_note if ix.rejected else "", self.file_id, ix.index)
+        row = ledger.InterchangeRow(
+            self.name,
+            ix.sender_id.strip(),
+            ix.control_number,
+            ix.usage,
+            self.ctx.now,
+            outcome,
+            ix.ta1_note if ix.rejected else "",
+            self.file_id,
+            ix.index,
+        )
         interchange_id = ledger.record_interchange(self.conn, row)
         self._recorded_id = interchange_id
-        ledger.record_groups(self.conn, interchange_id, [
-            ledger.GroupRow(n, g.functional_id, g.control_number, "TA1" if ix.rejected else g.ak9_status,
-                            " ".join(g.group_codes), g.received_sets, g.accepted_sets)
-            for n, g in enumerate(ix.groups)])
+        ledger.record_groups(
+            self.conn,
+            interchange_id,
+            [
+                ledger.GroupRow(
+                    n,
+                    g.functional_id,
+                    g.control_number,
+                    "TA1" if ix.rejected else g.ak9_status,
+                    " ".join(g.group_codes),
+                    g.received_sets,
+                    g.accepted_sets,
+                )
+                for n, g in enumerate(ix.groups)
+            ],
+        )
         return interchange_id
 
     def _key(self, interchange_id: int | None, item: Staged) -> ledger.OutcomeKey:
@@ -198,12 +237,20 @@ class Interchange:
         self._refuse_all(staged, interchange_id, Outcome(OutcomeKind.NOT_PROCESSED, note=UNREGISTERED_SENDER))
         staged.clear()
         commit(self.conn, keep=not self.p.settings.dry_run)
-        self.p.events("interchange", file=self.name, isa13=self.ix.control_number, sender="unregistered",
-                      outcome=InterchangeOutcome.UNKNOWN_SENDER.value, ta1="", sets=self.run.outcomes.total(),
-                      outputs=[])
+        self.p.events(
+            "interchange",
+            file=self.name,
+            isa13=self.ix.control_number,
+            sender="unregistered",
+            outcome=InterchangeOutcome.UNKNOWN_SENDER.value,
+            ta1="",
+            sets=self.run.outcomes.total(),
+            outputs=[],
+        )
 
-    def _decide(self, staged: Stage[Staged], interchange_id: int,
-                done: Callable[[ledger.OutcomeKey, Handled], None]) -> list[list[str]]:
+    def _decide(
+        self, staged: Stage[Staged], interchange_id: int, done: Callable[[ledger.OutcomeKey, Handled], None]
+    ) -> list[list[str]]:
         """Each staged set through its handler; returns the 814 responses owed, in chunks of at most 10,000.
 
         Outside a test, every full chunk is stored at once (memory stays flat for big answers); the last one is
@@ -224,8 +271,9 @@ class Interchange:
         self.p.failpoint("rules_applied")
         return [*chunks, responses] if responses else chunks
 
-    def _handled(self, staged: Stage[Staged], interchange_id: int) -> Iterator[tuple[Staged, ledger.OutcomeKey,
-                                                                                       Handled]]:
+    def _handled(
+        self, staged: Stage[Staged], interchange_id: int
+    ) -> Iterator[tuple[Staged, ledger.OutcomeKey, Handled]]:
         """Dispatch: a set the 997 rejected gets that outcome; every other goes to the handler of its kind."""
         for item in staged:
             key = self._key(interchange_id, item)
@@ -236,16 +284,19 @@ class Interchange:
                 yield item, key, HANDLERS[item.kind](self.ctx, item, key)
 
     def _decide_test(self, staged: Stage[Staged], interchange_id: int) -> None:
-        """ISA15 T: decided and answered against the real state, then no account change survives; each set's
-        outcome row is written again after the rollback, marked as a test."""
+        """ISA15 T: decided and answered against the real state, then no account change survives.
+
+        Each set's outcome row is written again after the rollback, marked as a test.
+        """
         deferred: list[tuple[ledger.OutcomeKey, Handled]] = []
         with savepoint(self.conn, "test_interchange", keep=False):
             chunks = self._decide(staged, interchange_id, lambda key, handled: deferred.append((key, handled)))
         for key, handled in deferred:
             handled.outcome = handled.outcome.as_test()
             request = handled.request.to_rules() if handled.request and not handled.outcome.refused else None
-            ledger.record_outcome(self.conn, key, self.ctx.now, handled.outcome, request=request,
-                                  changes=handled.changes)
+            ledger.record_outcome(
+                self.conn, key, self.ctx.now, handled.outcome, request=request, changes=handled.changes
+            )
             self._finish(key, handled)
         for chunk in chunks:
             self._respond(chunk, interchange_id, stored=False)
@@ -263,14 +314,23 @@ class Interchange:
         """Count one transaction's outcome, log it, and keep the report when a replay wants the list."""
         self.run.count(handled.outcome)
         account = masked_account(handled)
-        self.p.events("transaction", file=self.name, isa13=self.ix.control_number, gs06=key.group_control,
-                      st02=key.st02, outcome=handled.outcome.label, codes=list(handled.outcome.codes),
-                      rules=" ".join(handled.outcome.rules), account=account)
+        self.p.events(
+            "transaction",
+            file=self.name,
+            isa13=self.ix.control_number,
+            gs06=key.group_control,
+            st02=key.st02,
+            outcome=handled.outcome.label,
+            codes=list(handled.outcome.codes),
+            rules=" ".join(handled.outcome.rules),
+            account=account,
+        )
         if not self.p.keep_reports:
             return
         request_id = handled.request.request_id if handled.request else ""
-        report = TransactionReport(self.ix.control_number, key.group_control, key.st02, request_id, account,
-                                   handled.outcome)
+        report = TransactionReport(
+            self.ix.control_number, key.group_control, key.st02, request_id, account, handled.outcome
+        )
         report.changes = [describe_change(c) for c in handled.changes]
         report.changes += [f"new account {mask_account(n)}" for n in handled.new_accounts]
         self.run.transactions.append(report)
@@ -285,9 +345,16 @@ class Interchange:
         commit(self.conn, keep=not self.p.settings.dry_run)
         self.p.failpoint("interchange_committed")
         self.run.outputs.extend(self.outputs)
-        self.p.events("interchange", file=self.name, isa13=self.ix.control_number, sender=self.partner,
-                      outcome=outcome.value, ta1=self.ix.ta1_note if self.ix.rejected else "", sets=sets,
-                      outputs=[o.file_name for o in self.outputs])
+        self.p.events(
+            "interchange",
+            file=self.name,
+            isa13=self.ix.control_number,
+            sender=self.partner,
+            outcome=outcome.value,
+            ta1=self.ix.ta1_note if self.ix.rejected else "",
+            sets=sets,
+            outputs=[o.file_name for o in self.outputs],
+        )
 
     def _response_interchange(self, sets: list[str]) -> str:
         """One GE group of 814 responses back to the interchange's sender."""

@@ -80,7 +80,7 @@ class _Split:
     options: set[str] = field(default_factory=set)
 
 
-class _Breach(Exception):
+class _BreachError(Exception):
     """The final check found something in an 810 that must never be there."""
 
 
@@ -100,7 +100,7 @@ class Invoicer:
             try:
                 with savepoint(self.conn, "account"):
                     made = self._bill(bill, result)
-            except _Breach as breach:  # nothing of this account is written: its savepoint rolled back
+            except _BreachError as breach:  # nothing of this account is written: its savepoint rolled back
                 result.errors.append(f"{mask_account(bill.account_number)}: {breach}")
                 continue
             for invoice, body in made:
@@ -117,8 +117,9 @@ class Invoicer:
         for p in billing.usage(self.conn, bill.id):
             lines = billing.charge_lines(self.conn, bill.id, p.sp_id)
             rows = billing.supply_rows(self.conn, p.sp_id)
-            who, row = point_billing(p.commodity, p.account_number, bill.account_number, rows, bill.period_start,
-                                     bill.period_end)
+            who, row = point_billing(
+                p.commodity, p.account_number, bill.account_number, rows, bill.period_start, bill.period_end
+            )
             if who is PeriodBilling.SBO and row is not None and row.supplier_duns:
                 split.sbo[row.supplier_duns].append(InvoicedPoint(p.sp_id, p.rate_class, p.kwh, lines))
                 split.rows[row.supplier_duns] = row
@@ -141,34 +142,63 @@ class Invoicer:
             made.append(self._original(bill, duns, split.rows[duns], tuple(points), original, result))
         if split.utility_lines:
             amount = sum((line.amount for line in split.utility_lines), Decimal("0.00"))
-            direct = DirectBill(bill.account_number, delivery_kind(split.options), amount, bill.period_start,
-                                bill.period_end, tuple(split.utility_lines))
-            billing.add_direct_charge(self.conn, direct, detail=_lines_json(direct.detail), created_on=self.now.date(),
-                                      billed_in=result.key, bill_id=bill.id)
+            direct = DirectBill(
+                bill.account_number,
+                delivery_kind(split.options),
+                amount,
+                bill.period_start,
+                bill.period_end,
+                tuple(split.utility_lines),
+            )
+            billing.add_direct_charge(
+                self.conn,
+                direct,
+                detail=_lines_json(direct.detail),
+                created_on=self.now.date(),
+                billed_in=result.key,
+                bill_id=bill.id,
+            )
         return made
 
-    def _original(self, bill: billing.Bill, duns: str, row: SupplyRow, points: tuple[InvoicedPoint, ...],
-                  replaced: billing.IssuedInvoice | None, result: InvoiceRun) -> Made:
+    def _original(
+        self,
+        bill: billing.Bill,
+        duns: str,
+        row: SupplyRow,
+        points: tuple[InvoicedPoint, ...],
+        replaced: billing.IssuedInvoice | None,
+        result: InvoiceRun,
+    ) -> Made:
         """The period's 810 (a rebill when it replaces one), checked before it is recorded."""
         invoice = self._invoice(bill, duns, row, points, original_number=replaced.number if replaced else "")
         body = invoice_body(invoice, self.utility)
         problems = breaches(invoice, body, [line.amount for point in points for line in point.lines])
         if problems:
-            raise _Breach("; ".join(problems))
+            raise _BreachError("; ".join(problems))
         billing.record_invoice(self.conn, invoice, bill.id, self.now)
         result.invoices.append(invoice)
         return invoice, body
 
     def _reverse_earlier_direct_bill(self, bill: billing.Bill, result: InvoiceRun) -> None:
         """A corrected bill: what an earlier version put on the direct bill is reversed before the new lines go on."""
-        line = reversal(bill.account_number, billing.earlier_direct_amounts(self.conn, bill), bill.period_start,
-                        bill.period_end)
+        line = reversal(
+            bill.account_number, billing.earlier_direct_amounts(self.conn, bill), bill.period_start, bill.period_end
+        )
         if line is not None:
-            billing.add_direct_charge(self.conn, line, detail={}, created_on=self.now.date(), billed_in=result.key,
-                                      bill_id=bill.id)
+            billing.add_direct_charge(
+                self.conn, line, detail={}, created_on=self.now.date(), billed_in=result.key, bill_id=bill.id
+            )
 
-    def _invoice(self, bill: billing.Bill, duns: str, row: SupplyRow, points: tuple[InvoicedPoint, ...], *,
-                 original_number: str = "", purpose: str = "00") -> SboInvoice:
+    def _invoice(
+        self,
+        bill: billing.Bill,
+        duns: str,
+        row: SupplyRow,
+        points: tuple[InvoicedPoint, ...],
+        *,
+        original_number: str = "",
+        purpose: str = "00",
+    ) -> SboInvoice:
         parties = billing.invoice_parties(self.conn, bill.account_number, duns)
         return SboInvoice(
             number=f"AIC{next_value(self.conn, 'invoice'):010d}",
@@ -194,11 +224,13 @@ class Invoicer:
         for p in billing.usage(self.conn, old.id):
             who, _ = period_billing(billing.supply_rows(self.conn, p.sp_id), old.period_start, old.period_end)
             if who is PeriodBilling.SBO:
-                points.append(InvoicedPoint(p.sp_id, p.rate_class, p.kwh, billing.charge_lines(self.conn, old.id,
-                                                                                               p.sp_id)))
+                points.append(
+                    InvoicedPoint(p.sp_id, p.rate_class, p.kwh, billing.charge_lines(self.conn, old.id, p.sp_id))
+                )
         row = SupplyRow(original.supplier_duns, "ESP", old.period_start, self._supplier_account(points))
-        cancel = self._invoice(old, original.supplier_duns, row, tuple(points), original_number=original.number,
-                               purpose="01")
+        cancel = self._invoice(
+            old, original.supplier_duns, row, tuple(points), original_number=original.number, purpose="01"
+        )
         cancel = replace(cancel, prior=cancel_prior(original.prior_due))
         body = invoice_body(cancel, self.utility)
         billing.record_invoice(self.conn, cancel, old.id, self.now)
@@ -230,8 +262,10 @@ class Invoicer:
 
 
 def _lines_json(lines: tuple[ChargeLine, ...]) -> list[dict[str, Any]]:
-    return [{"code": line.code, "description": line.description, "amount": str(line.amount),
-             "tax": line.is_tax} for line in lines]
+    return [
+        {"code": line.code, "description": line.description, "amount": str(line.amount), "tax": line.is_tax}
+        for line in lines
+    ]
 
 
 def direct_bills_jsonl(conn: Db, key: str) -> str:

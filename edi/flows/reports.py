@@ -35,15 +35,25 @@ class TransactionReport:
         """One line per transaction, then one per change."""
         why = f" {' '.join(self.reasons)}" if self.reasons else ""
         rules = f" [{' '.join(self.outcome.rules)}]" if self.outcome.rules else ""
-        head = (f"ISA13 {self.interchange} GS06 {self.group} ST02 {self.st02} BGN02 {self.request_id or '-'}"
-                f" account {self.account or '-'}: {self.outcome.label}{why}{rules}")
+        head = (
+            f"ISA13 {self.interchange} GS06 {self.group} ST02 {self.st02} BGN02 {self.request_id or '-'}"
+            f" account {self.account or '-'}: {self.outcome.label}{why}{rules}"
+        )
         return "\n".join([head, *(f"    {c}" for c in self.changes)])
 
     def to_json(self) -> dict[str, Any]:
         """The machine view (the outcome as its stored label)."""
-        return {"interchange": self.interchange, "group": self.group, "st02": self.st02,
-                "request_id": self.request_id, "account": self.account, "outcome": self.outcome.label,
-                "reasons": self.reasons, "rules": " ".join(self.outcome.rules), "changes": self.changes}
+        return {
+            "interchange": self.interchange,
+            "group": self.group,
+            "st02": self.st02,
+            "request_id": self.request_id,
+            "account": self.account,
+            "outcome": self.outcome.label,
+            "reasons": self.reasons,
+            "rules": " ".join(self.outcome.rules),
+            "changes": self.changes,
+        }
 
 
 @dataclass

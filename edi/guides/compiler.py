@@ -125,7 +125,10 @@ def load_data_elements(base: Path | None = None) -> dict[str, DataElement]:
         for node in etree.parse(str(path), safe_parser()).getroot().iter("data_ele"):
             number = node.get("ele_num", "")
             result[number] = DataElement(
-                number, node.get("data_type", "AN"), int(node.get("min_len", "0")), int(node.get("max_len", "0")),
+                number,
+                node.get("data_type", "AN"),
+                int(node.get("min_len", "0")),
+                int(node.get("max_len", "0")),
                 node.get("name", ""),
             )
     return result
@@ -146,8 +149,11 @@ class _Compiler:
             codes = [c.text.strip() for c in element.iterfind("valid_codes/code") if c.text]
             rules.append(
                 ElementRule(
-                    element.get("xid", ""), int(element.findtext("seq", "0")), dictionary,
-                    element.findtext("usage", "S").strip(), frozenset(codes) if codes else None,
+                    element.get("xid", ""),
+                    int(element.findtext("seq", "0")),
+                    dictionary,
+                    element.findtext("usage", "S").strip(),
+                    frozenset(codes) if codes else None,
                     element.findtext("name", "").strip(),
                 )
             )
@@ -156,9 +162,15 @@ class _Compiler:
         tag = node.get("xid", "")
         self.tags.add(tag)
         return SegmentRule(
-            tag, node.findtext("name", "").strip(), node.findtext("usage", "S").strip(),
-            _int(node.findtext("pos"), 0), _int(node.findtext("max_use"), 1), tuple(rules),
-            tuple(SyntaxRule.parse(s.text.strip()) for s in node.findall("syntax") if s.text), qualifier, loop_id,
+            tag,
+            node.findtext("name", "").strip(),
+            node.findtext("usage", "S").strip(),
+            _int(node.findtext("pos"), 0),
+            _int(node.findtext("max_use"), 1),
+            tuple(rules),
+            tuple(SyntaxRule.parse(s.text.strip()) for s in node.findall("syntax") if s.text),
+            qualifier,
+            loop_id,
         )
 
     def children(self, node: etree._Element, into: LoopRule, loop_id: str) -> None:
@@ -175,8 +187,11 @@ class _Compiler:
                     rule.pos += offset
             elif child.tag == "loop":
                 loop = LoopRule(
-                    child.get("xid", ""), child.findtext("name", "").strip(), child.findtext("usage", "S").strip(),
-                    _int(child.findtext("pos"), 0), _int(child.findtext("repeat"), 1),
+                    child.get("xid", ""),
+                    child.findtext("name", "").strip(),
+                    child.findtext("usage", "S").strip(),
+                    _int(child.findtext("pos"), 0),
+                    _int(child.findtext("repeat"), 1),
                 )
                 self.children(child, loop, "")
                 for rule in loop.children:
@@ -199,7 +214,14 @@ def compile_guide(path: Path, elements: dict[str, DataElement], functional_id: s
     body.children = [c for c in body.children if not (isinstance(c, SegmentRule) and c.tag in ("ST", "SE"))]
     code = root.get("xid", "")
     return TransactionGuide(
-        code, root.findtext("name", "").strip(), path.name, functional_id, version, st, se, body,
+        code,
+        root.findtext("name", "").strip(),
+        path.name,
+        functional_id,
+        version,
+        st,
+        se,
+        body,
         frozenset(compiler.tags),
     )
 

@@ -82,7 +82,11 @@ def _syntax_errors(rule: SegmentRule, values: list[str]) -> list[ElementError]:
             missing = [positions[1]]
         elif kind == "E" and len(here) > 1:
             p = here[1]
-            errors.append(ElementError(p, number(p), "10", values[p], f"{rule.tag}{p:02d} may not appear with {rule.tag}{here[0]:02d}"))
+            errors.append(
+                ElementError(
+                    p, number(p), "10", values[p], f"{rule.tag}{p:02d} may not appear with {rule.tag}{here[0]:02d}"
+                )
+            )
         for p in missing:
             text = f"{rule.tag}{p:02d} is required by the condition {kind}{''.join(f'{q:02d}' for q in positions)}"
             errors.append(ElementError(p, number(p), "2", "", text))
@@ -96,13 +100,17 @@ def check_segment(rule: SegmentRule, values: list[str], component: str) -> list[
     count = len(values) - 1
     if count > len(defined):
         p = len(defined) + 1
-        errors.append(ElementError(p, "", "3", "", f"{rule.tag} has {count} elements; the guide defines {len(defined)}"))
+        errors.append(
+            ElementError(p, "", "3", "", f"{rule.tag} has {count} elements; the guide defines {len(defined)}")
+        )
     for element in defined:
         p = element.seq
         value = values[p] if p <= count else ""
         if value == "":
             if element.usage == "R":
-                errors.append(ElementError(p, element.data_element.number, "1", "", f"{element.xid} ({element.name}) is required"))
+                errors.append(
+                    ElementError(p, element.data_element.number, "1", "", f"{element.xid} ({element.name}) is required")
+                )
             continue
         error = check_value(element, p, value, component)
         if error is not None:

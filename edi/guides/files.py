@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from edi.guides.validator import FileProblem, Validator
 from edi.x12.acks import AckCollector, AckSettings
 from edi.x12.problems import Issue, Where
 from edi.x12.results import InterchangeResult, SetResult
-from edi.guides.validator import FileProblem, Validator
+
 
 @dataclass
 class FileReport:

@@ -43,7 +43,7 @@ def merged_dataele(base: Path) -> bytes:
             root.remove(existing)
     for element in ours.values():
         root.append(element)
-    return etree.tostring(tree, xml_declaration=True, encoding="utf-8")
+    return bytes(etree.tostring(tree, xml_declaration=True, encoding="utf-8"))
 
 
 def merged_index(base: Path) -> bytes:
@@ -58,7 +58,7 @@ def merged_index(base: Path) -> bytes:
             target = etree.SubElement(root, "version", icvn=icvn or "")
         for position, entry in enumerate(version.iter("map")):
             target.insert(position, entry)
-    return etree.tostring(tree, xml_declaration=True, encoding="utf-8")
+    return bytes(etree.tostring(tree, xml_declaration=True, encoding="utf-8"))
 
 
 def _fingerprint(base: Path) -> str:

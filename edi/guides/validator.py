@@ -11,16 +11,16 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from edi.guides.compiler import GuideSet, LoopRule, SegmentRule, TransactionGuide, load_guides
+from edi.guides.elements import check_segment
+from edi.guides.walker import SetWalker
 from edi.x12.control_numbers import ControlNumberSet
 from edi.x12.datatypes import is_digits
-from edi.guides.elements import check_segment
 from edi.x12.envelope import check_isa, sender_recoverable
-from edi.guides.compiler import GuideSet, LoopRule, SegmentRule, TransactionGuide, load_guides
 from edi.x12.problems import Issue, Where
 from edi.x12.reader import X12Reader
 from edi.x12.results import GroupResult, InterchangeResult, SegmentReport, SetResult
 from edi.x12.segments import Segment
-from edi.guides.walker import SetWalker
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,9 @@ class _SetState:
 
     __slots__ = ("result", "guide", "walker", "count", "start")
 
-    def __init__(self, result: SetResult, guide: TransactionGuide | None, walker: SetWalker | None, start: Segment) -> None:
+    def __init__(
+        self, result: SetResult, guide: TransactionGuide | None, walker: SetWalker | None, start: Segment
+    ) -> None:
         self.result = result
         self.guide = guide
         self.walker = walker
@@ -123,7 +125,9 @@ class Validator:
             if self._ix is not None:
                 self._envelope("024", f"reading stopped: {failure.message}", self._last)
             else:
-                yield FileProblem(Issue("FILE:OUTSIDE_INTERCHANGE", failure.message, Where(self.file_name, 0, failure.offset)))
+                yield FileProblem(
+                    Issue("FILE:OUTSIDE_INTERCHANGE", failure.message, Where(self.file_name, 0, failure.offset))
+                )
         elif not seen_any:
             yield FileProblem(Issue("FILE:EMPTY", "the file is empty or holds only blanks", Where(self.file_name)))
             return
@@ -139,7 +143,11 @@ class Validator:
             return
         if self._ix is None:
             where = Where(self.file_name, segment.number, segment.offset)
-            yield FileProblem(Issue("FILE:OUTSIDE_INTERCHANGE", f"{tag[:3] or 'an empty segment'} outside any ISA..IEA", where, tag[:3]))
+            yield FileProblem(
+                Issue(
+                    "FILE:OUTSIDE_INTERCHANGE", f"{tag[:3] or 'an empty segment'} outside any ISA..IEA", where, tag[:3]
+                )
+            )
             return
         if self._set is not None and tag not in ("ST", "SE", "GS", "GE", "IEA"):
             self._body(segment)
@@ -158,8 +166,18 @@ class Validator:
         v = isa.elements + [""] * (17 - len(isa.elements))
         self._interchanges += 1
         self._ix = InterchangeResult(
-            self._interchanges, isa.offset, reader.separators, v[5], v[6].strip(), v[7], v[8].strip(), v[9], v[10],
-            v[13], v[14], v[15],
+            self._interchanges,
+            isa.offset,
+            reader.separators,
+            v[5],
+            v[6].strip(),
+            v[7],
+            v[8].strip(),
+            v[9],
+            v[10],
+            v[13],
+            v[14],
+            v[15],
         )
         findings = check_isa(isa, reader.separators, self.receiver_ids)
         for finding in findings:
@@ -214,7 +232,9 @@ class Validator:
         if self._group.functional_id == "FA":
             return
         if guide is None or code != guide.code:
-            self._set_error("1", f"transaction set {code!r} is not supported in a {self._group.functional_id} group", st)
+            self._set_error(
+                "1", f"transaction set {code!r} is not supported in a {self._group.functional_id} group", st
+            )
         else:
             walker = SetWalker(guide, self._indexes)
             self._set.walker = walker
@@ -234,12 +254,16 @@ class Validator:
         if state.walker is None:
             return
         if segment.elements[0] == "":
-            self._report(segment, SegmentReport("", state.count, "", "1"), "an empty segment (two terminators in a row)")
+            self._report(
+                segment, SegmentReport("", state.count, "", "1"), "an empty segment (two terminators in a row)"
+            )
             return
         rule, errors = state.walker.step(segment.elements)
         for error in errors:
             elements = (error.element,) if error.element else ()
-            self._report(segment, SegmentReport(error.tag, state.count, error.loop_id, error.code, elements), error.message)
+            self._report(
+                segment, SegmentReport(error.tag, state.count, error.loop_id, error.code, elements), error.message
+            )
         if rule is not None:
             self._check_segment(rule, segment)
 
@@ -329,4 +353,3 @@ class Validator:
         self._ix = None
         self._group_gs06 = ControlNumberSet()
         yield ix
-

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from edi.x12.datatypes import ElementError
 from edi.guides.compiler import LoopRule, SegmentRule, TransactionGuide
+from edi.x12.datatypes import ElementError
 
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")
 _END = 1 << 40
@@ -70,7 +70,11 @@ class SetWalker:
             if frame.counts.get(key, 0) == 0 and key not in frame.reported:
                 frame.reported.add(key)
                 first = child if isinstance(child, SegmentRule) else child.first
-                errors.append(StructureError(first.tag, first.loop_id, "3", f"mandatory segment {first.tag} ({first.name}) is missing"))
+                errors.append(
+                    StructureError(
+                        first.tag, first.loop_id, "3", f"mandatory segment {first.tag} ({first.name}) is missing"
+                    )
+                )
 
     def step(self, values: list[str]) -> tuple[SegmentRule | None, list[StructureError]]:
         """Find the node for one body segment; None when it has no place here."""
@@ -95,10 +99,24 @@ class SetWalker:
                 frame.pos = child.pos
                 if isinstance(child, SegmentRule):
                     if count > child.max_use:
-                        errors.append(StructureError(tag, child.loop_id, "5", f"{tag} ({child.name}) appears more than {child.max_use} time(s)"))
+                        errors.append(
+                            StructureError(
+                                tag,
+                                child.loop_id,
+                                "5",
+                                f"{tag} ({child.name}) appears more than {child.max_use} time(s)",
+                            )
+                        )
                     return child, errors
                 if count > child.repeat:
-                    errors.append(StructureError(tag, child.segment_id, "4", f"loop {child.segment_id} ({child.name}) repeats more than {child.repeat} time(s)"))
+                    errors.append(
+                        StructureError(
+                            tag,
+                            child.segment_id,
+                            "4",
+                            f"loop {child.segment_id} ({child.name}) repeats more than {child.repeat} time(s)",
+                        )
+                    )
                 inner = _Frame(child, first.pos)
                 inner.counts[id(child.children[0])] = 1
                 stack.append(inner)
@@ -111,7 +129,12 @@ class SetWalker:
         tag = values[0]
         if tag not in self.guide.tags:
             shown = tag if _SEGMENT_ID.match(tag) else "segment"
-            return StructureError(tag[:3] if _SEGMENT_ID.match(tag) else "", "", "1", f"{shown} is not a segment of the {self.guide.code} guide")
+            return StructureError(
+                tag[:3] if _SEGMENT_ID.match(tag) else "",
+                "",
+                "1",
+                f"{shown} is not a segment of the {self.guide.code} guide",
+            )
         for frame in self.stack:
             for child in frame.loop.children:
                 first = child if isinstance(child, SegmentRule) else child.first

@@ -1,4 +1,4 @@
-"""Applying a decision: the account changes, the direct-bill charge and the outcome record, in the caller's transaction."""
+"""Applying a decision: the account changes, the direct-bill charge and the outcome, in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from typing import Any
 from edi.store.connection import Db, StoreError, next_value
 from edi.store.ledger import OutcomeKey, plain, record_outcome
 from rules.decisions import (
-    Change,
     Decision,
     MoveDirectPay,
     RemoveBudgetBilling,
@@ -22,12 +21,22 @@ from rules.decisions import (
 from rules.model import EnrollmentRequest, split_account_number
 from rules.outcomes import Outcome, decided
 
-def add_timeline(conn: Db, account: str, at: datetime, outcome_id: int | None, rule: str, event: str,
-                 **detail: Any) -> None:
+
+def add_timeline(
+    conn: Db, account: str, at: datetime, outcome_id: int | None, rule: str, event: str, **detail: Any
+) -> None:
     """One line of the account's timeline: what changed, which rule, from which outcome."""
-    conn.execute("INSERT INTO timeline (account_number, at, outcome_id, rule, event, detail) VALUES (?,?,?,?,?,?)",
-                 (account, at.isoformat(timespec="seconds"), outcome_id, rule, event,
-                  json.dumps({k: plain(v) for k, v in detail.items()}, sort_keys=True)))
+    conn.execute(
+        "INSERT INTO timeline (account_number, at, outcome_id, rule, event, detail) VALUES (?,?,?,?,?,?)",
+        (
+            account,
+            at.isoformat(timespec="seconds"),
+            outcome_id,
+            rule,
+            event,
+            json.dumps({k: plain(v) for k, v in detail.items()}, sort_keys=True),
+        ),
+    )
 
 
 def draw_account_number(conn: Db) -> str:
@@ -48,17 +57,25 @@ class Applied:
     new_accounts: list[str]
 
 
-def apply_decision(conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentRequest,
-                   decision: Decision, reference: str) -> Applied:
+def apply_decision(
+    conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentRequest, decision: Decision, reference: str
+) -> Applied:
     """Write the outcome and, for an accept, every account change of the decision (D4: taken at acceptance)."""
     outcome: Outcome = decided(decision)
-    outcome_id = record_outcome(conn, key, at, outcome, request=request, changes=decision.changes,
-                                reference=reference)
+    outcome_id = record_outcome(conn, key, at, outcome, request=request, changes=decision.changes, reference=reference)
     number = request.account_number
     if not decision.accepted:
         if conn.execute("SELECT 1 FROM accounts WHERE number = ?", (number,)).fetchone():
-            add_timeline(conn, number, at, outcome_id, " ".join(decision.rules) or "-", "enrollment rejected",
-                      supplier=request.supplier_duns, reasons=[[r.code, r.text] for r in decision.reasons])
+            add_timeline(
+                conn,
+                number,
+                at,
+                outcome_id,
+                " ".join(decision.rules) or "-",
+                "enrollment rejected",
+                supplier=request.supplier_duns,
+                reasons=[[r.code, r.text] for r in decision.reasons],
+            )
         return Applied(outcome_id, [])
     new_accounts: list[str] = []
     gas_account: str | None = None
@@ -67,8 +84,9 @@ def apply_decision(conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentR
             _remove_budget(conn, number, at, outcome_id, change)
         elif isinstance(change, RemoveSummaryBilling):
             conn.execute("UPDATE accounts SET summary_group = NULL WHERE number = ?", (number,))
-            add_timeline(conn, number, at, outcome_id, "R4", "removed from summary billing",
-                      summary_group=change.summary_group)
+            add_timeline(
+                conn, number, at, outcome_id, "R4", "removed from summary billing", summary_group=change.summary_group
+            )
         elif isinstance(change, SplitGas):
             gas_account = _split_gas(conn, number, at, outcome_id, change)
             new_accounts.append(gas_account)
@@ -81,36 +99,66 @@ def apply_decision(conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentR
     return Applied(outcome_id, new_accounts)
 
 
-def _remove_budget(conn: Db, number: str, at: datetime, outcome_id: int,
-                   change: RemoveBudgetBilling) -> None:
+def _remove_budget(conn: Db, number: str, at: datetime, outcome_id: int, change: RemoveBudgetBilling) -> None:
     """R1/R2: the plan ends; the balance due (or credit) becomes a charge on the utility's own direct bill."""
-    periods = [dict(p) for p in conn.execute(
-        "SELECT period_end, installment_billed, installment_paid, actual_charge FROM budget_periods"
-        " WHERE account_number = ? ORDER BY period_end", (number,))]
+    periods = [
+        dict(p)
+        for p in conn.execute(
+            "SELECT period_end, installment_billed, installment_paid, actual_charge FROM budget_periods"
+            " WHERE account_number = ? ORDER BY period_end",
+            (number,),
+        )
+    ]
     paid = sum((Decimal(p["installment_paid"]) for p in periods), Decimal("0.00"))
     actual = sum((Decimal(p["actual_charge"]) for p in periods), Decimal("0.00"))
     if (paid, actual, actual - paid) != (change.installments_paid, change.actual_charges, change.balance_due):
-        raise StoreError(f"budget plan changed under the decision (store {actual} - {paid}, decision"
-                         f" {change.actual_charges} - {change.installments_paid})")
-    plan = conn.execute("SELECT start_date, monthly_amount FROM budget_plans WHERE account_number = ?",
-                        (number,)).fetchone()
-    conn.execute("UPDATE budget_plans SET ended_on = ?, outcome_id = ? WHERE account_number = ?",
-                  (at.date().isoformat(), outcome_id, number))
+        raise StoreError(
+            f"budget plan changed under the decision (store {actual} - {paid}, decision"
+            f" {change.actual_charges} - {change.installments_paid})"
+        )
+    plan = conn.execute(
+        "SELECT start_date, monthly_amount FROM budget_plans WHERE account_number = ?", (number,)
+    ).fetchone()
+    conn.execute(
+        "UPDATE budget_plans SET ended_on = ?, outcome_id = ? WHERE account_number = ?",
+        (at.date().isoformat(), outcome_id, number),
+    )
     arithmetic = {
         "rule": "guide section 6: sum(actual charges) - sum(budget installments paid)",
-        "plan_start": plan["start_date"], "monthly_amount": plan["monthly_amount"],
-        "periods": periods, "actual_charges": str(actual), "installments_paid": str(paid),
+        "plan_start": plan["start_date"],
+        "monthly_amount": plan["monthly_amount"],
+        "periods": periods,
+        "actual_charges": str(actual),
+        "installments_paid": str(paid),
         "balance_due": str(change.balance_due),
     }
     if change.balance_due != 0:
         kind = change.charge_kind
-        conn.execute("INSERT INTO direct_bill_charges (account_number, kind, amount, detail, created_on, outcome_id)"
-                     " VALUES (?,?,?,?,?,?)", (number, kind, str(change.balance_due),
-                                               json.dumps(arithmetic, sort_keys=True), at.date().isoformat(),
-                                               outcome_id))
-    add_timeline(conn, number, at, outcome_id, change.rule, "removed from budget billing", balance_due=change.balance_due,
-              actual_charges=actual, installments_paid=paid, periods=len(periods),
-              billed_to="utility direct bill to the customer (never an 810)")
+        conn.execute(
+            "INSERT INTO direct_bill_charges (account_number, kind, amount, detail, created_on, outcome_id)"
+            " VALUES (?,?,?,?,?,?)",
+            (
+                number,
+                kind,
+                str(change.balance_due),
+                json.dumps(arithmetic, sort_keys=True),
+                at.date().isoformat(),
+                outcome_id,
+            ),
+        )
+    add_timeline(
+        conn,
+        number,
+        at,
+        outcome_id,
+        change.rule,
+        "removed from budget billing",
+        balance_due=change.balance_due,
+        actual_charges=actual,
+        installments_paid=paid,
+        periods=len(periods),
+        billed_to="utility direct bill to the customer (never an 810)",
+    )
 
 
 def _split_gas(conn: Db, number: str, at: datetime, outcome_id: int, change: SplitGas) -> str:
@@ -120,14 +168,33 @@ def _split_gas(conn: Db, number: str, at: datetime, outcome_id: int, change: Spl
         "INSERT INTO accounts (number, status, customer_name, street, city, state, zip, bill_group, balance,"
         " due_date, summary_group, direct_pay, direct_pay_bank, split_from, created_on)"
         " SELECT ?, status, customer_name, street, city, state, zip, bill_group, '0.00', NULL, NULL, 0, '', number, ?"
-        " FROM accounts WHERE number = ?", (new, at.date().isoformat(), number))
+        " FROM accounts WHERE number = ?",
+        (new, at.date().isoformat(), number),
+    )
     for sp in change.service_points:
-        conn.execute("UPDATE service_points SET account_number = ? WHERE id = ? AND account_number = ?",
-                     (new, sp, number))
-    add_timeline(conn, number, at, outcome_id, "R5", "gas service points split to a new account", new_account=new,
-              service_points=list(change.service_points))
-    add_timeline(conn, new, at, outcome_id, "R5", "account created for gas split from an SBO enrollment",
-              split_from=number, service_points=list(change.service_points))
+        conn.execute(
+            "UPDATE service_points SET account_number = ? WHERE id = ? AND account_number = ?", (new, sp, number)
+        )
+    add_timeline(
+        conn,
+        number,
+        at,
+        outcome_id,
+        "R5",
+        "gas service points split to a new account",
+        new_account=new,
+        service_points=list(change.service_points),
+    )
+    add_timeline(
+        conn,
+        new,
+        at,
+        outcome_id,
+        "R5",
+        "account created for gas split from an SBO enrollment",
+        split_from=number,
+        service_points=list(change.service_points),
+    )
     return new
 
 
@@ -140,26 +207,63 @@ def _move_direct_pay(conn: Db, number: str, gas: str, at: datetime, outcome_id: 
     add_timeline(conn, gas, at, outcome_id, "R6", "Direct Pay moved here from the SBO account", from_account=number)
 
 
-def _set_supplier(conn: Db, number: str, at: datetime, outcome_id: int, request: EnrollmentRequest,
-                  change: SetSupplier, rules: tuple[str, ...]) -> None:
+def _set_supplier(
+    conn: Db,
+    number: str,
+    at: datetime,
+    outcome_id: int,
+    request: EnrollmentRequest,
+    change: SetSupplier,
+    rules: tuple[str, ...],
+) -> None:
     """Supplier and billing option per service point from the effective date; D3's later switch to SBO."""
     for sp in change.service_points:
-        conn.execute("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, off_cycle,"
-                     " kind, outcome_id, supplier_account) VALUES (?,?,?,?,?,?,'enrollment',?,?)",
-                     (sp, change.supplier_duns, change.billing_type, change.bill_calculator,
-                      change.effective.isoformat(), int(change.off_cycle), outcome_id, request.supplier_account))
+        conn.execute(
+            "INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, off_cycle,"
+            " kind, outcome_id, supplier_account) VALUES (?,?,?,?,?,?,'enrollment',?,?)",
+            (
+                sp,
+                change.supplier_duns,
+                change.billing_type,
+                change.bill_calculator,
+                change.effective.isoformat(),
+                int(change.off_cycle),
+                outcome_id,
+                request.supplier_account,
+            ),
+        )
         if change.sbo_from is not None:
-            conn.execute("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective,"
-                         " kind, outcome_id, supplier_account) VALUES (?,?,'ESP','DUAL',?,'sbo_switch',?,?)",
-                         (sp, change.supplier_duns, change.sbo_from.isoformat(), outcome_id, request.supplier_account))
+            conn.execute(
+                "INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective,"
+                " kind, outcome_id, supplier_account) VALUES (?,?,'ESP','DUAL',?,'sbo_switch',?,?)",
+                (sp, change.supplier_duns, change.sbo_from.isoformat(), outcome_id, request.supplier_account),
+            )
     when = f"{change.effective} 23:59:59 (off-cycle)" if change.off_cycle else f"{change.effective} (meter read)"
-    add_timeline(conn, number, at, outcome_id, "R7+D3" if change.sbo_from else "enrollment",
-              f"supplier enrollment accepted: {change.billing_type}/{change.bill_calculator} from {when}",
-              supplier=change.supplier_duns, service_points=list(change.service_points),
-              sbo_from=change.sbo_from, requested_sbo=request.billing_type == "ESP", rules=list(rules))
+    add_timeline(
+        conn,
+        number,
+        at,
+        outcome_id,
+        "R7+D3" if change.sbo_from else "enrollment",
+        f"supplier enrollment accepted: {change.billing_type}/{change.bill_calculator} from {when}",
+        supplier=change.supplier_duns,
+        service_points=list(change.service_points),
+        sbo_from=change.sbo_from,
+        requested_sbo=request.billing_type == "ESP",
+        rules=list(rules),
+    )
     if change.sbo_from is not None:
         group = conn.execute("SELECT bill_group FROM accounts WHERE number = ?", (number,)).fetchone()[0]
-        conn.execute("INSERT INTO switch_notices (account_number, bill_group, supplier_duns, supplier_account,"
-                     " request_id, switch_date, outcome_id) VALUES (?,?,?,?,?,?,?)",
-                     (number, group, change.supplier_duns, request.supplier_account, request.request_id,
-                      change.sbo_from.isoformat(), outcome_id))
+        conn.execute(
+            "INSERT INTO switch_notices (account_number, bill_group, supplier_duns, supplier_account,"
+            " request_id, switch_date, outcome_id) VALUES (?,?,?,?,?,?,?)",
+            (
+                number,
+                group,
+                change.supplier_duns,
+                request.supplier_account,
+                request.request_id,
+                change.sbo_from.isoformat(),
+                outcome_id,
+            ),
+        )

@@ -124,8 +124,9 @@ def change_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
 
 def next_value(conn: sqlite3.Connection, name: str) -> int:
     """Draw from a store-held sequence (inside the caller's transaction: a rollback returns the number)."""
-    row = conn.execute("UPDATE sequences SET next_value = next_value + 1 WHERE name = ? RETURNING next_value - 1",
-                       (name,)).fetchone()
+    row = conn.execute(
+        "UPDATE sequences SET next_value = next_value + 1 WHERE name = ? RETURNING next_value - 1", (name,)
+    ).fetchone()
     if row is None:
         raise StoreError(f"sequence {name!r} is missing from the store")
     return int(row[0])
@@ -158,8 +159,9 @@ class StoreControlNumbers:
 def control_numbers_near_wrap(conn: sqlite3.Connection) -> list[str]:
     """The sequences whose next control number is within 9,999,999 of the wrap, for ``status``."""
     rows = conn.execute("SELECT name, next_value FROM sequences WHERE name IN ('interchange', 'group')").fetchall()
-    return [f"{name} {control_number(value):,}" for name, value in rows
-            if control_number(value) >= CONTROL_NUMBER_WARNING]
+    return [
+        f"{name} {control_number(value):,}" for name, value in rows if control_number(value) >= CONTROL_NUMBER_WARNING
+    ]
 
 
 def begin(conn: Db) -> None:

@@ -24,15 +24,18 @@ class DueNotice:
 
 def is_scheduled_read(conn: Db, group: int, read_date: date) -> bool:
     """The date is one of the group's scheduled reads."""
-    row = conn.execute("SELECT 1 FROM read_dates WHERE bill_group = ? AND read_date = ?",
-                       (group, read_date.isoformat())).fetchone()
+    row = conn.execute(
+        "SELECT 1 FROM read_dates WHERE bill_group = ? AND read_date = ?", (group, read_date.isoformat())
+    ).fetchone()
     return row is not None
 
 
 def record_close(conn: Db, group: int, read_date: date, now: datetime) -> bool:
     """Remember that the read was closed; False when it had been closed before."""
-    cursor = conn.execute("INSERT OR IGNORE INTO cycle_closes VALUES (?, ?, ?)",
-                          (group, read_date.isoformat(), now.isoformat(timespec="seconds")))
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO cycle_closes VALUES (?, ?, ?)",
+        (group, read_date.isoformat(), now.isoformat(timespec="seconds")),
+    )
     return cursor.rowcount > 0
 
 
@@ -41,10 +44,21 @@ def due_notices(conn: Db, group: int, read_date: date) -> list[DueNotice]:
     rows = conn.execute(
         "SELECT n.*, s.name AS supplier_name FROM switch_notices n JOIN suppliers s ON s.duns = n.supplier_duns"
         " WHERE n.bill_group = ? AND n.switch_date <= ? AND n.sent_on IS NULL ORDER BY n.supplier_duns, n.id",
-        (group, read_date.isoformat())).fetchall()
-    return [DueNotice(int(r["id"]), r["account_number"], r["supplier_duns"], r["supplier_name"],
-                      r["supplier_account"], date.fromisoformat(r["switch_date"]), r["request_id"],
-                      int(r["outcome_id"])) for r in rows]
+        (group, read_date.isoformat()),
+    ).fetchall()
+    return [
+        DueNotice(
+            int(r["id"]),
+            r["account_number"],
+            r["supplier_duns"],
+            r["supplier_name"],
+            r["supplier_account"],
+            date.fromisoformat(r["switch_date"]),
+            r["request_id"],
+            int(r["outcome_id"]),
+        )
+        for r in rows
+    ]
 
 
 def mark_notice_sent(conn: Db, notice_id: int, on: date) -> None:

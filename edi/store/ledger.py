@@ -80,8 +80,10 @@ def interchange_committed(conn: Db, file_id: int | None, position: int) -> bool:
 def interchange_processed(conn: Db, sender_id: str, control_number: str) -> bool:
     """D7: the same sender's ISA13 was processed before (in any file; TA1-rejected ones do not count)."""
     marks = ", ".join("?" for _ in COUNTS_AS_PROCESSED)
-    row = conn.execute(f"SELECT 1 FROM interchanges WHERE sender_id = ? AND control_number = ? AND outcome IN"
-                       f" ({marks})", (sender_id, control_number, *COUNTS_AS_PROCESSED))
+    row = conn.execute(
+        f"SELECT 1 FROM interchanges WHERE sender_id = ? AND control_number = ? AND outcome IN ({marks})",
+        (sender_id, control_number, *COUNTS_AS_PROCESSED),
+    )
     return row.fetchone() is not None
 
 
@@ -95,8 +97,18 @@ def record_interchange(conn: Db, row: InterchangeRow) -> int:
     cursor = conn.execute(
         "INSERT INTO interchanges (source_file, sender_id, control_number, usage, processed_at, outcome, ta1_note,"
         " file_id, position) VALUES (?,?,?,?,?,?,?,?,?)",
-        (row.source_file, row.sender_id, row.control_number, row.usage,
-         row.processed_at.isoformat(timespec="seconds"), row.outcome, row.ta1_note, row.file_id, row.position))
+        (
+            row.source_file,
+            row.sender_id,
+            row.control_number,
+            row.usage,
+            row.processed_at.isoformat(timespec="seconds"),
+            row.outcome,
+            row.ta1_note,
+            row.file_id,
+            row.position,
+        ),
+    )
     return int(cursor.lastrowid or 0)
 
 
@@ -105,32 +117,76 @@ def record_groups(conn: Db, interchange_id: int, groups: list[GroupRow]) -> None
     conn.executemany(
         "INSERT INTO groups_received (interchange_id, position, functional_id, control_number, ak9_status,"
         " ak9_codes, sets_received, sets_accepted) VALUES (?,?,?,?,?,?,?,?)",
-        [(interchange_id, g.position, g.functional_id, g.control_number, g.ak9_status, g.ak9_codes,
-          g.sets_received, g.sets_accepted) for g in groups])
+        [
+            (
+                interchange_id,
+                g.position,
+                g.functional_id,
+                g.control_number,
+                g.ak9_status,
+                g.ak9_codes,
+                g.sets_received,
+                g.sets_accepted,
+            )
+            for g in groups
+        ],
+    )
 
 
-SEALED_COLUMNS = ("id", "interchange_id", "group_control", "st02", "supplier_duns", "request_id", "account_number",
-                  "outcome", "rules", "reasons", "changes", "response_reference", "processed_at")
+SEALED_COLUMNS = (
+    "id",
+    "interchange_id",
+    "group_control",
+    "st02",
+    "supplier_duns",
+    "request_id",
+    "account_number",
+    "outcome",
+    "rules",
+    "reasons",
+    "changes",
+    "response_reference",
+    "processed_at",
+)
 
 
-def record_outcome(conn: Db, key: OutcomeKey, at: datetime, outcome: Outcome, *,
-                   request: EnrollmentRequest | None = None, changes: tuple[Change, ...] = (),
-                   reference: str = "") -> int:
+def record_outcome(
+    conn: Db,
+    key: OutcomeKey,
+    at: datetime,
+    outcome: Outcome,
+    *,
+    request: EnrollmentRequest | None = None,
+    changes: tuple[Change, ...] = (),
+    reference: str = "",
+) -> int:
     """The one outcome row of a transaction set, sealed onto the chain (F7); the one writer of ``outcomes``."""
     cursor = conn.execute(
         "INSERT INTO outcomes (interchange_id, group_control, st02, supplier_duns, request_id, account_number,"
         " outcome, rules, reasons, changes, response_reference, processed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        (key.interchange_id, key.group_control, key.st02, request.supplier_duns if request else "",
-         request.request_id if request else "", request.account_number if request else "", outcome.label,
-         " ".join(outcome.rules), json.dumps([[r.code, r.text] for r in outcome.reasons]),
-         json.dumps([change_json(c) for c in changes]), reference, at.isoformat(timespec="seconds")),
+        (
+            key.interchange_id,
+            key.group_control,
+            key.st02,
+            request.supplier_duns if request else "",
+            request.request_id if request else "",
+            request.account_number if request else "",
+            outcome.label,
+            " ".join(outcome.rules),
+            json.dumps([[r.code, r.text] for r in outcome.reasons]),
+            json.dumps([change_json(c) for c in changes]),
+            reference,
+            at.isoformat(timespec="seconds"),
+        ),
     )
     outcome_id = int(cursor.lastrowid or 0)
     _seal(conn, outcome_id)
     if request is not None and request.request_id and request.supplier_duns and not outcome.test:
         # D7: the first use of a BGN02 is what later duplicates are measured against (tests do not count).
-        conn.execute("INSERT OR IGNORE INTO requests_seen VALUES (?, ?, ?)",
-                     (request.supplier_duns, request.request_id, outcome_id))
+        conn.execute(
+            "INSERT OR IGNORE INTO requests_seen VALUES (?, ?, ?)",
+            (request.supplier_duns, request.request_id, outcome_id),
+        )
     return outcome_id
 
 
@@ -144,8 +200,9 @@ def _seal(conn: Db, outcome_id: int) -> None:
     """Seal a new outcome row onto the chain (inside the caller's transaction)."""
     previous = conn.execute("SELECT seal FROM outcomes WHERE id < ? ORDER BY id DESC LIMIT 1", (outcome_id,)).fetchone()
     row = conn.execute(f"SELECT {', '.join(SEALED_COLUMNS)} FROM outcomes WHERE id = ?", (outcome_id,)).fetchone()
-    conn.execute("UPDATE outcomes SET seal = ? WHERE id = ?", (outcome_seal(previous[0] if previous else "", row),
-                                                              outcome_id))
+    conn.execute(
+        "UPDATE outcomes SET seal = ? WHERE id = ?", (outcome_seal(previous[0] if previous else "", row), outcome_id)
+    )
 
 
 def verify_chain(conn: Db) -> tuple[int, int | None]:

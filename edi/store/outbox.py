@@ -23,17 +23,28 @@ class OutboxRow:
 
 def add_document(conn: Db, row: OutboxRow, interchange_id: int | None, now: datetime) -> None:
     """Add a document in the caller's transaction (it commits with the changes it reports)."""
-    conn.execute("INSERT INTO outbox (kind, partner, file_name, content, created_at, interchange_id, functional_id,"
-                 " group_control) VALUES (?,?,?,?,?,?,?,?)",
-                 (row.kind, row.partner, row.file_name, row.content, now.isoformat(timespec="seconds"),
-                  interchange_id, row.functional_id, row.group_control))
+    conn.execute(
+        "INSERT INTO outbox (kind, partner, file_name, content, created_at, interchange_id, functional_id,"
+        " group_control) VALUES (?,?,?,?,?,?,?,?)",
+        (
+            row.kind,
+            row.partner,
+            row.file_name,
+            row.content,
+            now.isoformat(timespec="seconds"),
+            interchange_id,
+            row.functional_id,
+            row.group_control,
+        ),
+    )
 
 
 def unsent(conn: Db) -> Iterator[tuple[int, str, str, str]]:
     """Each document not yet written to the outbox folder, oldest first: (row id, kind, file name, content)."""
     for (row_id,) in conn.execute("SELECT id FROM outbox WHERE sent_at IS NULL ORDER BY id").fetchall():
-        kind, name, content = conn.execute("SELECT kind, file_name, content FROM outbox WHERE id = ?",
-                                           (row_id,)).fetchone()
+        kind, name, content = conn.execute(
+            "SELECT kind, file_name, content FROM outbox WHERE id = ?", (row_id,)
+        ).fetchone()
         yield int(row_id), str(kind), str(name), str(content)
 
 
@@ -45,14 +56,18 @@ def mark_sent(conn: Db, row_id: int, now: datetime) -> None:
 def mark_sent_by_name(conn: Db, names: list[str], now: datetime) -> None:
     """Documents delivered elsewhere (``--out``) are sent: ``process`` will not publish them."""
     with transaction(conn):
-        conn.executemany("UPDATE outbox SET sent_at = ? WHERE file_name = ? AND sent_at IS NULL",
-                         [(now.isoformat(timespec="seconds"), name) for name in names])
+        conn.executemany(
+            "UPDATE outbox SET sent_at = ? WHERE file_name = ? AND sent_at IS NULL",
+            [(now.isoformat(timespec="seconds"), name) for name in names],
+        )
 
 
-def record_acknowledgment(conn: Db, partner: str, functional_id: str, group_control: str, status: str,
-                          now: datetime) -> bool:
+def record_acknowledgment(
+    conn: Db, partner: str, functional_id: str, group_control: str, status: str, now: datetime
+) -> bool:
     """B13: the partner's 997 marks the document whose group it names; False when it names nothing we sent."""
     cursor = conn.execute(
-        "UPDATE outbox SET ack_status = ?, acked_at = ? WHERE partner = ? AND functional_id = ? AND"
-        " group_control = ?", (status, now.isoformat(timespec="seconds"), partner, functional_id, group_control))
+        "UPDATE outbox SET ack_status = ?, acked_at = ? WHERE partner = ? AND functional_id = ? AND group_control = ?",
+        (status, now.isoformat(timespec="seconds"), partner, functional_id, group_control),
+    )
     return cursor.rowcount > 0

@@ -13,8 +13,9 @@ ACKNOWLEDGED_KINDS = ("814", "814-change", "810")  # documents a partner owes us
 
 def recent_runs(conn: Db, count: int) -> list[dict[str, Any]]:
     """The last ``count`` runs, newest first, with their summaries parsed."""
-    rows = conn.execute("SELECT id, started_at, finished_at, state, summary FROM runs ORDER BY id DESC LIMIT ?",
-                        (count,)).fetchall()
+    rows = conn.execute(
+        "SELECT id, started_at, finished_at, state, summary FROM runs ORDER BY id DESC LIMIT ?", (count,)
+    ).fetchall()
     return [{**dict(r), "summary": json.loads(r["summary"])} for r in rows]
 
 
@@ -25,8 +26,12 @@ def files_in_processing(conn: Db) -> list[dict[str, Any]]:
 
 def quarantined_files(conn: Db, count: int) -> list[dict[str, Any]]:
     """The most recently quarantined files with their reasons."""
-    return [dict(r) for r in conn.execute("SELECT id, stored_as, reason FROM files WHERE state = 'quarantined'"
-                                          " ORDER BY id DESC LIMIT ?", (count,))]
+    return [
+        dict(r)
+        for r in conn.execute(
+            "SELECT id, stored_as, reason FROM files WHERE state = 'quarantined' ORDER BY id DESC LIMIT ?", (count,)
+        )
+    ]
 
 
 def unsent_count(conn: Db) -> int:
@@ -37,16 +42,23 @@ def unsent_count(conn: Db) -> int:
 def overdue_acknowledgments(conn: Db, sent_before: datetime) -> list[dict[str, Any]]:
     """B13: documents sent before ``sent_before`` that no 997 has acknowledged yet."""
     marks = ", ".join("?" for _ in ACKNOWLEDGED_KINDS)
-    rows = conn.execute(f"SELECT file_name, sent_at FROM outbox WHERE kind IN ({marks}) AND sent_at IS NOT NULL"
-                        " AND ack_status IS NULL AND sent_at <= ? ORDER BY id",
-                        (*ACKNOWLEDGED_KINDS, sent_before.isoformat(timespec="seconds")))
+    rows = conn.execute(
+        f"SELECT file_name, sent_at FROM outbox WHERE kind IN ({marks}) AND sent_at IS NOT NULL"
+        " AND ack_status IS NULL AND sent_at <= ? ORDER BY id",
+        (*ACKNOWLEDGED_KINDS, sent_before.isoformat(timespec="seconds")),
+    )
     return [dict(r) for r in rows]
 
 
 def refused_documents(conn: Db, count: int) -> list[dict[str, Any]]:
     """Documents whose 997 rejected them (AK9 R, E or P)."""
-    return [dict(r) for r in conn.execute("SELECT file_name, ack_status FROM outbox WHERE ack_status IN"
-                                          " ('R', 'E', 'P') ORDER BY id DESC LIMIT ?", (count,))]
+    return [
+        dict(r)
+        for r in conn.execute(
+            "SELECT file_name, ack_status FROM outbox WHERE ack_status IN ('R', 'E', 'P') ORDER BY id DESC LIMIT ?",
+            (count,),
+        )
+    ]
 
 
 def transactions_by_key(conn: Db, key: str) -> list[dict[str, Any]]:
@@ -56,31 +68,46 @@ def transactions_by_key(conn: Db, key: str) -> list[dict[str, Any]]:
         " i.ta1_note, i.source_file, i.processed_at AS interchange_at, i.file_id FROM outcomes o"
         " JOIN interchanges i ON i.id = o.interchange_id"
         " WHERE o.request_id = ? OR i.control_number = ? OR ltrim(i.control_number, '0') = ltrim(?, '0')"
-        " ORDER BY o.id", (key, key, key))
+        " ORDER BY o.id",
+        (key, key, key),
+    )
     return [dict(r) for r in rows]
 
 
 def file_row(conn: Db, file_id: int) -> dict[str, Any] | None:
     """One intake ledger row."""
-    row = conn.execute("SELECT id, original_name, sha256, received_at, state, stored_as, reason FROM files"
-                       " WHERE id = ?", (file_id,)).fetchone()
+    row = conn.execute(
+        "SELECT id, original_name, sha256, received_at, state, stored_as, reason FROM files WHERE id = ?", (file_id,)
+    ).fetchone()
     return dict(row) if row else None
 
 
 def interchange_documents(conn: Db, interchange_id: int) -> list[dict[str, Any]]:
     """The documents an inbound interchange caused."""
-    return [dict(r) for r in conn.execute("SELECT kind, file_name, created_at, sent_at FROM outbox"
-                                          " WHERE interchange_id = ? ORDER BY id", (interchange_id,))]
+    return [
+        dict(r)
+        for r in conn.execute(
+            "SELECT kind, file_name, created_at, sent_at FROM outbox WHERE interchange_id = ? ORDER BY id",
+            (interchange_id,),
+        )
+    ]
 
 
 def group_row(conn: Db, interchange_id: int, control_number: str) -> dict[str, Any] | None:
     """Our AK9 verdict on one inbound group."""
-    row = conn.execute("SELECT ak9_status, ak9_codes, sets_received, sets_accepted FROM groups_received"
-                       " WHERE interchange_id = ? AND control_number = ?", (interchange_id, control_number)).fetchone()
+    row = conn.execute(
+        "SELECT ak9_status, ak9_codes, sets_received, sets_accepted FROM groups_received"
+        " WHERE interchange_id = ? AND control_number = ?",
+        (interchange_id, control_number),
+    ).fetchone()
     return dict(row) if row else None
 
 
 def outcome_timeline(conn: Db, outcome_id: int) -> list[dict[str, Any]]:
     """The account changes one outcome made."""
-    return [dict(r) for r in conn.execute("SELECT account_number, rule, event, detail FROM timeline"
-                                          " WHERE outcome_id = ? ORDER BY id", (outcome_id,))]
+    return [
+        dict(r)
+        for r in conn.execute(
+            "SELECT account_number, rule, event, detail FROM timeline WHERE outcome_id = ? ORDER BY id", (outcome_id,)
+        )
+    ]

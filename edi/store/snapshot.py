@@ -144,7 +144,7 @@ def import_calendar(conn: sqlite3.Connection, path: Path) -> int:
 
 
 def import_bills(conn: sqlite3.Connection, path: Path, now: datetime) -> int:
-    """Load a billing run (bill.schema.json): an identical bill again changes nothing, a different one is a correction."""
+    """Load a billing run (bill.schema.json): the same bill again changes nothing, a different one is a correction."""
     return _load(conn, path, "bill", lambda tx, record: _insert_bill(tx, record, now))
 
 
@@ -156,8 +156,10 @@ def import_res_payments(conn: sqlite3.Connection, path: Path) -> int:
 def _insert_res_payment(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
     if conn.execute("SELECT 1 FROM invoices WHERE number = ?", (r["invoice"],)).fetchone() is None:
         raise sqlite3.IntegrityError(f"FOREIGN KEY: no invoice {r['invoice']}")
-    conn.execute("INSERT INTO res_payments (invoice_number, amount, paid_on) VALUES (?, ?, ?)",
-                 (r["invoice"], r["amount"], r["paid_on"]))
+    conn.execute(
+        "INSERT INTO res_payments (invoice_number, amount, paid_on) VALUES (?, ?, ?)",
+        (r["invoice"], r["amount"], r["paid_on"]),
+    )
 
 
 def _insert_bill(conn: sqlite3.Connection, r: dict[str, Any], now: datetime) -> None:
@@ -169,28 +171,55 @@ def _insert_bill(conn: sqlite3.Connection, r: dict[str, Any], now: datetime) -> 
     if r["period_end"] <= r["period_start"]:
         raise sqlite3.IntegrityError("CHECK: period_end must be after period_start")
     digest = hashlib.sha256(json.dumps(r, sort_keys=True).encode("utf-8")).hexdigest()
-    latest = conn.execute("SELECT version, content_hash FROM bills_run WHERE account_number = ? AND period_start = ?"
-                          " AND period_end = ? ORDER BY version DESC LIMIT 1",
-                          (r["account"], r["period_start"], r["period_end"])).fetchone()
+    latest = conn.execute(
+        "SELECT version, content_hash FROM bills_run WHERE account_number = ? AND period_start = ?"
+        " AND period_end = ? ORDER BY version DESC LIMIT 1",
+        (r["account"], r["period_start"], r["period_end"]),
+    ).fetchone()
     if latest is not None and latest[1] == digest:
         return  # the same bill imported again
     version = 1 if latest is None else int(latest[0]) + 1
     bill_id = conn.execute(
         "INSERT INTO bills_run (account_number, bill_group, period_start, period_end, version, content_hash,"
         " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (r["account"], r["bill_group"], r["period_start"], r["period_end"], version, digest,
-         now.isoformat(timespec="seconds"))).lastrowid
+        (
+            r["account"],
+            r["bill_group"],
+            r["period_start"],
+            r["period_end"],
+            version,
+            digest,
+            now.isoformat(timespec="seconds"),
+        ),
+    ).lastrowid
     for sp in r["service_points"]:
         owner = conn.execute("SELECT account_number FROM service_points WHERE id = ?", (sp["id"],)).fetchone()
         if owner is None or owner[0] != r["account"]:
             raise sqlite3.IntegrityError(f"FOREIGN KEY: service point {sp['id']} is not on the account")
-        conn.execute("INSERT INTO bill_usage VALUES (?, ?, ?, ?, ?)",
-                     (bill_id, sp["id"], sp.get("kwh", "0"), sp.get("kw", "0"), sp.get("therms", "0")))
+        conn.execute(
+            "INSERT INTO bill_usage VALUES (?, ?, ?, ?, ?)",
+            (bill_id, sp["id"], sp.get("kwh", "0"), sp.get("kw", "0"), sp.get("therms", "0")),
+        )
         conn.executemany(
             "INSERT INTO bill_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(bill_id, sp["id"], n, line["kind"], line["code"], line["description"], line.get("rate", ""),
-              line.get("quantity", ""), line.get("unit", ""), line["amount"], line["print_order"],
-              line.get("tax_type", "ZZ" if line["kind"] == "tax" else "")) for n, line in enumerate(sp["lines"], 1)])
+            [
+                (
+                    bill_id,
+                    sp["id"],
+                    n,
+                    line["kind"],
+                    line["code"],
+                    line["description"],
+                    line.get("rate", ""),
+                    line.get("quantity", ""),
+                    line.get("unit", ""),
+                    line["amount"],
+                    line["print_order"],
+                    line.get("tax_type", "ZZ" if line["kind"] == "tax" else ""),
+                )
+                for n, line in enumerate(sp["lines"], 1)
+            ],
+        )
 
 
 def _insert_supplier(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
@@ -215,30 +244,72 @@ def _insert_account(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
     conn.execute(
         "INSERT INTO accounts (number, status, customer_name, street, city, state, zip, bill_group, balance,"
         " due_date, summary_group, direct_pay, direct_pay_bank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (number, r["status"], customer["name"], customer.get("street", ""), customer.get("city", ""),
-         customer.get("state", ""), customer.get("zip", ""), r["bill_group"], r.get("balance", "0.00"),
-         r.get("due_date"), r.get("summary_group"), 1 if direct_pay else 0,
-         direct_pay["bank_last4"] if direct_pay else ""),
+        (
+            number,
+            r["status"],
+            customer["name"],
+            customer.get("street", ""),
+            customer.get("city", ""),
+            customer.get("state", ""),
+            customer.get("zip", ""),
+            r["bill_group"],
+            r.get("balance", "0.00"),
+            r.get("due_date"),
+            r.get("summary_group"),
+            1 if direct_pay else 0,
+            direct_pay["bank_last4"] if direct_pay else "",
+        ),
     )
-    conn.executemany("INSERT INTO past_due VALUES (?, ?, ?)",
-                     [(number, p["amount"], p["due_date"]) for p in r.get("past_due", [])])
+    conn.executemany(
+        "INSERT INTO past_due VALUES (?, ?, ?)", [(number, p["amount"], p["due_date"]) for p in r.get("past_due", [])]
+    )
     for sp in r["service_points"]:
-        conn.execute("INSERT INTO service_points VALUES (?, ?, ?, ?, ?)",
-                     (sp["id"], number, sp["commodity"], sp["rate_class"], sp.get("meter", "")))
+        conn.execute(
+            "INSERT INTO service_points VALUES (?, ?, ?, ?, ?)",
+            (sp["id"], number, sp["commodity"], sp["rate_class"], sp.get("meter", "")),
+        )
         conn.executemany(
             "INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, kind,"
             " supplier_account) VALUES (?, ?, ?, ?, ?, 'snapshot', ?)",
-            [(sp["id"], s.get("supplier"), s["billing_type"], s["bill_calculator"], s["effective"],
-              s.get("supplier_account", "")) for s in sp.get("supply", [])],
+            [
+                (
+                    sp["id"],
+                    s.get("supplier"),
+                    s["billing_type"],
+                    s["bill_calculator"],
+                    s["effective"],
+                    s.get("supplier_account", ""),
+                )
+                for s in sp.get("supply", [])
+            ],
         )
     budget = r.get("budget")
     if budget:
-        conn.execute("INSERT INTO budget_plans (account_number, monthly_amount, start_date) VALUES (?, ?, ?)",
-                     (number, budget["monthly_amount"], budget["start"]))
-        conn.executemany("INSERT INTO budget_periods VALUES (?, ?, ?, ?, ?)",
-                         [(number, p["period_end"], p["billed"], p["paid"], p["actual"]) for p in budget["periods"]])
-    conn.executemany("INSERT INTO bills VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                     [(number, b["period_start"], b["period_end"], b["bill_date"], b["due_date"], b["amount"],
-                       b.get("kwh", "0"), b.get("therms", "0")) for b in r.get("bills", [])])
-    conn.executemany("INSERT INTO payments VALUES (?, ?, ?, ?)",
-                     [(number, p["date"], p["amount"], p.get("method", "")) for p in r.get("payments", [])])
+        conn.execute(
+            "INSERT INTO budget_plans (account_number, monthly_amount, start_date) VALUES (?, ?, ?)",
+            (number, budget["monthly_amount"], budget["start"]),
+        )
+        conn.executemany(
+            "INSERT INTO budget_periods VALUES (?, ?, ?, ?, ?)",
+            [(number, p["period_end"], p["billed"], p["paid"], p["actual"]) for p in budget["periods"]],
+        )
+    conn.executemany(
+        "INSERT INTO bills VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                number,
+                b["period_start"],
+                b["period_end"],
+                b["bill_date"],
+                b["due_date"],
+                b["amount"],
+                b.get("kwh", "0"),
+                b.get("therms", "0"),
+            )
+            for b in r.get("bills", [])
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO payments VALUES (?, ?, ?, ?)",
+        [(number, p["date"], p["amount"], p.get("method", "")) for p in r.get("payments", [])],
+    )

@@ -27,10 +27,11 @@ class Stage(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         for start in range(1, self.count + 1, STAGE_CHUNK):
-            rows = self.conn.execute("SELECT item FROM staged_sets WHERE seq >= ? AND seq < ? ORDER BY seq",
-                                     (start, start + STAGE_CHUNK)).fetchall()
+            rows = self.conn.execute(
+                "SELECT item FROM staged_sets WHERE seq >= ? AND seq < ? ORDER BY seq", (start, start + STAGE_CHUNK)
+            ).fetchall()
             for (blob,) in rows:
-                yield pickle.loads(blob)  # noqa: S301 - our own rows, written a moment ago by this process
+                yield pickle.loads(blob)
 
     def clear(self) -> None:
         """Forget everything staged (before the interchange commits, or after a rollback)."""

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from edi.x12.segments import Segment, seg
 from edi.transactions.tx814 import Utility, clean
+from edi.x12.segments import Segment, seg
 from rules.invoicing import SboInvoice, cents, money
 
 
@@ -21,8 +21,15 @@ def invoice_body(invoice: SboInvoice, utility: Utility) -> list[Segment]:
         body.append(seg("REF", "OI", invoice.original_number))
     body += [seg("REF", "BLT", "ESP"), seg("REF", "PC", "DUAL"), seg("REF", "BF", f"{invoice.bill_group:02d}")]
     body.append(seg("N1", "8S", utility.name, "1", utility.duns))
-    body.append(seg("N1", "SJ", clean(invoice.supplier_name) or invoice.supplier_duns,
-                    "1" if len(invoice.supplier_duns) == 9 else "9", invoice.supplier_duns))
+    body.append(
+        seg(
+            "N1",
+            "SJ",
+            clean(invoice.supplier_name) or invoice.supplier_duns,
+            "1" if len(invoice.supplier_duns) == 9 else "9",
+            invoice.supplier_duns,
+        )
+    )
     customer = invoice.customer
     body.append(seg("N1", "8R", clean(customer.name) or "CUSTOMER"))
     if clean(customer.street):
@@ -40,13 +47,49 @@ def invoice_body(invoice: SboInvoice, utility: Utility) -> list[Segment]:
             body.append(seg("SLN", str(line_number), "", "I"))
             if line.is_tax:
                 # Guide section 5: taxes as informational SAC*N (MSC001) with the amount in TXI.
-                body.append(seg("SAC", "N", "", "EU", "MSC001", "", "", "", line.rate, "", "", "", "",
-                                str(line.print_order), "", clean(line.description)))
+                body.append(
+                    seg(
+                        "SAC",
+                        "N",
+                        "",
+                        "EU",
+                        "MSC001",
+                        "",
+                        "",
+                        "",
+                        line.rate,
+                        "",
+                        "",
+                        "",
+                        "",
+                        str(line.print_order),
+                        "",
+                        clean(line.description),
+                    )
+                )
                 body.append(seg("TXI", line.tax_type or "ZZ", money(line.amount)))
             else:
                 unit = line.unit if line.quantity else ""  # X12 SAC syntax: a unit needs its quantity
-                body.append(seg("SAC", "C", "", "EU", line.code, cents(line.amount), "", "", line.rate, unit,
-                                line.quantity, "", "", str(line.print_order), "", clean(line.description)))
+                body.append(
+                    seg(
+                        "SAC",
+                        "C",
+                        "",
+                        "EU",
+                        line.code,
+                        cents(line.amount),
+                        "",
+                        "",
+                        line.rate,
+                        unit,
+                        line.quantity,
+                        "",
+                        "",
+                        str(line.print_order),
+                        "",
+                        clean(line.description),
+                    )
+                )
     body.append(seg("TDS", cents(invoice.period_total)))
     body.append(seg("CTT", str(len(invoice.points))))
     return body

@@ -125,7 +125,7 @@ class Granted:
     rate_classes: tuple[str, ...]
 
 
-_OUR_SEPARATORS = str.maketrans({c: " " for c in DEFAULT_SEPARATORS.as_tuple()})
+_OUR_SEPARATORS = str.maketrans(dict.fromkeys(DEFAULT_SEPARATORS.as_tuple(), " "))
 
 
 def clean(value: str) -> str:
@@ -138,8 +138,13 @@ def _parties(utility: Utility, request: Request814) -> list[Segment]:
     out = [
         seg("N1", "8S", utility.name, "1", utility.duns),
         # N102 is required: a name made only of our separators falls back to the DUNS
-        seg("N1", "SJ", clean(request.supplier_name) or clean(request.supplier_duns),
-            clean(request.supplier_qualifier) or "1", clean(request.supplier_duns)),
+        seg(
+            "N1",
+            "SJ",
+            clean(request.supplier_name) or clean(request.supplier_duns),
+            clean(request.supplier_qualifier) or "1",
+            clean(request.supplier_duns),
+        ),
     ]
     if clean(request.customer_name):
         out.append(seg("N1", "8R", clean(request.customer_name)))
@@ -192,8 +197,13 @@ def change_body(notice: SwitchNotice, *, utility: Utility, reference: str, today
     body = [
         seg("BGN", "13", reference, today.strftime("%Y%m%d"), "", "", clean(notice.request_id)),
         seg("N1", "8S", utility.name, "1", utility.duns),
-        seg("N1", "SJ", clean(notice.supplier_name), "1" if len(notice.supplier_duns) == 9 else "9",
-            notice.supplier_duns),
+        seg(
+            "N1",
+            "SJ",
+            clean(notice.supplier_name),
+            "1" if len(notice.supplier_duns) == 9 else "9",
+            notice.supplier_duns,
+        ),
         seg("LIN", "1", "SH", "EL", "SH", "CE"),
         seg("ASI", "7", "001"),
         seg("REF", "12", notice.account_number),

@@ -6,8 +6,9 @@ from typing import Any
 
 
 def _supply_text(entry: dict[str, Any]) -> str:
-    supplier = f"{entry.get('supplier_name') or ''} {entry['supplier']}".strip() if entry.get("supplier") \
-        else "utility supply"
+    supplier = (
+        f"{entry.get('supplier_name') or ''} {entry['supplier']}".strip() if entry.get("supplier") else "utility supply"
+    )
     since = f" since {entry['since']}" if entry.get("since") else ""
     return f"{entry['billing_type']}/{entry['bill_calculator']} ({supplier}){since}"
 
@@ -30,18 +31,24 @@ def render_account(view: dict[str, Any]) -> str:
         lines.append(f"  split to      {', '.join(view['split_to'])} (gas split, R5)")
     lines.append("  service points")
     for sp in view["service_points"]:
-        lines.append(f"    {sp['id']:<10} {sp['commodity']:<3} {sp['rate_class']:<6} meter {sp['meter'] or '-':<10}"
-                     f" {_supply_text(sp['current'])}")
+        lines.append(
+            f"    {sp['id']:<10} {sp['commodity']:<3} {sp['rate_class']:<6} meter {sp['meter'] or '-':<10}"
+            f" {_supply_text(sp['current'])}"
+        )
         for nxt in sp["scheduled"]:
             lines.append(f"    {'':<10} next: {_supply_text(nxt)} at {nxt['at']} ({nxt['kind']})")
     budget = view["budget"]
     if budget:
         state = "active" if budget["active"] else f"ended {budget['ended_on']}"
-        lines.append(f"  budget plan   {budget['monthly_amount']}/month from {budget['start']}, {state};"
-                     f" balance due {budget['balance_due']}")
+        lines.append(
+            f"  budget plan   {budget['monthly_amount']}/month from {budget['start']}, {state};"
+            f" balance due {budget['balance_due']}"
+        )
         for p in budget["periods"]:
-            lines.append(f"    {p['period_end']}  billed {p['installment_billed']:>8}  paid {p['installment_paid']:>8}"
-                         f"  actual {p['actual_charge']:>8}  running {p['running_balance']:>8}")
+            lines.append(
+                f"    {p['period_end']}  billed {p['installment_billed']:>8}  paid {p['installment_paid']:>8}"
+                f"  actual {p['actual_charge']:>8}  running {p['running_balance']:>8}"
+            )
     else:
         lines.append("  budget plan   none")
     if view["direct_bill_charges"]:
@@ -54,12 +61,16 @@ def render_account(view: dict[str, Any]) -> str:
             what = {"00": "rebill" if i["original_number"] else "invoice", "01": "cancel"}.get(i["purpose"], "")
             note = f" of {i['original_number']}" if i["original_number"] else ""
             note += f", cancelled by {i['cancelled_by']}" if i["cancelled_by"] else ""
-            lines.append(f"    {i['number']}  {what}{note}  {i['period_start']}..{i['period_end']}"
-                         f"  prior due {i['prior_due']}  this period {i['period_total']}")
+            lines.append(
+                f"    {i['number']}  {what}{note}  {i['period_start']}..{i['period_end']}"
+                f"  prior due {i['prior_due']}  this period {i['period_total']}"
+            )
     lines.append("  last 12 bills")
     for b in view["bills"]:
-        lines.append(f"    {b['period_start']}..{b['period_end']}  {b['amount']:>9}  due {b['due_date']}"
-                     f"  {b['kwh']:>6} kWh  {b['therms']:>5} therms")
+        lines.append(
+            f"    {b['period_start']}..{b['period_end']}  {b['amount']:>9}  due {b['due_date']}"
+            f"  {b['kwh']:>6} kWh  {b['therms']:>5} therms"
+        )
     if view["payments"]:
         lines.append("  payments")
         lines.extend(f"    {p['paid_on']}  {p['amount']:>9}  {p['method']}" for p in view["payments"])

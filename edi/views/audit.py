@@ -14,17 +14,21 @@ from edi.store.connection import Db, control_numbers_near_wrap
 def _run_line(run: dict[str, Any]) -> str:
     s = run["summary"]
     rejected = ", ".join(f"{k} {v}" for k, v in s.get("rejected_by_code", {}).items()) or "none"
-    return (f"  #{run['id']} {run['started_at']} .. {run['finished_at'] or '-'} {run['state']}: "
-            f"{s.get('files', 0)} file(s) ({s.get('quarantined', 0)} quarantined), "
-            f"{s.get('transactions', 0)} transaction(s), {s.get('accepted', 0)} accepted, rejected: {rejected}")
+    return (
+        f"  #{run['id']} {run['started_at']} .. {run['finished_at'] or '-'} {run['state']}: "
+        f"{s.get('files', 0)} file(s) ({s.get('quarantined', 0)} quarantined), "
+        f"{s.get('transactions', 0)} transaction(s), {s.get('accepted', 0)} accepted, rejected: {rejected}"
+    )
 
 
 def _acknowledgment_lines(conn: Db, count: int, now: datetime, overdue_hours: float) -> list[str]:
     overdue = queries.overdue_acknowledgments(conn, now - timedelta(hours=overdue_hours))
     lines = [f"documents sent more than {overdue_hours:g} h ago with no 997 back (B13): {len(overdue)}"]
     lines += [f"  {r['file_name']} sent {r['sent_at']}" for r in overdue[:count]]
-    lines += [f"  {r['file_name']}: the partner's 997 says AK9 {r['ack_status']}"
-              for r in queries.refused_documents(conn, count)]
+    lines += [
+        f"  {r['file_name']}: the partner's 997 says AK9 {r['ack_status']}"
+        for r in queries.refused_documents(conn, count)
+    ]
     return lines
 
 
@@ -48,10 +52,18 @@ def status_lines(conn: Db, count: int, now: datetime | None = None, overdue_hour
 
 
 def _transaction(row: dict[str, Any]) -> dict[str, Any]:
-    return {"gs06": row["group_control"], "st02": row["st02"], "bgn02": row["request_id"],
-            "supplier": row["supplier_duns"], "account": mask_account(row["account_number"]),
-            "outcome": row["outcome"], "rules": row["rules"], "reasons": json.loads(row["reasons"]),
-            "changes": json.loads(row["changes"]), "response_reference": row["response_reference"]}
+    return {
+        "gs06": row["group_control"],
+        "st02": row["st02"],
+        "bgn02": row["request_id"],
+        "supplier": row["supplier_duns"],
+        "account": mask_account(row["account_number"]),
+        "outcome": row["outcome"],
+        "rules": row["rules"],
+        "reasons": json.loads(row["reasons"]),
+        "changes": json.loads(row["changes"]),
+        "response_reference": row["response_reference"],
+    }
 
 
 def _path(conn: Db, row: dict[str, Any]) -> dict[str, Any]:
@@ -60,14 +72,26 @@ def _path(conn: Db, row: dict[str, Any]) -> dict[str, Any]:
     group = queries.group_row(conn, row["interchange_id"], row["group_control"])
     return {
         "file": file_row or {"original_name": row["source_file"]},
-        "interchange": {"sender": row["sender_id"], "isa13": row["isa13"], "usage": row["usage"],
-                        "outcome": row["interchange_outcome"], "ta1_note": row["ta1_note"],
-                        "processed_at": row["interchange_at"]},
+        "interchange": {
+            "sender": row["sender_id"],
+            "isa13": row["isa13"],
+            "usage": row["usage"],
+            "outcome": row["interchange_outcome"],
+            "ta1_note": row["ta1_note"],
+            "processed_at": row["interchange_at"],
+        },
         "group": group or {},
         "transaction": _transaction(row),
         "documents": queries.interchange_documents(conn, row["interchange_id"]),
-        "account_changes": [{"account": mask_account(t["account_number"]), "rule": t["rule"], "event": t["event"],
-                             "detail": json.loads(t["detail"])} for t in queries.outcome_timeline(conn, row["id"])],
+        "account_changes": [
+            {
+                "account": mask_account(t["account_number"]),
+                "rule": t["rule"],
+                "event": t["event"],
+                "detail": json.loads(t["detail"]),
+            }
+            for t in queries.outcome_timeline(conn, row["id"])
+        ],
     }
 
 
@@ -78,22 +102,30 @@ def explain(conn: Db, key: str) -> list[dict[str, Any]]:
 
 def _item_lines(item: dict[str, Any]) -> list[str]:
     f, ix, t, g = item["file"], item["interchange"], item["transaction"], item["group"]
-    lines = [f"file #{f.get('id', '-')} {f.get('original_name')} sha256 {str(f.get('sha256', ''))[:16]}"
-             f" received {f.get('received_at', '-')}: {f.get('state', '-')} as {f.get('stored_as', '-')}",
-             f"  interchange ISA13 {ix['isa13']} from {ix['sender']} ({ix['usage']}): {ix['outcome']}"
-             f"{' TA1 ' + ix['ta1_note'] if ix['ta1_note'] else ''} at {ix['processed_at']}"]
+    lines = [
+        f"file #{f.get('id', '-')} {f.get('original_name')} sha256 {str(f.get('sha256', ''))[:16]}"
+        f" received {f.get('received_at', '-')}: {f.get('state', '-')} as {f.get('stored_as', '-')}",
+        f"  interchange ISA13 {ix['isa13']} from {ix['sender']} ({ix['usage']}): {ix['outcome']}"
+        f"{' TA1 ' + ix['ta1_note'] if ix['ta1_note'] else ''} at {ix['processed_at']}",
+    ]
     if g:
         codes = f" ({g['ak9_codes']})" if g["ak9_codes"] else ""
-        lines.append(f"   group GS06 {t['gs06']}: AK9 {g['ak9_status']}{codes}, {g['sets_accepted']} of"
-                     f" {g['sets_received']} set(s) accepted")
+        lines.append(
+            f"   group GS06 {t['gs06']}: AK9 {g['ak9_status']}{codes}, {g['sets_accepted']} of"
+            f" {g['sets_received']} set(s) accepted"
+        )
     reasons = " ".join(f"{c} {text}" for c, text in t["reasons"])
-    lines.append(f"    GS06 {t['gs06']} ST02 {t['st02']} BGN02 {t['bgn02'] or '-'} account {t['account'] or '-'}:"
-                 f" {t['outcome']}{' ' + reasons if reasons else ''}{' [' + t['rules'] + ']' if t['rules'] else ''}")
+    lines.append(
+        f"    GS06 {t['gs06']} ST02 {t['st02']} BGN02 {t['bgn02'] or '-'} account {t['account'] or '-'}:"
+        f" {t['outcome']}{' ' + reasons if reasons else ''}{' [' + t['rules'] + ']' if t['rules'] else ''}"
+    )
     if t["response_reference"]:
         lines.append(f"      our 814 response BGN02 {t['response_reference']}")
     lines += [f"      {c['account']} [{c['rule']}] {c['event']}" for c in item["account_changes"]]
-    lines += [f"      {d['kind']:<10} {d['file_name']} committed {d['created_at']} sent {d['sent_at'] or 'not yet'}"
-              for d in item["documents"]]
+    lines += [
+        f"      {d['kind']:<10} {d['file_name']} committed {d['created_at']} sent {d['sent_at'] or 'not yet'}"
+        for d in item["documents"]
+    ]
     return lines
 
 

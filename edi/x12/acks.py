@@ -106,8 +106,14 @@ class AckCollector:
         control = _clean(group.control_number, separators, 9) if is_digits(group.control_number) else "0"
         ak1 = seg("AK1", _clean(group.functional_id, separators, 2) or "ZZ", control)
         included = group.declared_sets if group.declared_sets is not None else group.received_sets
-        ak9 = seg("AK9", group.ak9_status, str(included), str(group.received_sets), str(group.accepted_sets),
-                  *group.group_codes[:5])
+        ak9 = seg(
+            "AK9",
+            group.ak9_status,
+            str(included),
+            str(group.received_sets),
+            str(group.accepted_sets),
+            *group.group_codes[:5],
+        )
         header = FunctionalGroup("FA", gs06, [TransactionSet("997", st02, ())])
         count = loops.segments + 4  # ST, AK1, AK9, SE
         head = write_segments([header.header(envelope), seg("ST", "997", st02), ak1], separators, newline=True)
@@ -119,8 +125,12 @@ class AckCollector:
         separators = self.settings.separators
         status = "R" if ix.rejected else "A"
         return seg(
-            "TA1", _clean(ix.control_number, separators, 9), _clean(ix.date, separators, 6),
-            _clean(ix.time, separators, 4), status, ix.ta1_note,
+            "TA1",
+            _clean(ix.control_number, separators, 9),
+            _clean(ix.date, separators, 6),
+            _clean(ix.time, separators, 4),
+            status,
+            ix.ta1_note,
         )
 
     def finish(self, ix: InterchangeResult) -> str | None:
@@ -171,7 +181,9 @@ class AckCollector:
         )
 
 
-def acknowledge(events: Iterable[SetResult | InterchangeResult | object], settings: AckSettings) -> list[tuple[InterchangeResult, str | None]]:
+def acknowledge(
+    events: Iterable[SetResult | InterchangeResult | object], settings: AckSettings
+) -> list[tuple[InterchangeResult, str | None]]:
     """Every interchange of a validation run with its acknowledgment text (None when none is sent)."""
     collector = AckCollector(settings)
     out: list[tuple[InterchangeResult, str | None]] = []

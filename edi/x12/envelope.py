@@ -35,7 +35,9 @@ def _separator_findings(separators: Separators) -> list[EnvelopeFinding]:
     return found
 
 
-def check_isa(isa: Segment, separators: Separators, receiver_ids: Collection[str] | None = None) -> list[EnvelopeFinding]:
+def check_isa(
+    isa: Segment, separators: Separators, receiver_ids: Collection[str] | None = None
+) -> list[EnvelopeFinding]:
     """Every envelope problem of one ISA, in element order; the first is the TA1 note."""
     found = _separator_findings(separators)
     values = isa.elements
@@ -53,7 +55,11 @@ def check_isa(isa: Segment, separators: Separators, receiver_ids: Collection[str
         (values[6].strip() != "", "006", "ISA06 sender ID is blank"),
         (values[7] in ID_QUALIFIERS, "007", f"ISA07 receiver qualifier {values[7]!r} is not one of 01, 14, 16, ZZ"),
         (values[8].strip() != "", "008", "ISA08 receiver ID is blank"),
-        (receiver_ids is None or values[8].strip() in receiver_ids, "009", f"ISA08 {values[8].strip()!r} is not this utility"),
+        (
+            receiver_ids is None or values[8].strip() in receiver_ids,
+            "009",
+            f"ISA08 {values[8].strip()!r} is not this utility",
+        ),
         (len(values[9]) == 6 and valid_date(values[9]), "014", f"ISA09 {values[9]!r} is not a date YYMMDD"),
         (len(values[10]) == 4 and valid_time(values[10]), "015", f"ISA10 {values[10]!r} is not a time HHMM"),
         (values[11] == "U", "016", f"ISA11 {values[11]!r} is not U"),

@@ -111,8 +111,13 @@ class Issue:
     def to_json(self) -> dict[str, Any]:
         """A flat dict for ``--json`` output."""
         data = asdict(self.where)
-        data.update(code=self.code, meaning=CODES[self.code], message=self.message,
-                    segment_id=self.segment_id, element=self.element)
+        data.update(
+            code=self.code,
+            meaning=CODES[self.code],
+            message=self.message,
+            segment_id=self.segment_id,
+            element=self.element,
+        )
         return data
 
     def describe(self) -> str:

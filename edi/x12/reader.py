@@ -139,7 +139,9 @@ class X12Reader:
                         rest = terminator.join(parts[index:]) + terminator + tail
                         return rest, start, eof
                 if len(part) > max_segment:
-                    self.failure = ReadFailure("SEGMENT_TOO_LONG", f"a segment is longer than {max_segment} bytes", start)
+                    self.failure = ReadFailure(
+                        "SEGMENT_TOO_LONG", f"a segment is longer than {max_segment} bytes", start
+                    )
                     self.segment_count = number
                     return "", offset, True
                 number += 1

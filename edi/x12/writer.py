@@ -157,6 +157,8 @@ def envelope_text(settings: EnvelopeSettings, functional_id: str, control_number
     sep = settings.separators
     group = FunctionalGroup(functional_id, control_number, ())
     head = write_segments([isa_segment(settings), group.header(settings)], sep, newline=True)
-    trailer = [seg("GE", str(len(set_texts)), str(control_number)),
-               seg("IEA", "1", f"{settings.interchange_control_number:09d}")]
+    trailer = [
+        seg("GE", str(len(set_texts)), str(control_number)),
+        seg("IEA", "1", f"{settings.interchange_control_number:09d}"),
+    ]
     return head + "".join(set_texts) + write_segments(trailer, sep, newline=True)
