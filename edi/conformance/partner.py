@@ -9,11 +9,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from edi.flows.delivery import Output
+from edi.flows.delivery import Output, write_outputs
 from edi.flows.inbound import FileProcessor, RunSettings
 from edi.flows.reports import TransactionReport
 from edi.guides.files import validate_file
 from edi.guides.reference import pyx12_verdicts
+from edi.naming import safe_stem
 from edi.store.connection import open_store
 from edi.store.snapshot import import_accounts, import_calendar, import_suppliers
 from edi.x12.acks import AckSettings, CountingControlNumbers
@@ -94,6 +95,12 @@ def check_partner_files(
         finally:
             conn.close()
     return results
+
+
+def write_partner_outputs(results: list[PartnerFile], out_dir: Path) -> None:
+    """What we would send, one folder per partner file (named from its filtered stem, F1)."""
+    for result in results:
+        write_outputs(result.outputs, out_dir / safe_stem(result.path.name))
 
 
 def partner_lines(results: list[PartnerFile]) -> list[str]:

@@ -25,6 +25,15 @@ class CycleClose:
     outputs: list[Output] = field(default_factory=list)
     already_closed: bool = False
 
+    def lines(self) -> list[str]:
+        """What the close did, for the terminal (account numbers masked)."""
+        note = " (already closed before)" if self.already_closed else ""
+        head = (
+            f"bill group {self.bill_group} read {self.read_date} closed{note}: {len(self.switched)} account(s)"
+            f" switched to SBO, {len(self.outputs)} 814 change interchange(s)"
+        )
+        return [head, *(f"  {masked}: DUAL -> SBO (R7, D3)" for masked in self.switched)]
+
 
 def _notice_set(conn: Db, due: cycles.DueNotice, number: int, utility: Utility, read_date: date, now: datetime) -> str:
     """One 814 change (D3) for one account, recorded as sent and on the account's timeline."""

@@ -12,9 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from edi.flows.delivery import Output, send_to_supplier
+from edi.flows.durable import ensure_folder, write_atomically
 from edi.naming import mask_account
 from edi.store import billing
 from edi.store.connection import Db, next_value, savepoint, setting
@@ -58,6 +60,15 @@ class InvoiceRun:
     def key(self) -> str:
         """How direct-bill charges name the run that billed them."""
         return f"g{self.group:02d}:{self.start}:{self.end}"
+
+    def describe(self) -> str:
+        """The counts of the run, for the terminal."""
+        originals = sum(1 for i in self.invoices if i.purpose == "00" and not i.original_number)
+        cancels = sum(1 for i in self.invoices if i.purpose == "01")
+        return (
+            f"{originals} 810(s), {cancels} cancel(s) with rebill, {len(self.direct_bills)} direct-bill charge(s),"
+            f" {self.already_done} bill(s) already invoiced"
+        )
 
     @property
     def direct_bill_file(self) -> str:
@@ -266,6 +277,12 @@ def _lines_json(lines: tuple[ChargeLine, ...]) -> list[dict[str, Any]]:
         {"code": line.code, "description": line.description, "amount": str(line.amount), "tax": line.is_tax}
         for line in lines
     ]
+
+
+def write_direct_bills(conn: Db, run: InvoiceRun, folder: Path) -> Path:
+    """The run's direct-bill file, written whole or not at all (G2)."""
+    ensure_folder(folder)
+    return write_atomically(folder, run.direct_bill_file, direct_bills_jsonl(conn, run.key).encode("utf-8"))
 
 
 def direct_bills_jsonl(conn: Db, key: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from edi.guides.validator import FileProblem, Validator
+from edi.naming import safe_stem
 from edi.x12.acks import AckCollector, AckSettings
 from edi.x12.problems import Issue, Where
 from edi.x12.results import InterchangeResult, SetResult
@@ -38,6 +39,17 @@ class FileReport:
             f"{self.accepted_sets} accepted, {self.rejected_interchanges} interchange(s) rejected, "
             f"{len(self.acks)} acknowledgment(s)"
         )
+
+    def describe(self) -> str:
+        """The terminal view: a verdict line, then each problem with its position."""
+        return "\n".join([f"{self.path}: {self.summary()}", *("  " + issue.describe() for issue in self.issues)])
+
+    def write_acks(self, ack_dir: Path) -> None:
+        """One file per acknowledgment interchange, named from our own pieces (README, Outputs; F1)."""
+        ack_dir.mkdir(parents=True, exist_ok=True)
+        stem = safe_stem(self.path.name)
+        for index, (kind, text) in enumerate(self.acks, start=1):
+            (ack_dir / f"{stem}.{index}.{kind}").write_text(text, encoding="ascii")
 
     def to_json(self) -> dict[str, Any]:
         """The machine view for ``--json``."""
