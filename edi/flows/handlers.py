@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from edi.naming import mask_account
 from edi.store import accounts, outbox
 from edi.store.apply import apply_decision
 from edi.store.connection import Db, next_value
@@ -135,8 +134,3 @@ def refused(ctx: HandlerContext, key: OutcomeKey, outcome: Outcome, request: Req
     """
     record_outcome(ctx.conn, key, ctx.now, outcome)
     return Handled(outcome, request)
-
-
-def masked_account(handled: Handled) -> str:
-    """The request's account number as logs and printouts may show it."""
-    return mask_account(handled.request.account_number) if handled.request else ""

@@ -14,10 +14,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 from edi.flows.delivery import EventSink, Failpoint, Output, no_event, no_failpoint, store_output
-from edi.flows.handlers import HANDLERS, Handled, HandlerContext, Staged, masked_account, refused
-from edi.flows.reports import FileRun, TransactionReport, describe_change
+from edi.flows.handlers import HANDLERS, Handled, HandlerContext, Staged, refused
+from edi.flows.reports import FileRun, transaction_report
+from edi.flows.responses import response_interchange
 from edi.guides.validator import FileProblem, Validator
-from edi.naming import mask_account, safe_stem
+from edi.naming import safe_stem
 from edi.store import accounts, ledger
 from edi.store.connection import Db, StoreControlNumbers, begin, commit, rollback, savepoint, setting
 from edi.store.staging import Stage
@@ -26,7 +27,7 @@ from edi.transactions.tx997 import parse_997
 from edi.x12.acks import AckCollector, AckSettings
 from edi.x12.problems import Issue, Where
 from edi.x12.results import InterchangeResult, SetResult
-from edi.x12.writer import EnvelopeSettings, Party, TransactionSet, envelope_text, render_set
+from edi.x12.writer import Party, TransactionSet, render_set
 from rules.enrollment import Policy
 from rules.interchange import DUPLICATE_NOTE, InterchangeOutcome, SetKind, interchange_outcome, is_test
 from rules.outcomes import UNREGISTERED_SENDER, Outcome, OutcomeKind
@@ -125,6 +126,18 @@ class FileProcessor:
         return AckCollector(AckSettings(self.settings.now, StoreControlNumbers(self.conn), self.our_party))
 
 
+def ledger_rows(ix: InterchangeResult, name: str, file_id: int | None, now: datetime,
+                outcome: InterchangeOutcome) -> tuple[ledger.InterchangeRow, list[ledger.GroupRow]]:  # fmt: skip
+    """The interchange's audit row and a row per group with our AK9 (TA1 when the envelope was rejected)."""
+    note = ix.ta1_note if ix.rejected else ""
+    row = ledger.InterchangeRow(name, ix.sender_id.strip(), ix.control_number, ix.usage, now, outcome, note, file_id,
+                                ix.index)  # fmt: skip
+    groups = [ledger.GroupRow(n, g.functional_id, g.control_number, "TA1" if ix.rejected else g.ak9_status,
+                              " ".join(g.group_codes), g.received_sets, g.accepted_sets)
+              for n, g in enumerate(ix.groups)]  # fmt: skip
+    return row, groups
+
+
 class Interchange:
     """Decide, respond and commit one interchange (or roll back a dry run)."""
 
@@ -141,15 +154,8 @@ class Interchange:
         self.outputs: list[Output] = []
         self._recorded_id: int | None = None
         settings = processor.settings
-        self.ctx = HandlerContext(
-            self.conn,
-            settings.now,
-            settings.as_of,
-            settings.policy,
-            processor.utility,
-            processor.calendar,
-            self.partner,
-        )
+        self.ctx = HandlerContext(self.conn, settings.now, settings.as_of, settings.policy, processor.utility,
+                                  processor.calendar, self.partner)  # fmt: skip
 
     def process(self, staged: Stage[Staged], collector: AckCollector) -> None:
         """The interchange's whole path, ending in its commit."""
@@ -188,37 +194,10 @@ class Interchange:
         self._commit(staged, outcome, staged.count)
 
     def _record(self, outcome: InterchangeOutcome) -> int:
-        ix = self.ix
-        row = ledger.InterchangeRow(
-            self.name,
-            ix.sender_id.strip(),
-            ix.control_number,
-            ix.usage,
-            self.ctx.now,
-            outcome,
-            ix.ta1_note if ix.rejected else "",
-            self.file_id,
-            ix.index,
-        )
-        interchange_id = ledger.record_interchange(self.conn, row)
-        self._recorded_id = interchange_id
-        ledger.record_groups(
-            self.conn,
-            interchange_id,
-            [
-                ledger.GroupRow(
-                    n,
-                    g.functional_id,
-                    g.control_number,
-                    "TA1" if ix.rejected else g.ak9_status,
-                    " ".join(g.group_codes),
-                    g.received_sets,
-                    g.accepted_sets,
-                )
-                for n, g in enumerate(ix.groups)
-            ],
-        )
-        return interchange_id
+        row, groups = ledger_rows(self.ix, self.name, self.file_id, self.ctx.now, outcome)
+        self._recorded_id = ledger.record_interchange(self.conn, row)
+        ledger.record_groups(self.conn, self._recorded_id, groups)
+        return self._recorded_id
 
     def _key(self, interchange_id: int | None, item: Staged) -> ledger.OutcomeKey:
         groups = self.ix.groups
@@ -237,16 +216,9 @@ class Interchange:
         self._refuse_all(staged, interchange_id, Outcome(OutcomeKind.NOT_PROCESSED, note=UNREGISTERED_SENDER))
         staged.clear()
         commit(self.conn, keep=not self.p.settings.dry_run)
-        self.p.events(
-            "interchange",
-            file=self.name,
-            isa13=self.ix.control_number,
-            sender="unregistered",
-            outcome=InterchangeOutcome.UNKNOWN_SENDER.value,
-            ta1="",
-            sets=self.run.outcomes.total(),
-            outputs=[],
-        )
+        self.p.events("interchange", file=self.name, isa13=self.ix.control_number, sender="unregistered",
+                      outcome=InterchangeOutcome.UNKNOWN_SENDER.value, ta1="", sets=self.run.outcomes.total(),
+                      outputs=[])  # fmt: skip
 
     def _decide(
         self, staged: Stage[Staged], interchange_id: int, done: Callable[[ledger.OutcomeKey, Handled], None]
@@ -303,7 +275,7 @@ class Interchange:
 
     def _respond(self, sets: list[str], interchange_id: int, *, stored: bool) -> None:
         """One 814 response interchange; ``stored`` puts it in the outbox now (memory stays flat for big answers)."""
-        output = Output("814", "", self._response_interchange(sets))
+        output = Output("814", "", response_interchange(self.conn, self.ix, self.p.our_party, self.ctx.now, sets))
         if stored:
             output.file_name = store_output(self.conn, output, self.partner, interchange_id, self.ctx.now)
             if not self.p.keep_reports:
@@ -313,27 +285,10 @@ class Interchange:
     def _finish(self, key: ledger.OutcomeKey, handled: Handled) -> None:
         """Count one transaction's outcome, log it, and keep the report when a replay wants the list."""
         self.run.count(handled.outcome)
-        account = masked_account(handled)
-        self.p.events(
-            "transaction",
-            file=self.name,
-            isa13=self.ix.control_number,
-            gs06=key.group_control,
-            st02=key.st02,
-            outcome=handled.outcome.label,
-            codes=list(handled.outcome.codes),
-            rules=" ".join(handled.outcome.rules),
-            account=account,
-        )
-        if not self.p.keep_reports:
-            return
-        request_id = handled.request.request_id if handled.request else ""
-        report = TransactionReport(
-            self.ix.control_number, key.group_control, key.st02, request_id, account, handled.outcome
-        )
-        report.changes = [describe_change(c) for c in handled.changes]
-        report.changes += [f"new account {mask_account(n)}" for n in handled.new_accounts]
-        self.run.transactions.append(report)
+        report = transaction_report(self.ix.control_number, key, handled)
+        self.p.events("transaction", file=self.name, isa13=self.ix.control_number, **report.event_fields())
+        if self.p.keep_reports:
+            self.run.transactions.append(report)
 
     def _commit(self, staged: Stage[Staged], outcome: InterchangeOutcome, sets: int) -> None:
         for output in self.outputs:
@@ -355,18 +310,3 @@ class Interchange:
             sets=sets,
             outputs=[o.file_name for o in self.outputs],
         )
-
-    def _response_interchange(self, sets: list[str]) -> str:
-        """One GE group of 814 responses back to the interchange's sender."""
-        ix = self.ix
-        numbers = StoreControlNumbers(self.conn)
-        group = ix.groups[0] if ix.groups else None
-        ours = self.p.our_party
-        envelope = EnvelopeSettings(
-            sender=Party(ours.qualifier, ours.id, group.receiver if group else ""),
-            receiver=Party(ix.sender_qualifier, ix.sender_id.strip(), group.sender if group else ""),
-            timestamp=self.ctx.now,
-            interchange_control_number=numbers.next_interchange(),
-            usage=ix.usage,
-        )
-        return envelope_text(envelope, "GE", numbers.next_group(), sets)

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from edi.flows.delivery import Output
+from edi.flows.handlers import Handled
+from edi.naming import mask_account
+from edi.store.ledger import OutcomeKey
 from edi.x12.problems import Issue
 from rules.decisions import Change
 from rules.outcomes import Outcome, OutcomeKind
@@ -40,6 +43,18 @@ class TransactionReport:
             f" account {self.account or '-'}: {self.outcome.label}{why}{rules}"
         )
         return "\n".join([head, *(f"    {c}" for c in self.changes)])
+
+    def event_fields(self) -> dict[str, Any]:
+        """The allow-listed fields of its ``transaction`` log event (the account masked)."""
+        outcome = self.outcome
+        return {
+            "gs06": self.group,
+            "st02": self.st02,
+            "outcome": outcome.label,
+            "codes": list(outcome.codes),
+            "rules": " ".join(outcome.rules),
+            "account": self.account,
+        }
 
     def to_json(self) -> dict[str, Any]:
         """The machine view (the outcome as its stored label)."""
@@ -104,3 +119,19 @@ def describe_change(change: Change) -> str:
     """A change in words (no account numbers or names: changes hold neither)."""
     shown = ", ".join(f"{k}={v}" for k, v in asdict(change).items())
     return f"{type(change).__name__}({shown})" if shown else type(change).__name__
+
+
+def transaction_report(isa13: str, key: OutcomeKey, handled: Handled) -> TransactionReport:
+    """What a handler did with one set, as the replay printout and the logs show it (account numbers masked)."""
+    request = handled.request
+    report = TransactionReport(
+        isa13,
+        key.group_control,
+        key.st02,
+        request.request_id if request else "",
+        mask_account(request.account_number) if request else "",
+        handled.outcome,
+    )
+    report.changes = [describe_change(c) for c in handled.changes]
+    report.changes += [f"new account {mask_account(n)}" for n in handled.new_accounts]
+    return report

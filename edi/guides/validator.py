@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from edi.guides.compiler import GuideSet, LoopRule, SegmentRule, TransactionGuide, load_guides
-from edi.guides.elements import check_segment
+from edi.guides.sets import SetCheck
 from edi.guides.walker import SetWalker
 from edi.x12.control_numbers import ControlNumberSet
 from edi.x12.datatypes import is_digits
-from edi.x12.envelope import check_isa, sender_recoverable
+from edi.x12.envelope import check_isa, interchange_from_isa, sender_recoverable
 from edi.x12.problems import Issue, Where
 from edi.x12.reader import X12Reader
-from edi.x12.results import GroupResult, InterchangeResult, SegmentReport, SetResult
+from edi.x12.results import GroupResult, InterchangeResult, SetResult
 from edi.x12.segments import Segment
 
 
@@ -33,58 +33,54 @@ class FileProblem:
 Event = SetResult | InterchangeResult | FileProblem
 
 
-class _SetState:
-    """A transaction set being read."""
+def gs_findings(v: list[str], guides: GuideSet, has_guide: bool, seen: ControlNumberSet) -> list[tuple[str, str]]:
+    """AK9 codes a GS earns: the functional group, its version, and GS06 (a number, once per interchange)."""
+    found = []
+    if v[1] == "FA":
+        pass  # acknowledgments are read, never validated back against our maps (guide section 3)
+    elif not guides.supports_functional_id(v[1]):
+        found.append(("1", f"GS01 {v[1]!r} is not a supported functional group (GE or IN)"))
+    elif not has_guide:
+        found.append(("2", f"GS08 {v[8]!r} is not supported for GS01 {v[1]}; use 004010"))
+    if not (is_digits(v[6]) and 1 <= len(v[6]) <= 9):
+        found.append(("6", f"GS06 {v[6]!r} is not a number of 1 to 9 digits"))
+    elif not seen.add(v[6]):
+        found.append(("6", f"GS06 {v[6]} is used twice in this interchange"))
+    return found
 
-    __slots__ = ("result", "guide", "walker", "count", "start")
 
-    def __init__(
-        self, result: SetResult, guide: TransactionGuide | None, walker: SetWalker | None, start: Segment
-    ) -> None:
-        self.result = result
-        self.guide = guide
-        self.walker = walker
-        self.count = 1
-        self.start = start
+def outside_interchange(file_name: str, segment: Segment) -> FileProblem:
+    """A segment before any ISA or after an IEA: nothing can acknowledge it."""
+    tag = segment.elements[0][:3]
+    message = f"{tag or 'an empty segment'} outside any ISA..IEA"
+    return FileProblem(
+        Issue("FILE:OUTSIDE_INTERCHANGE", message, Where(file_name, segment.number, segment.offset), tag)
+    )
 
 
 class Validator:
     """Validate X12 against the compiled guides; ``keep_segments`` attaches ST..SE to each accepted set."""
 
-    def __init__(
-        self,
-        guides: GuideSet | None = None,
-        *,
-        file_name: str = "",
-        keep_segments: bool = False,
-        receiver_ids: Collection[str] | None = None,
-    ) -> None:
+    def __init__(self, guides: GuideSet | None = None, *, file_name: str = "", keep_segments: bool = False,
+                 receiver_ids: Collection[str] | None = None) -> None:  # fmt: skip
         self.guides = guides or load_guides()
         self.file_name = file_name
         self.keep_segments = keep_segments
         self.receiver_ids = receiver_ids
         self._indexes: dict[int, dict[str, list[SegmentRule | LoopRule]]] = {}
         self.reader: X12Reader | None = None  # the last run's reader: its failure says why reading stopped
-        self._ix: InterchangeResult | None = None
+        self._ix: InterchangeResult | None = None  # the open interchange, group and set
         self._group: GroupResult | None = None
         self._group_guide: TransactionGuide | None = None
-        self._group_st02 = ControlNumberSet()
-        self._group_gs06 = ControlNumberSet()
-        self._set: _SetState | None = None
-        self._interchanges = 0
-        self._last: Segment | None = None
+        self._set: SetCheck | None = None
+        self._group_st02, self._group_gs06 = ControlNumberSet(), ControlNumberSet()  # seen ST02s, GS06s
+        self._interchanges, self._last = 0, cast(Segment | None, None)
 
-    # -- positions and issues ---------------------------------------------------------------------------
     def _where(self, segment: Segment | None) -> Where:
         ix, group, ts = self._ix, self._group, self._set
-        return Where(
-            self.file_name,
-            segment.number if segment else 0,
-            segment.offset if segment else 0,
-            ix.control_number if ix else "",
-            group.control_number if group else "",
-            ts.result.control_number if ts else "",
-        )
+        return Where(self.file_name, segment.number if segment else 0, segment.offset if segment else 0,
+                     ix.control_number if ix else "", group.control_number if group else "",
+                     ts.result.control_number if ts else "")  # fmt: skip
 
     def _envelope(self, note: str, message: str, segment: Segment | None) -> None:
         """Record a TA1-level problem on the open interchange."""
@@ -98,14 +94,6 @@ class Validator:
             self._group.group_codes.append(code)
         self._ix.issues.append(Issue(f"AK9:{code}", message, self._where(segment), segment.tag if segment else ""))
 
-    def _set_error(self, code: str, message: str, segment: Segment | None) -> None:
-        assert self._set is not None
-        result = self._set.result
-        if code not in result.set_codes:
-            result.set_codes.append(code)
-        result.issues.append(Issue(f"AK5:{code}", message, self._where(segment), segment.tag if segment else ""))
-
-    # -- the pass ---------------------------------------------------------------------------------------
     def run(self, stream: BinaryIO) -> Iterator[Event]:
         """Validate one file's bytes."""
         reader = X12Reader(stream)
@@ -115,21 +103,22 @@ class Validator:
             seen_any = True
             self._last = segment
             yield from self._segment(segment, reader)
-        if reader.failure is not None:
-            failure = reader.failure
-            if self._ix is None and not seen_any:
+        yield from self._end_of_data(reader, seen_any)
+
+    def _end_of_data(self, reader: X12Reader, seen_any: bool) -> Iterator[Event]:
+        """Why reading stopped, if it did, and the interchange the data left open."""
+        failure, name = reader.failure, self.file_name
+        if failure is not None and self._ix is None:
+            if not seen_any:
                 code = "FILE:EMPTY" if reader.bytes_read == 0 else "FILE:NOT_X12"
                 message = "the file is empty" if code == "FILE:EMPTY" else failure.message
-                yield FileProblem(Issue(code, message, Where(self.file_name, 0, failure.offset)))
+                yield FileProblem(Issue(code, message, Where(name, 0, failure.offset)))
                 return
-            if self._ix is not None:
-                self._envelope("024", f"reading stopped: {failure.message}", self._last)
-            else:
-                yield FileProblem(
-                    Issue("FILE:OUTSIDE_INTERCHANGE", failure.message, Where(self.file_name, 0, failure.offset))
-                )
+            yield FileProblem(Issue("FILE:OUTSIDE_INTERCHANGE", failure.message, Where(name, 0, failure.offset)))
+        elif failure is not None:
+            self._envelope("024", f"reading stopped: {failure.message}", self._last)
         elif not seen_any:
-            yield FileProblem(Issue("FILE:EMPTY", "the file is empty or holds only blanks", Where(self.file_name)))
+            yield FileProblem(Issue("FILE:EMPTY", "the file is empty or holds only blanks", Where(name)))
             return
         if self._ix is not None:
             yield from self._close_interchange(None, truncated=True)
@@ -142,15 +131,10 @@ class Validator:
             self._open_interchange(segment, reader)
             return
         if self._ix is None:
-            where = Where(self.file_name, segment.number, segment.offset)
-            yield FileProblem(
-                Issue(
-                    "FILE:OUTSIDE_INTERCHANGE", f"{tag[:3] or 'an empty segment'} outside any ISA..IEA", where, tag[:3]
-                )
-            )
+            yield outside_interchange(self.file_name, segment)
             return
         if self._set is not None and tag not in ("ST", "SE", "GS", "GE", "IEA"):
-            self._body(segment)
+            self._set.body(segment)
             return
         handler = {"GS": self._gs, "ST": self._st, "SE": self._se, "GE": self._ge, "TA1": self._ta1}.get(tag)
         if tag == "IEA":
@@ -162,23 +146,9 @@ class Validator:
             self._envelope("024", f"{shown} outside a transaction set", segment)
 
     def _open_interchange(self, isa: Segment, reader: X12Reader) -> None:
-        assert reader.separators is not None
-        v = isa.elements + [""] * (17 - len(isa.elements))
+        assert reader.separators is not None  # the reader knows them once it has read an ISA
         self._interchanges += 1
-        self._ix = InterchangeResult(
-            self._interchanges,
-            isa.offset,
-            reader.separators,
-            v[5],
-            v[6].strip(),
-            v[7],
-            v[8].strip(),
-            v[9],
-            v[10],
-            v[13],
-            v[14],
-            v[15],
-        )
+        self._ix = interchange_from_isa(self._interchanges, isa, reader.separators)
         findings = check_isa(isa, reader.separators, self.receiver_ids)
         for finding in findings:
             self._envelope(finding.note, finding.message, isa)
@@ -205,84 +175,33 @@ class Validator:
         self._group = GroupResult(v[1], v[6], v[8], v[2], v[3])
         self._group_st02 = ControlNumberSet()
         self._group_guide = self.guides.for_group("00401", v[1], v[8])
-        if v[1] == "FA":
-            pass  # acknowledgments are read, never validated back against our maps (guide section 3)
-        elif not self.guides.supports_functional_id(v[1]):
-            self._group_error("1", f"GS01 {v[1]!r} is not a supported functional group (GE or IN)", gs)
-        elif self._group_guide is None:
-            self._group_error("2", f"GS08 {v[8]!r} is not supported for GS01 {v[1]}; use 004010", gs)
-        if not (is_digits(v[6]) and 1 <= len(v[6]) <= 9):
-            self._group_error("6", f"GS06 {v[6]!r} is not a number of 1 to 9 digits", gs)
-        elif not self._group_gs06.add(v[6]):
-            self._group_error("6", f"GS06 {v[6]} is used twice in this interchange", gs)
+        for code, message in gs_findings(v, self.guides, self._group_guide is not None, self._group_gs06):
+            self._group_error(code, message, gs)
 
     def _st(self, st: Segment) -> Iterator[Event]:
         if self._set is not None:
             yield self._close_set(None, "ST")
-        if self._group is None:
+        if self._group is None or self._ix is None:
             self._envelope("024", "ST outside a functional group", st)
             return
         code, control = st.get(1), st.get(2)
-        result = SetResult(len(self._ix.groups) if self._ix else 0, code, control)
+        result = SetResult(len(self._ix.groups), code, control)
         guide = self._group_guide
-        walker = None
-        self._set = _SetState(result, guide, None, st)
+        state = self._set = SetCheck(result, guide, st, self._where, self._ix.separators.component)
         if self.keep_segments:
             result.segments = [st]
         if self._group.functional_id == "FA":
             return
         if guide is None or code != guide.code:
-            self._set_error(
-                "1", f"transaction set {code!r} is not supported in a {self._group.functional_id} group", st
-            )
+            state.error("1", f"transaction set {code!r} is not supported in a {self._group.functional_id} group", st)
         else:
-            walker = SetWalker(guide, self._indexes)
-            self._set.walker = walker
-            self._check_segment(guide.st, st)
+            state.walker = SetWalker(guide, self._indexes)
+            state.check_segment(guide.st, st)
         if not (control.isascii() and control.isalnum() and 4 <= len(control) <= 9):
-            self._set_error("7", f"ST02 {control!r} is not a control number of 4 to 9 characters", st)
+            state.error("7", f"ST02 {control!r} is not a control number of 4 to 9 characters", st)
         elif not self._group_st02.add(control):
-            self._set_error("23", f"ST02 {control} is used twice in group {self._group.control_number}", st)
+            state.error("23", f"ST02 {control} is used twice in group {self._group.control_number}", st)
         result.guide_code = code
-
-    def _body(self, segment: Segment) -> None:
-        state = self._set
-        assert state is not None
-        state.count += 1
-        if state.result.segments is not None:
-            state.result.segments.append(segment)
-        if state.walker is None:
-            return
-        if segment.elements[0] == "":
-            self._report(
-                segment, SegmentReport("", state.count, "", "1"), "an empty segment (two terminators in a row)"
-            )
-            return
-        rule, errors = state.walker.step(segment.elements)
-        for error in errors:
-            elements = (error.element,) if error.element else ()
-            self._report(
-                segment, SegmentReport(error.tag, state.count, error.loop_id, error.code, elements), error.message
-            )
-        if rule is not None:
-            self._check_segment(rule, segment)
-
-    def _check_segment(self, rule: SegmentRule, segment: Segment) -> None:
-        assert self._ix is not None and self._set is not None
-        element_errors = check_segment(rule, segment.elements, self._ix.separators.component)
-        if element_errors:
-            report = SegmentReport(rule.tag, self._set.count, rule.loop_id, "8", tuple(element_errors))
-            self._set.result.segment_reports.append(report)
-            where = self._where(segment)
-            for error in element_errors:
-                self._set.result.issues.append(
-                    Issue(f"AK4:{error.code}", error.message, where, rule.tag, f"{rule.tag}{error.position:02d}")
-                )
-
-    def _report(self, segment: Segment, report: SegmentReport, message: str) -> None:
-        assert self._set is not None
-        self._set.result.segment_reports.append(report)
-        self._set.result.issues.append(Issue(f"AK3:{report.code}", message, self._where(segment), report.tag))
 
     def _se(self, se: Segment) -> Iterator[Event]:
         if self._set is None:
@@ -292,23 +211,8 @@ class Validator:
 
     def _close_set(self, se: Segment | None, by: str) -> SetResult:
         state = self._set
-        assert state is not None and self._group is not None
-        result = state.result
-        if se is None:
-            self._set_error("2", f"SE missing for transaction set {result.control_number} (found {by})", self._last)
-        else:
-            state.count += 1
-            if result.segments is not None:
-                result.segments.append(se)
-            if state.walker is not None:
-                for error in state.walker.finish():
-                    self._report(se, SegmentReport(error.tag, state.count, error.loop_id, error.code), error.message)
-                if state.guide is not None:
-                    self._check_segment(state.guide.se, se)
-            if se.get(2) != result.control_number:
-                self._set_error("3", f"SE02 {se.get(2)!r} does not match ST02 {result.control_number!r}", se)
-            if se.get(1) != str(state.count):
-                self._set_error("4", f"SE01 says {se.get(1)!r} segments; the set has {state.count}", se)
+        assert state is not None and self._group is not None  # only called with a set open
+        result = state.close(se, by, self._last)
         self._group.received_sets += 1
         if result.accepted:
             self._group.accepted_sets += 1

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from edi.x12.datatypes import is_digits, valid_date, valid_time
+from edi.x12.results import InterchangeResult
 from edi.x12.segments import ISA_ELEMENT_WIDTHS, Segment, Separators
 
 # Guide section 3: ISA05/ISA07 01 DUNS, 14/16 DUNS+suffix; ZZ (mutually defined) is common among test partners.
@@ -86,3 +87,10 @@ def sender_recoverable(isa: Segment, findings: list[EnvelopeFinding]) -> bool:
         and values[6].isprintable()
         and not notes & {"026", "004"}
     )
+
+
+def interchange_from_isa(number: int, isa: Segment, separators: Separators) -> InterchangeResult:
+    """The open interchange as its ISA states it (fields padded when the ISA is short)."""
+    v = isa.elements + [""] * (17 - len(isa.elements))
+    return InterchangeResult(number, isa.offset, separators, v[5], v[6].strip(), v[7], v[8].strip(), v[9], v[10],
+                             v[13], v[14], v[15])  # fmt: skip
