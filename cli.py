@@ -26,7 +26,7 @@ from edi.flows.inbound import FileProcessor, RunSettings
 from edi.flows.invoicing import Invoicer, write_direct_bills
 from edi.guides.files import validate_file
 from edi.store import snapshot
-from edi.store.accounts import account_view
+from edi.store.account_view import account_view
 from edi.store.connection import (
     DB_ENV,
     Db,

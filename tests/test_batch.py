@@ -248,7 +248,7 @@ def test_interchange_level_cases_in_one_file(db: Path, tmp_path: Path) -> None:
     assert ("B112", "accepted") in outcomes  # the good interchange after the bad one is processed
     rejected = "".join(p.read_text() for p in f.outbox.iterdir() if p.suffix == ".814")
     assert "REF*7G*NFI*" in rejected
-    from edi.store.accounts import account_view
+    from edi.store.account_view import account_view
     from edi.store.connection import open_store
 
     conn = open_store(db)

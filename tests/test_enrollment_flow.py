@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from cli import main
 from edi.flows.cycle import close_cycle
-from edi.store.accounts import account_view
+from edi.store.account_view import account_view
 from edi.store.connection import transaction
 from scripts.make_example_data import ACCOUNTS, OFF_CYCLE_DATE, interchange, request
 from tests.store_helpers import AS_OF, dump, fresh_store, replay

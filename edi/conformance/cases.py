@@ -19,7 +19,8 @@ from typing import Any
 from edi.flows.cycle import close_cycle
 from edi.flows.inbound import FileProcessor, RunSettings
 from edi.flows.invoicing import Invoicer, direct_bills_jsonl
-from edi.store.accounts import account_numbers, account_view
+from edi.store.account_view import account_view
+from edi.store.accounts import account_numbers
 from edi.store.connection import open_store, transaction
 from edi.store.snapshot import import_accounts, import_bills, import_calendar, import_res_payments, import_suppliers
 

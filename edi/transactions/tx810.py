@@ -8,7 +8,46 @@ from decimal import Decimal, InvalidOperation
 
 from edi.transactions.tx814 import Utility, clean
 from edi.x12.segments import Segment, seg
-from rules.invoicing import SboInvoice, cents, money
+from rules.invoicing import ChargeLine, InvoicedPoint, SboInvoice, cents, money
+
+
+def _sac(indicator: str, code: str, amount: str, line: ChargeLine, unit: str, quantity: str) -> Segment:
+    """SAC01..SAC15: indicator, EU agency, code, amount (cents), rate, unit, quantity, print order, text."""
+    values = ["SAC", indicator, "", "EU", code, amount, "", "", line.rate, unit, quantity, "", "",
+              str(line.print_order), "", clean(line.description)]  # fmt: skip
+    return seg(*values)
+
+
+def _line(number: int, line: ChargeLine) -> list[Segment]:
+    """One SLN loop: a charge as SAC*C, a tax as informational SAC*N (MSC001) with the amount in TXI."""
+    if line.is_tax:  # guide section 5
+        tax = _sac("N", "MSC001", "", line, "", "")
+        return [seg("SLN", str(number), "", "I"), tax, seg("TXI", line.tax_type or "ZZ", money(line.amount))]
+    unit = line.unit if line.quantity else ""  # X12 SAC syntax: a unit needs its quantity
+    return [seg("SLN", str(number), "", "I"), _sac("C", line.code, cents(line.amount), line, unit, line.quantity)]
+
+
+def _point(number: int, point: InvoicedPoint, invoice: SboInvoice) -> list[Segment]:
+    """One IT1 loop: an SBO electric service point, its rate, its period and its lines in print order."""
+    body = [seg("IT1", str(number), point.kwh, "KH" if point.kwh else "", "", "", "SV", "ELECTRIC"),
+            seg("REF", "NH", point.rate_class), seg("DTM", "150", invoice.period_start.strftime("%Y%m%d")),
+            seg("DTM", "151", invoice.period_end.strftime("%Y%m%d"))]  # fmt: skip
+    for line_number, line in enumerate(sorted(point.lines, key=lambda x: (x.print_order, x.code)), start=1):
+        body += _line(line_number, line)
+    return body
+
+
+def _parties(invoice: SboInvoice, utility: Utility) -> list[Segment]:
+    """N1 8S (us), SJ (the RES), 8R (the customer with the service address)."""
+    duns, customer = invoice.supplier_duns, invoice.customer
+    body = [seg("N1", "8S", utility.name, "1", utility.duns),
+            seg("N1", "SJ", clean(invoice.supplier_name) or duns, "1" if len(duns) == 9 else "9", duns),
+            seg("N1", "8R", clean(customer.name) or "CUSTOMER")]  # fmt: skip
+    if clean(customer.street):
+        body.append(seg("N3", clean(customer.street)))
+    if any(clean(v) for v in (customer.city, customer.state, customer.zip)):
+        body.append(seg("N4", clean(customer.city), clean(customer.state), clean(customer.zip)))
+    return body
 
 
 def invoice_body(invoice: SboInvoice, utility: Utility) -> list[Segment]:
@@ -20,79 +59,11 @@ def invoice_body(invoice: SboInvoice, utility: Utility) -> list[Segment]:
     if invoice.original_number:
         body.append(seg("REF", "OI", invoice.original_number))
     body += [seg("REF", "BLT", "ESP"), seg("REF", "PC", "DUAL"), seg("REF", "BF", f"{invoice.bill_group:02d}")]
-    body.append(seg("N1", "8S", utility.name, "1", utility.duns))
-    body.append(
-        seg(
-            "N1",
-            "SJ",
-            clean(invoice.supplier_name) or invoice.supplier_duns,
-            "1" if len(invoice.supplier_duns) == 9 else "9",
-            invoice.supplier_duns,
-        )
-    )
-    customer = invoice.customer
-    body.append(seg("N1", "8R", clean(customer.name) or "CUSTOMER"))
-    if clean(customer.street):
-        body.append(seg("N3", clean(customer.street)))
-    if any(clean(v) for v in (customer.city, customer.state, customer.zip)):
-        body.append(seg("N4", clean(customer.city), clean(customer.state), clean(customer.zip)))
-    body.append(seg("BAL", "M", "J9", money(invoice.prior_due)))
-    body.append(seg("BAL", "M", "YB", money(invoice.total_due)))
+    body += _parties(invoice, utility)
+    body += [seg("BAL", "M", "J9", money(invoice.prior_due)), seg("BAL", "M", "YB", money(invoice.total_due))]
     for number, point in enumerate(invoice.points, start=1):
-        body.append(seg("IT1", str(number), point.kwh, "KH" if point.kwh else "", "", "", "SV", "ELECTRIC"))
-        body.append(seg("REF", "NH", point.rate_class))
-        body.append(seg("DTM", "150", invoice.period_start.strftime("%Y%m%d")))
-        body.append(seg("DTM", "151", invoice.period_end.strftime("%Y%m%d")))
-        for line_number, line in enumerate(sorted(point.lines, key=lambda x: (x.print_order, x.code)), start=1):
-            body.append(seg("SLN", str(line_number), "", "I"))
-            if line.is_tax:
-                # Guide section 5: taxes as informational SAC*N (MSC001) with the amount in TXI.
-                body.append(
-                    seg(
-                        "SAC",
-                        "N",
-                        "",
-                        "EU",
-                        "MSC001",
-                        "",
-                        "",
-                        "",
-                        line.rate,
-                        "",
-                        "",
-                        "",
-                        "",
-                        str(line.print_order),
-                        "",
-                        clean(line.description),
-                    )
-                )
-                body.append(seg("TXI", line.tax_type or "ZZ", money(line.amount)))
-            else:
-                unit = line.unit if line.quantity else ""  # X12 SAC syntax: a unit needs its quantity
-                body.append(
-                    seg(
-                        "SAC",
-                        "C",
-                        "",
-                        "EU",
-                        line.code,
-                        cents(line.amount),
-                        "",
-                        "",
-                        line.rate,
-                        unit,
-                        line.quantity,
-                        "",
-                        "",
-                        str(line.print_order),
-                        "",
-                        clean(line.description),
-                    )
-                )
-    body.append(seg("TDS", cents(invoice.period_total)))
-    body.append(seg("CTT", str(len(invoice.points))))
-    return body
+        body += _point(number, point, invoice)
+    return [*body, seg("TDS", cents(invoice.period_total)), seg("CTT", str(len(invoice.points)))]
 
 
 @dataclass

@@ -8,6 +8,8 @@ from typing import BinaryIO
 
 from edi.x12.segments import Segment, Separators
 
+Split = tuple[str, int, bool] | None  # what is left to split: text, its offset, end of data; None: read on
+
 BOM = b"\xef\xbb\xbf"
 CHUNK_SIZE = 1 << 20
 # No real 814/810 segment comes near this; a longer one is hostile input (reliability.md A5).
@@ -147,28 +149,37 @@ class X12Reader:
                 number += 1
                 yield Segment(part.split(element), start, number)
             base = offset
-            head = tail.lstrip(" \t\r\n")
-            if head.startswith("ISA") and (eof or len(head) > 200):
-                header = parse_isa_header(head)
-                if header is not None and (header[0].element != element or header[0].segment != terminator):
-                    self.segment_count = number
-                    return tail, base, eof  # a new interchange with its own separators
-            if eof:
-                self.segment_count = number
-                stripped = tail.strip(" \t\r\n")
-                if stripped:
-                    self.unterminated_tail = True
-                    number += 1
-                    self.segment_count = number
-                    yield Segment(stripped.split(element), base + len(tail) - len(tail.lstrip(" \t\r\n")), number)
-                return "", base + len(tail), True
-            if len(tail) > max_segment:
-                self.failure = ReadFailure("SEGMENT_TOO_LONG", f"a segment is longer than {max_segment} bytes", base)
-                self.segment_count = number
-                return "", base, True
+            number, done = yield from self._chunk_end(tail, base, eof, number)
+            if done is not None:
+                return done
             more = self._read()
             eof = not more
             text = tail + more
+
+    def _chunk_end(self, tail: str, base: int, eof: bool, number: int) -> Generator[Segment, None, tuple[int, Split]]:
+        """After a chunk's whole segments: a new ISA with its own separators, the end of data, or read on (None)."""
+        assert self.separators is not None
+        element, terminator = self.separators.element, self.separators.segment
+        head = tail.lstrip(" \t\r\n")
+        if head.startswith("ISA") and (eof or len(head) > 200):
+            header = parse_isa_header(head)
+            if header is not None and (header[0].element != element or header[0].segment != terminator):
+                self.segment_count = number
+                return number, (tail, base, eof)  # a new interchange with its own separators
+        if eof:
+            self.segment_count = number
+            stripped = tail.strip(" \t\r\n")
+            if stripped:
+                self.unterminated_tail = True
+                number += 1
+                self.segment_count = number
+                yield Segment(stripped.split(element), base + len(tail) - len(tail.lstrip(" \t\r\n")), number)
+            return number, ("", base + len(tail), True)
+        if len(tail) > self._max_segment:
+            self.failure = ReadFailure("SEGMENT_TOO_LONG", f"a segment is longer than {self._max_segment} bytes", base)
+            self.segment_count = number
+            return number, ("", base, True)
+        return number, None
 
 
 def read_segments(data: bytes) -> list[Segment]:
