@@ -21,7 +21,7 @@ from edi.flows.inbound import FileProcessor, RunSettings
 from edi.flows.invoicing import Invoicer, direct_bills_jsonl
 from edi.store.account_view import account_view
 from edi.store.accounts import account_numbers
-from edi.store.connection import open_store, transaction
+from edi.store.connection import Db, open_store, transaction
 from edi.store.snapshot import import_accounts, import_bills, import_calendar, import_res_payments, import_suppliers
 
 STATE_FILE = "state.json"
@@ -55,58 +55,90 @@ def load_case(folder: Path) -> Case:
     )
 
 
+Step = Callable[[Db, Case, dict[str, Any], datetime], dict[str, str]]  # runs one step, returns what it produced
+
+
+def _replay(conn: Db, case: Case, step: dict[str, Any], now: datetime) -> dict[str, str]:
+    settings = RunSettings(now=now, as_of=date.fromisoformat(step.get("as_of", now.date().isoformat())))
+    return {o.file_name: o.content for o in FileProcessor(conn, settings).run(case.folder / step["replay"]).outputs}
+
+
+def _bills_import(conn: Db, case: Case, step: dict[str, Any], now: datetime) -> dict[str, str]:
+    import_bills(conn, case.folder / step["bills_import"], now)
+    return {}
+
+
+def _res_payments_import(conn: Db, case: Case, step: dict[str, Any], now: datetime) -> dict[str, str]:
+    import_res_payments(conn, case.folder / step["res_payments_import"])
+    return {}
+
+
+def _invoice(conn: Db, case: Case, step: dict[str, Any], now: datetime) -> dict[str, str]:
+    start, _, end = step["invoice"]["period"].partition(":")
+    with transaction(conn) as tx:
+        run = Invoicer(tx, now).run(int(step["invoice"]["group"]), date.fromisoformat(start), date.fromisoformat(end))
+    produced = {o.file_name: o.content for o in run.outputs}
+    produced[run.direct_bill_file] = direct_bills_jsonl(conn, run.key)
+    if run.errors:
+        produced[f"errors.{run.key.replace(':', '_')}.txt"] = "\n".join(run.errors) + "\n"
+    return produced
+
+
+def _cycle_close(conn: Db, case: Case, step: dict[str, Any], now: datetime) -> dict[str, str]:
+    close = step["cycle_close"]
+    with transaction(conn) as tx:
+        closed = close_cycle(tx, int(close["group"]), date.fromisoformat(close["date"]), now)
+    return {o.file_name: o.content for o in closed.outputs}
+
+
+STEPS: dict[str, Step] = {
+    "replay": _replay,
+    "bills_import": _bills_import,
+    "res_payments_import": _res_payments_import,
+    "invoice": _invoice,
+    "cycle_close": _cycle_close,
+}
+
+
+def _step_clock(case: Case, step: dict[str, Any], clock: Callable[[], datetime] | None) -> datetime:
+    if "now" in step:
+        return datetime.fromisoformat(step["now"])
+    if clock is None:
+        raise ValueError(f"{case.name}: a step has no 'now' and no clock was given")
+    return clock()
+
+
+def _run_steps(conn: Db, case: Case, reference: Path, clock: Callable[[], datetime] | None) -> dict[str, str]:
+    """Load the case's starting state, run its steps, and add the state of every account afterwards."""
+    for name, loader in (("suppliers", import_suppliers), ("calendar", import_calendar)):
+        own = case.folder / f"{name}.jsonl"
+        loader(conn, own if own.exists() else reference / f"{name}.jsonl")
+    import_accounts(conn, case.folder / "accounts.jsonl")
+    produced: dict[str, str] = {}
+    last = date.min
+    for step in case.steps:
+        now = _step_clock(case, step, clock)
+        last = date.fromisoformat(step["as_of"]) if "as_of" in step else now.date()
+        kind = next((k for k in STEPS if k in step), None)
+        if kind is None:
+            raise ValueError(f"{case.name}: unknown step {sorted(step)}")
+        produced.update(STEPS[kind](conn, case, step, now))
+    state = {n: account_view(conn, n, last) for n in account_numbers(conn)}
+    produced[STATE_FILE] = json.dumps(state, indent=2, sort_keys=True) + "\n"
+    return produced
+
+
 def run_case(case: Case, reference: Path, clock: Callable[[], datetime] | None = None) -> dict[str, str]:
     """Run every step in a fresh store; returns each produced file's name and text, ``state.json`` included.
 
     A step without ``now`` runs on ``clock`` (the caller's real clock); its case should name volatile fields.
     """
-    produced: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="sbo-edi-case-") as sandbox:
         conn = open_store(Path(sandbox) / "case.db")
         try:
-            for name, loader in (("suppliers", import_suppliers), ("calendar", import_calendar)):
-                own = case.folder / f"{name}.jsonl"
-                loader(conn, own if own.exists() else reference / f"{name}.jsonl")
-            import_accounts(conn, case.folder / "accounts.jsonl")
-            last = date.min
-            for step in case.steps:
-                if "now" in step:
-                    now = datetime.fromisoformat(step["now"])
-                elif clock is not None:
-                    now = clock()
-                else:
-                    raise ValueError(f"{case.name}: a step has no 'now' and no clock was given")
-                last = date.fromisoformat(step["as_of"]) if "as_of" in step else now.date()
-                if "replay" in step:
-                    settings = RunSettings(now=now, as_of=date.fromisoformat(step.get("as_of", now.date().isoformat())))
-                    run = FileProcessor(conn, settings).run(case.folder / step["replay"])
-                    produced.update((o.file_name, o.content) for o in run.outputs)
-                elif "bills_import" in step:
-                    import_bills(conn, case.folder / step["bills_import"], now)
-                elif "res_payments_import" in step:
-                    import_res_payments(conn, case.folder / step["res_payments_import"])
-                elif "invoice" in step:
-                    start_text, _, end_text = step["invoice"]["period"].partition(":")
-                    with transaction(conn) as tx:
-                        result = Invoicer(tx, now).run(
-                            int(step["invoice"]["group"]), date.fromisoformat(start_text), date.fromisoformat(end_text)
-                        )
-                    produced.update((o.file_name, o.content) for o in result.outputs)
-                    produced[result.direct_bill_file] = direct_bills_jsonl(conn, result.key)
-                    if result.errors:
-                        produced[f"errors.{result.key.replace(':', '_')}.txt"] = "\n".join(result.errors) + "\n"
-                elif "cycle_close" in step:
-                    close = step["cycle_close"]
-                    with transaction(conn) as tx:
-                        closed = close_cycle(tx, int(close["group"]), date.fromisoformat(close["date"]), now)
-                    produced.update((o.file_name, o.content) for o in closed.outputs)
-                else:
-                    raise ValueError(f"{case.name}: unknown step {sorted(step)}")
-            state = {n: account_view(conn, n, last) for n in account_numbers(conn)}
-            produced[STATE_FILE] = json.dumps(state, indent=2, sort_keys=True) + "\n"
+            return _run_steps(conn, case, reference, clock)
         finally:
             conn.close()
-    return produced
 
 
 def expected_files(case: Case) -> dict[str, str]:

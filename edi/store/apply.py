@@ -99,66 +99,38 @@ def apply_decision(
     return Applied(outcome_id, new_accounts)
 
 
-def _remove_budget(conn: Db, number: str, at: datetime, outcome_id: int, change: RemoveBudgetBilling) -> None:
-    """R1/R2: the plan ends; the balance due (or credit) becomes a charge on the utility's own direct bill."""
-    periods = [
-        dict(p)
-        for p in conn.execute(
-            "SELECT period_end, installment_billed, installment_paid, actual_charge FROM budget_periods"
-            " WHERE account_number = ? ORDER BY period_end",
-            (number,),
-        )
-    ]
+def _budget_arithmetic(conn: Db, number: str, change: RemoveBudgetBilling) -> dict[str, Any]:
+    """Guide section 6 from the stored periods, checked against what the decision was made on."""
+    query = ("SELECT period_end, installment_billed, installment_paid, actual_charge FROM budget_periods"
+             " WHERE account_number = ? ORDER BY period_end")  # fmt: skip
+    periods = [dict(p) for p in conn.execute(query, (number,))]
     paid = sum((Decimal(p["installment_paid"]) for p in periods), Decimal("0.00"))
     actual = sum((Decimal(p["actual_charge"]) for p in periods), Decimal("0.00"))
     if (paid, actual, actual - paid) != (change.installments_paid, change.actual_charges, change.balance_due):
-        raise StoreError(
-            f"budget plan changed under the decision (store {actual} - {paid}, decision"
-            f" {change.actual_charges} - {change.installments_paid})"
-        )
-    plan = conn.execute(
-        "SELECT start_date, monthly_amount FROM budget_plans WHERE account_number = ?", (number,)
-    ).fetchone()
-    conn.execute(
-        "UPDATE budget_plans SET ended_on = ?, outcome_id = ? WHERE account_number = ?",
-        (at.date().isoformat(), outcome_id, number),
-    )
-    arithmetic = {
-        "rule": "guide section 6: sum(actual charges) - sum(budget installments paid)",
-        "plan_start": plan["start_date"],
-        "monthly_amount": plan["monthly_amount"],
-        "periods": periods,
-        "actual_charges": str(actual),
-        "installments_paid": str(paid),
-        "balance_due": str(change.balance_due),
-    }
+        raise StoreError(f"budget plan changed under the decision (store {actual} - {paid}, decision"
+                         f" {change.actual_charges} - {change.installments_paid})")  # fmt: skip
+    plan = conn.execute("SELECT start_date, monthly_amount FROM budget_plans WHERE account_number = ?", (number,))
+    start, monthly = plan.fetchone()
+    return {"rule": "guide section 6: sum(actual charges) - sum(budget installments paid)", "plan_start": start,
+            "monthly_amount": monthly, "periods": periods, "actual_charges": str(actual),
+            "installments_paid": str(paid), "balance_due": str(change.balance_due)}  # fmt: skip
+
+
+def _remove_budget(conn: Db, number: str, at: datetime, outcome_id: int, change: RemoveBudgetBilling) -> None:
+    """R1/R2: the plan ends; the balance due (or credit) becomes a charge on the utility's own direct bill."""
+    arithmetic = _budget_arithmetic(conn, number, change)
+    day = at.date().isoformat()
+    conn.execute("UPDATE budget_plans SET ended_on = ?, outcome_id = ? WHERE account_number = ?",
+                 (day, outcome_id, number))  # fmt: skip
     if change.balance_due != 0:
-        kind = change.charge_kind
-        conn.execute(
-            "INSERT INTO direct_bill_charges (account_number, kind, amount, detail, created_on, outcome_id)"
-            " VALUES (?,?,?,?,?,?)",
-            (
-                number,
-                kind,
-                str(change.balance_due),
-                json.dumps(arithmetic, sort_keys=True),
-                at.date().isoformat(),
-                outcome_id,
-            ),
-        )
-    add_timeline(
-        conn,
-        number,
-        at,
-        outcome_id,
-        change.rule,
-        "removed from budget billing",
-        balance_due=change.balance_due,
-        actual_charges=actual,
-        installments_paid=paid,
-        periods=len(periods),
-        billed_to="utility direct bill to the customer (never an 810)",
-    )
+        row = (number, change.charge_kind, str(change.balance_due), json.dumps(arithmetic, sort_keys=True), day,
+               outcome_id)  # fmt: skip
+        conn.execute("INSERT INTO direct_bill_charges (account_number, kind, amount, detail, created_on, outcome_id)"
+                     " VALUES (?,?,?,?,?,?)", row)  # fmt: skip
+    add_timeline(conn, number, at, outcome_id, change.rule, "removed from budget billing",
+                 balance_due=change.balance_due, actual_charges=arithmetic["actual_charges"],
+                 installments_paid=arithmetic["installments_paid"], periods=len(arithmetic["periods"]),
+                 billed_to="utility direct bill to the customer (never an 810)")  # fmt: skip
 
 
 def _split_gas(conn: Db, number: str, at: datetime, outcome_id: int, change: SplitGas) -> str:
@@ -207,63 +179,26 @@ def _move_direct_pay(conn: Db, number: str, gas: str, at: datetime, outcome_id: 
     add_timeline(conn, gas, at, outcome_id, "R6", "Direct Pay moved here from the SBO account", from_account=number)
 
 
-def _set_supplier(
-    conn: Db,
-    number: str,
-    at: datetime,
-    outcome_id: int,
-    request: EnrollmentRequest,
-    change: SetSupplier,
-    rules: tuple[str, ...],
-) -> None:
+def _set_supplier(conn: Db, number: str, at: datetime, outcome_id: int, request: EnrollmentRequest,
+                  change: SetSupplier, rules: tuple[str, ...]) -> None:  # fmt: skip
     """Supplier and billing option per service point from the effective date; D3's later switch to SBO."""
+    duns, account = change.supplier_duns, request.supplier_account
     for sp in change.service_points:
-        conn.execute(
-            "INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, off_cycle,"
-            " kind, outcome_id, supplier_account) VALUES (?,?,?,?,?,?,'enrollment',?,?)",
-            (
-                sp,
-                change.supplier_duns,
-                change.billing_type,
-                change.bill_calculator,
-                change.effective.isoformat(),
-                int(change.off_cycle),
-                outcome_id,
-                request.supplier_account,
-            ),
-        )
+        row = (sp, duns, change.billing_type, change.bill_calculator, change.effective.isoformat(),
+               int(change.off_cycle), outcome_id, account)  # fmt: skip
+        conn.execute("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, off_cycle,"
+                     " kind, outcome_id, supplier_account) VALUES (?,?,?,?,?,?,'enrollment',?,?)", row)  # fmt: skip
         if change.sbo_from is not None:
-            conn.execute(
-                "INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective,"
-                " kind, outcome_id, supplier_account) VALUES (?,?,'ESP','DUAL',?,'sbo_switch',?,?)",
-                (sp, change.supplier_duns, change.sbo_from.isoformat(), outcome_id, request.supplier_account),
-            )
+            conn.execute("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, kind,"
+                         " outcome_id, supplier_account) VALUES (?,?,'ESP','DUAL',?,'sbo_switch',?,?)",
+                         (sp, duns, change.sbo_from.isoformat(), outcome_id, account))  # fmt: skip
     when = f"{change.effective} 23:59:59 (off-cycle)" if change.off_cycle else f"{change.effective} (meter read)"
-    add_timeline(
-        conn,
-        number,
-        at,
-        outcome_id,
-        "R7+D3" if change.sbo_from else "enrollment",
-        f"supplier enrollment accepted: {change.billing_type}/{change.bill_calculator} from {when}",
-        supplier=change.supplier_duns,
-        service_points=list(change.service_points),
-        sbo_from=change.sbo_from,
-        requested_sbo=request.billing_type == "ESP",
-        rules=list(rules),
-    )
+    add_timeline(conn, number, at, outcome_id, "R7+D3" if change.sbo_from else "enrollment",
+                 f"supplier enrollment accepted: {change.billing_type}/{change.bill_calculator} from {when}",
+                 supplier=duns, service_points=list(change.service_points), sbo_from=change.sbo_from,
+                 requested_sbo=request.billing_type == "ESP", rules=list(rules))  # fmt: skip
     if change.sbo_from is not None:
         group = conn.execute("SELECT bill_group FROM accounts WHERE number = ?", (number,)).fetchone()[0]
-        conn.execute(
-            "INSERT INTO switch_notices (account_number, bill_group, supplier_duns, supplier_account,"
-            " request_id, switch_date, outcome_id) VALUES (?,?,?,?,?,?,?)",
-            (
-                number,
-                group,
-                change.supplier_duns,
-                request.supplier_account,
-                request.request_id,
-                change.sbo_from.isoformat(),
-                outcome_id,
-            ),
-        )
+        notice = (number, group, duns, account, request.request_id, change.sbo_from.isoformat(), outcome_id)
+        conn.execute("INSERT INTO switch_notices (account_number, bill_group, supplier_duns, supplier_account,"
+                     " request_id, switch_date, outcome_id) VALUES (?,?,?,?,?,?,?)", notice)  # fmt: skip

@@ -162,7 +162,7 @@ def _insert_res_payment(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
     )
 
 
-def _insert_bill(conn: sqlite3.Connection, r: dict[str, Any], now: datetime) -> None:
+def _check_bill(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
     account = conn.execute("SELECT bill_group FROM accounts WHERE number = ?", (r["account"],)).fetchone()
     if account is None:
         raise sqlite3.IntegrityError("FOREIGN KEY: no such account")
@@ -170,56 +170,36 @@ def _insert_bill(conn: sqlite3.Connection, r: dict[str, Any], now: datetime) -> 
         raise sqlite3.IntegrityError(f"CHECK: the account is in bill group {account[0]}, not {r['bill_group']}")
     if r["period_end"] <= r["period_start"]:
         raise sqlite3.IntegrityError("CHECK: period_end must be after period_start")
+
+
+def _bill_lines(bill_id: int, sp: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [(bill_id, sp["id"], n, line["kind"], line["code"], line["description"], line.get("rate", ""),
+             line.get("quantity", ""), line.get("unit", ""), line["amount"], line["print_order"],
+             line.get("tax_type", "ZZ" if line["kind"] == "tax" else ""))
+            for n, line in enumerate(sp["lines"], 1)]  # fmt: skip
+
+
+def _insert_bill(conn: sqlite3.Connection, r: dict[str, Any], now: datetime) -> None:
+    _check_bill(conn, r)
     digest = hashlib.sha256(json.dumps(r, sort_keys=True).encode("utf-8")).hexdigest()
-    latest = conn.execute(
-        "SELECT version, content_hash FROM bills_run WHERE account_number = ? AND period_start = ?"
-        " AND period_end = ? ORDER BY version DESC LIMIT 1",
-        (r["account"], r["period_start"], r["period_end"]),
-    ).fetchone()
+    latest = conn.execute("SELECT version, content_hash FROM bills_run WHERE account_number = ? AND period_start = ?"
+                          " AND period_end = ? ORDER BY version DESC LIMIT 1",
+                          (r["account"], r["period_start"], r["period_end"])).fetchone()  # fmt: skip
     if latest is not None and latest[1] == digest:
         return  # the same bill imported again
     version = 1 if latest is None else int(latest[0]) + 1
-    bill_id = conn.execute(
-        "INSERT INTO bills_run (account_number, bill_group, period_start, period_end, version, content_hash,"
-        " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            r["account"],
-            r["bill_group"],
-            r["period_start"],
-            r["period_end"],
-            version,
-            digest,
-            now.isoformat(timespec="seconds"),
-        ),
-    ).lastrowid
+    row = (r["account"], r["bill_group"], r["period_start"], r["period_end"], version, digest,
+           now.isoformat(timespec="seconds"))  # fmt: skip
+    cursor = conn.execute("INSERT INTO bills_run (account_number, bill_group, period_start, period_end, version,"
+                          " content_hash, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)", row)  # fmt: skip
+    bill_id = int(cursor.lastrowid or 0)
     for sp in r["service_points"]:
         owner = conn.execute("SELECT account_number FROM service_points WHERE id = ?", (sp["id"],)).fetchone()
         if owner is None or owner[0] != r["account"]:
             raise sqlite3.IntegrityError(f"FOREIGN KEY: service point {sp['id']} is not on the account")
-        conn.execute(
-            "INSERT INTO bill_usage VALUES (?, ?, ?, ?, ?)",
-            (bill_id, sp["id"], sp.get("kwh", "0"), sp.get("kw", "0"), sp.get("therms", "0")),
-        )
-        conn.executemany(
-            "INSERT INTO bill_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    bill_id,
-                    sp["id"],
-                    n,
-                    line["kind"],
-                    line["code"],
-                    line["description"],
-                    line.get("rate", ""),
-                    line.get("quantity", ""),
-                    line.get("unit", ""),
-                    line["amount"],
-                    line["print_order"],
-                    line.get("tax_type", "ZZ" if line["kind"] == "tax" else ""),
-                )
-                for n, line in enumerate(sp["lines"], 1)
-            ],
-        )
+        conn.execute("INSERT INTO bill_usage VALUES (?, ?, ?, ?, ?)",
+                     (bill_id, sp["id"], sp.get("kwh", "0"), sp.get("kw", "0"), sp.get("therms", "0")))  # fmt: skip
+        conn.executemany("INSERT INTO bill_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _bill_lines(bill_id, sp))
 
 
 def _insert_supplier(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
@@ -237,79 +217,40 @@ def _insert_calendar(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
     conn.executemany("INSERT OR IGNORE INTO read_dates VALUES (?, ?)", [(r["bill_group"], d) for d in r["reads"]])
 
 
+def _account_row(r: dict[str, Any]) -> tuple[Any, ...]:
+    customer, direct_pay = r["customer"], r.get("direct_pay")
+    return (r["number"], r["status"], customer["name"], customer.get("street", ""), customer.get("city", ""),
+            customer.get("state", ""), customer.get("zip", ""), r["bill_group"], r.get("balance", "0.00"),
+            r.get("due_date"), r.get("summary_group"), 1 if direct_pay else 0,
+            direct_pay["bank_last4"] if direct_pay else "")  # fmt: skip
+
+
+def _insert_service_points(conn: sqlite3.Connection, number: str, points: list[dict[str, Any]]) -> None:
+    for sp in points:
+        conn.execute("INSERT INTO service_points VALUES (?, ?, ?, ?, ?)",
+                     (sp["id"], number, sp["commodity"], sp["rate_class"], sp.get("meter", "")))  # fmt: skip
+        rows = [(sp["id"], s.get("supplier"), s["billing_type"], s["bill_calculator"], s["effective"],
+                 s.get("supplier_account", "")) for s in sp.get("supply", [])]  # fmt: skip
+        conn.executemany("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, kind,"
+                         " supplier_account) VALUES (?, ?, ?, ?, ?, 'snapshot', ?)", rows)  # fmt: skip
+
+
 def _insert_account(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
     number = r["number"]
-    customer = r["customer"]
-    direct_pay = r.get("direct_pay")
-    conn.execute(
-        "INSERT INTO accounts (number, status, customer_name, street, city, state, zip, bill_group, balance,"
-        " due_date, summary_group, direct_pay, direct_pay_bank) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            number,
-            r["status"],
-            customer["name"],
-            customer.get("street", ""),
-            customer.get("city", ""),
-            customer.get("state", ""),
-            customer.get("zip", ""),
-            r["bill_group"],
-            r.get("balance", "0.00"),
-            r.get("due_date"),
-            r.get("summary_group"),
-            1 if direct_pay else 0,
-            direct_pay["bank_last4"] if direct_pay else "",
-        ),
-    )
-    conn.executemany(
-        "INSERT INTO past_due VALUES (?, ?, ?)", [(number, p["amount"], p["due_date"]) for p in r.get("past_due", [])]
-    )
-    for sp in r["service_points"]:
-        conn.execute(
-            "INSERT INTO service_points VALUES (?, ?, ?, ?, ?)",
-            (sp["id"], number, sp["commodity"], sp["rate_class"], sp.get("meter", "")),
-        )
-        conn.executemany(
-            "INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, kind,"
-            " supplier_account) VALUES (?, ?, ?, ?, ?, 'snapshot', ?)",
-            [
-                (
-                    sp["id"],
-                    s.get("supplier"),
-                    s["billing_type"],
-                    s["bill_calculator"],
-                    s["effective"],
-                    s.get("supplier_account", ""),
-                )
-                for s in sp.get("supply", [])
-            ],
-        )
+    conn.execute("INSERT INTO accounts (number, status, customer_name, street, city, state, zip, bill_group, balance,"
+                 " due_date, summary_group, direct_pay, direct_pay_bank) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                 _account_row(r))  # fmt: skip
+    conn.executemany("INSERT INTO past_due VALUES (?, ?, ?)",
+                     [(number, p["amount"], p["due_date"]) for p in r.get("past_due", [])])  # fmt: skip
+    _insert_service_points(conn, number, r["service_points"])
     budget = r.get("budget")
     if budget:
-        conn.execute(
-            "INSERT INTO budget_plans (account_number, monthly_amount, start_date) VALUES (?, ?, ?)",
-            (number, budget["monthly_amount"], budget["start"]),
-        )
-        conn.executemany(
-            "INSERT INTO budget_periods VALUES (?, ?, ?, ?, ?)",
-            [(number, p["period_end"], p["billed"], p["paid"], p["actual"]) for p in budget["periods"]],
-        )
-    conn.executemany(
-        "INSERT INTO bills VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                number,
-                b["period_start"],
-                b["period_end"],
-                b["bill_date"],
-                b["due_date"],
-                b["amount"],
-                b.get("kwh", "0"),
-                b.get("therms", "0"),
-            )
-            for b in r.get("bills", [])
-        ],
-    )
-    conn.executemany(
-        "INSERT INTO payments VALUES (?, ?, ?, ?)",
-        [(number, p["date"], p["amount"], p.get("method", "")) for p in r.get("payments", [])],
-    )
+        conn.execute("INSERT INTO budget_plans (account_number, monthly_amount, start_date) VALUES (?, ?, ?)",
+                     (number, budget["monthly_amount"], budget["start"]))  # fmt: skip
+        periods = [(number, p["period_end"], p["billed"], p["paid"], p["actual"]) for p in budget["periods"]]
+        conn.executemany("INSERT INTO budget_periods VALUES (?, ?, ?, ?, ?)", periods)
+    bills = [(number, b["period_start"], b["period_end"], b["bill_date"], b["due_date"], b["amount"],
+              b.get("kwh", "0"), b.get("therms", "0")) for b in r.get("bills", [])]  # fmt: skip
+    conn.executemany("INSERT INTO bills VALUES (?, ?, ?, ?, ?, ?, ?, ?)", bills)
+    payments = [(number, p["date"], p["amount"], p.get("method", "")) for p in r.get("payments", [])]
+    conn.executemany("INSERT INTO payments VALUES (?, ?, ?, ?)", payments)
