@@ -339,7 +339,7 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
             watch: bool, interval: float, settle: float, max_size: int, now: datetime | None, as_of: date | None,
             as_json: bool) -> None:  # fmt: skip
     """Process every complete file in INBOX exactly once: acknowledge, decide, answer, archive or quarantine."""
-    os.umask(0o027)  # reliability.md F8: what we create is not world-readable
+    os.umask(0o027)  # F8: what we create is not world-readable
     configure()
     folders = Folders(inbox, outbox, archive or inbox.parent / "archive", quarantine or inbox.parent / "quarantine")
     settings = BatchSettings(clock=lambda: clock(now), wall_clock=time.time, as_of=as_of, settle_seconds=settle,

@@ -1,4 +1,4 @@
-"""Names that are safe to show or to use as paths: account numbers masked, partner text filtered (reliability.md F1)."""
+"""Names that are safe to show or to use as paths: account numbers masked, partner text filtered (F1)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,6 @@ def mask_account(number: str) -> str:
 
 
 def safe_stem(name: str) -> str:
-    """A file-name stem built only from safe characters (reliability.md F1)."""
+    """A file-name stem built only from safe characters (F1)."""
     stem = _UNSAFE.sub("_", Path(name).stem).strip("._") or "input"
     return stem[:80]

@@ -1,4 +1,4 @@
-"""Every 997/TA1 we write reads back as a well-formed interchange with correct counts (reliability.md G3)."""
+"""Every 997/TA1 we write reads back as a well-formed interchange with correct counts (G3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""sbo-edi process: intake rules, dispositions, duplicates, resumption, hostile input (reliability.md A, B, F)."""
+"""sbo-edi process: intake rules, dispositions, duplicates, resumption, hostile input (docs/codes.md: A, B, F cases)."""
 
 from __future__ import annotations
 

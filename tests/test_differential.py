@@ -44,7 +44,7 @@ def map_dir() -> Path:
 def test_same_verdict_as_pyx12(path: Path, map_dir: Path) -> None:
     reference = pyx12_verdicts(path, map_dir)
     if reference.failure:
-        # pyx12 cannot read it (reliability.md lists these); our engine still gives a disposition.
+        # pyx12 cannot read it (docs/codes.md, reliability cases); our engine still gives a disposition.
         assert any(True for _ in Validator().run(open(path, "rb")))
         return
     mine = ours(path)

@@ -41,7 +41,7 @@ def test_bad_files_report_problems(path: Path) -> None:
 
 
 def test_pyx12_crashers_are_covered() -> None:
-    """The inputs on which pyx12 crashes, stops or goes silent (reliability.md) are fixtures here."""
+    """The inputs on which pyx12 crashes, stops or goes silent (docs/codes.md, reliability cases) are fixtures here."""
     names = {p.stem for p in CASES}
     assert {
         "isa_not_106_bytes",

@@ -1,4 +1,4 @@
-"""Logs never carry customer names or clear account numbers, tracebacks included (reliability.md F5)."""
+"""Logs never carry customer names or clear account numbers, tracebacks included (F5)."""
 
 from __future__ import annotations
 

@@ -142,7 +142,7 @@ def test_a_busy_store_is_waited_for_not_failed(tmp_path: Path) -> None:
     release = threading.Timer(0.5, lambda: other.execute("COMMIT"))
     release.start()
     started = time.monotonic()
-    with transaction(conn):  # reliability.md E4: busy_timeout, then the write goes through
+    with transaction(conn):  # E4: busy_timeout, then the write goes through
         next_value(conn, "reference")
     assert time.monotonic() - started >= 0.4
     release.join()

@@ -1,6 +1,6 @@
 """The inbox scanner: which entries are complete files ready to take, which are still settling, which are not files.
 
-Guide to the rules: reliability.md A1 (settle or done-marker), A2 (temporary names ignored), A4 (regular files
+Guide to the rules: A1 (settle or done-marker), A2 (temporary names ignored), A4 (regular files
 only, never followed links), A5 (size cap before parsing).
 """
 
@@ -62,7 +62,7 @@ def scan_inbox(inbox: Path, wall_clock: Callable[[], float], settle_seconds: flo
             continue
         if not stat.S_ISREG(info.st_mode):
             kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
-            result.not_files.append((path, f"{kind}: never opened or followed (reliability.md A4)"))
+            result.not_files.append((path, f"{kind}: never opened or followed (A4)"))
             continue
         marker = inbox / f"{name}{DONE_SUFFIX}"
         has_marker = os.path.lexists(marker)

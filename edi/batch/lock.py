@@ -1,4 +1,4 @@
-"""One processor per store (reliability.md A9): an exclusive, non-blocking flock on ``<db>.lock``."""
+"""One processor per store (A9): an exclusive, non-blocking flock on ``<db>.lock``."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Structured logs (structlog): JSON lines off a terminal, readable on one; customer data never in clear text.
 
 Only allow-listed keys pass; account numbers are masked to the last 4 digits; free text has long digit runs
-masked; tracebacks carry no frame locals (reliability.md F5). Other edi/ modules emit events through a plain
+masked; tracebacks carry no frame locals (F5). Other edi/ modules emit events through a plain
 callable (``EventSink``); this module is the one place that knows structlog.
 """
 

@@ -1,6 +1,6 @@
 """Processing a drop folder exactly once: intake ledger, one transaction per interchange, outbox publishing, moves.
 
-The order of durable steps, and what a re-run after a crash between any two of them does (reliability.md I1-I4):
+The order of durable steps, and what a re-run after a crash between any two of them does:
 
 1. ledger row for the file (attempts + 1) committed     -> re-run: same file, attempts + 1 (quarantined after N)
 2. each interchange: changes + outcomes + outbox rows committed together (edi/flows/inbound.py)
@@ -138,7 +138,7 @@ class BatchProcessor:
                 unread,
                 "quarantined",
                 f"file of {candidate.size} bytes is over the"
-                f" {self.settings.max_bytes}-byte limit; not read (reliability.md A5)",
+                f" {self.settings.max_bytes}-byte limit; not read (A5)",
                 summary,
             )
             return
@@ -168,7 +168,7 @@ class BatchProcessor:
                 candidate,
                 earlier.id,
                 "quarantined",
-                f"the worker stopped {attempts - 1} times while processing this file (reliability.md A10)",
+                f"the worker stopped {attempts - 1} times while processing this file (A10)",
                 summary,
             )
             return None
@@ -260,7 +260,7 @@ def quarantine_reason(run: FileRun) -> str:
     if run.unknown_senders:
         return "an interchange comes from a sender that is not a registered RES: nothing was sent back (B7)"
     if any(issue.code == "FILE:SENDER_UNKNOWN" for issue in run.issues):
-        return "an interchange's sender cannot be identified: no TA1 could be addressed (reliability.md B7)"
+        return "an interchange's sender cannot be identified: no TA1 could be addressed (B7)"
     return ""
 
 

@@ -1,7 +1,7 @@
 """One delivery path for every outbound document: stored in the outbox with its cause, then written durably.
 
 ``process`` publishes the outbox into its folder; ``replay``, ``cycle close`` and ``invoice`` with ``--out`` write
-the same way (temp, fsync, rename, fsync of the folder: reliability.md G1, G2) and then mark what they wrote sent.
+the same way (temp, fsync, rename, fsync of the folder: G1, G2) and then mark what they wrote sent.
 """
 
 from __future__ import annotations

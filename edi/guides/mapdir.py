@@ -16,7 +16,7 @@ DATAELE_ADDITIONS = "dataele_additions.xml"
 
 
 def safe_parser() -> etree.XMLParser:
-    """An lxml parser that resolves no entities, reads no network and keeps no comments (reliability.md F3)."""
+    """An lxml parser that resolves no entities, reads no network and keeps no comments (F3)."""
     return etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False)
 
 

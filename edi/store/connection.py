@@ -54,7 +54,7 @@ def open_store(path: Path | str) -> sqlite3.Connection:
     if str(path) != ":memory:":
         kind = filesystem_type(Path(path).parent if not Path(path).exists() else Path(path))
         if kind in NETWORK_FILESYSTEMS:
-            # reliability.md E6: SQLite's locking is not reliable on network file systems.
+            # E6: SQLite's locking is not reliable on network file systems.
             raise StoreError(f"the store {path} is on a network file system ({kind}); put it on a local disk")
     try:
         new = str(path) != ":memory:" and not Path(path).exists()
@@ -62,7 +62,7 @@ def open_store(path: Path | str) -> sqlite3.Connection:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
         if new:
-            os.chmod(path, 0o600)  # reliability.md F8: customer data, owner only
+            os.chmod(path, 0o600)  # F8: customer data, owner only
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -133,7 +133,7 @@ def next_value(conn: sqlite3.Connection, name: str) -> int:
 
 
 CONTROL_NUMBER_MAX = 999_999_999  # ISA13 and GS06 are at most 9 digits (guide section 3)
-CONTROL_NUMBER_WARNING = 990_000_000  # reliability.md D5: warn well before the wrap
+CONTROL_NUMBER_WARNING = 990_000_000  # D5: warn well before the wrap
 
 
 def control_number(drawn: int) -> int:

@@ -296,11 +296,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE direct_bill_charges ADD COLUMN billed_in TEXT;
     ALTER TABLE direct_bill_charges ADD COLUMN bill_id INTEGER REFERENCES bills_run(id)
     """,
-    # 5: the outcome rows form a hash chain (reliability.md F7): each row's seal covers it and the one before.
+    # 5: the outcome rows form a hash chain (F7): each row's seal covers it and the one before.
     """
     ALTER TABLE outcomes ADD COLUMN seal TEXT NOT NULL DEFAULT ''
     """,
-    # 6: inbound 997s reconciled against the documents we sent (reliability.md B13).
+    # 6: inbound 997s reconciled against the documents we sent (B13).
     """
     ALTER TABLE outbox ADD COLUMN functional_id TEXT NOT NULL DEFAULT '';
     ALTER TABLE outbox ADD COLUMN group_control TEXT NOT NULL DEFAULT '';

@@ -1,4 +1,4 @@
-"""ISA checks that decide the TA1 note (guide section 3; reliability.md B1-B9)."""
+"""ISA checks that decide the TA1 note (guide section 3; B1-B9)."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def check_isa(
 
 
 def sender_recoverable(isa: Segment, findings: list[EnvelopeFinding]) -> bool:
-    """Whether a TA1 can be addressed: sender qualifier and ID readable and valid (reliability.md B7, B9)."""
+    """Whether a TA1 can be addressed: sender qualifier and ID readable and valid (B7, B9)."""
     notes = {f.note for f in findings}
     values = isa.elements
     return (

@@ -43,7 +43,7 @@ CODES: dict[str, str] = {
     "AK9:4": "group control number in the functional group header and trailer do not agree",
     "AK9:5": "number of included transaction sets does not match actual count",
     # 4010 has no code for a GS06 repeated inside one interchange; we use 6 (control number violates syntax),
-    # as pyx12 does (reliability.md C4).
+    # as pyx12 does (C4).
     "AK9:6": "group control number violates syntax or is not unique within the interchange",
     "AK5:1": "transaction set not supported",
     "AK5:2": "transaction set trailer missing",

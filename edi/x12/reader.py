@@ -12,7 +12,7 @@ Split = tuple[str, int, bool] | None  # what is left to split: text, its offset,
 
 BOM = b"\xef\xbb\xbf"
 CHUNK_SIZE = 1 << 20
-# No real 814/810 segment comes near this; a longer one is hostile input (reliability.md A5).
+# No real 814/810 segment comes near this; a longer one is hostile input (A5).
 MAX_SEGMENT_BYTES = 64 * 1024
 _BETWEEN_SEGMENTS = "\r\n"
 
