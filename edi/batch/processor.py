@@ -137,8 +137,7 @@ class BatchProcessor:
                 candidate,
                 unread,
                 "quarantined",
-                f"file of {candidate.size} bytes is over the"
-                f" {self.settings.max_bytes}-byte limit; not read (A5)",
+                f"file of {candidate.size} bytes is over the {self.settings.max_bytes}-byte limit; not read (A5)",
                 summary,
             )
             return
