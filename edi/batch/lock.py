@@ -1,10 +1,14 @@
-"""One processor per store (A9): an exclusive, non-blocking flock on ``<db>.lock``."""
+"""One processor per store (A9, H3): an exclusive, non-blocking flock on the store file itself.
+
+The lock belongs to the file's identity (its inode), not to the path that names it: a symlink or a hard link to
+the same store meets the same lock. SQLite's own locks are POSIX record locks, which Linux keeps apart from flock.
+"""
 
 from __future__ import annotations
 
 import fcntl
+import os
 from pathlib import Path
-from typing import IO
 
 
 class BatchError(Exception):
@@ -15,20 +19,24 @@ class StoreLock:
     """Held for the life of a ``process`` run."""
 
     def __init__(self, db_path: Path) -> None:
-        self.path = Path(f"{db_path}.lock")
-        self._handle: IO[str] | None = None
+        self.path = Path(db_path)
+        self._fd: int | None = None
 
     def __enter__(self) -> StoreLock:
-        handle = open(self.path, "a")
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fd = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o600)  # a new store is created owner-only (F8)
         except OSError as error:
-            handle.close()
+            raise BatchError(f"cannot open the store {self.path} to lock it: {error.strerror}") from error
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(fd)
             raise BatchError(f"another sbo-edi process is working on this store ({self.path} is locked)") from error
-        self._handle = handle
+        self._fd = fd
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
-            self._handle.close()
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None

@@ -24,14 +24,15 @@ from pathlib import Path
 
 from edi.batch.intake import Candidate, printable_name, scan_inbox, still_settled
 from edi.batch.lock import BatchError
+from edi.batch.marks import PAUSED, ProgressMarks
 from edi.batch.summary import Summary
 from edi.flows.delivery import EventSink, Failpoint, no_event, no_failpoint, publish_outbox
-from edi.flows.durable import ensure_folder, move_durably, write_atomically
+from edi.flows.durable import ensure_folder, move_durably, open_regular, write_atomically
 from edi.flows.inbound import FileProcessor, RunSettings
 from edi.flows.reports import FileRun
-from edi.naming import safe_stem
+from edi.naming import error_text
 from edi.store import files
-from edi.store.connection import Db, DbError, rollback
+from edi.store.connection import Db, DbError, db_file, rollback
 
 MAX_BYTES = 256 * 1024 * 1024  # A5: larger files are quarantined unread (a 100,000-set drop is about 27 MB)
 MAX_ATTEMPTS = 3  # A10: a file that crashed the worker this often is quarantined
@@ -87,6 +88,8 @@ class BatchProcessor:
         self.failpoint = failpoint
         self.should_stop = should_stop
         self.progress = progress
+        store = db_file(conn)
+        self.marks = ProgressMarks(Path(f"{store}-progress") if store else Path(os.devnull))
 
     def run_once(self) -> Summary:
         """Publish anything a crash left unsent, then take every ready file in name order."""
@@ -111,20 +114,28 @@ class BatchProcessor:
 
     def _guarded(self, candidate: Candidate, summary: Summary, run_id: int) -> None:
         """One file; the environment's errors stop the run, any other error only this file (A10)."""
+        self.marks.file_id, self.marks.sets = 0, 0  # nothing in hand until the file has its ledger row
         try:
             self._file(candidate, summary, run_id)
         except (OSError, DbError) as error:
             # E3/E4: disk full, I/O error, database trouble: not the file's fault. The run stops (what is
             # committed stays committed), the attempt is given back, and the next run resumes in order.
             rollback(self.conn)
-            files.give_back_attempt_by_name(self.conn, printable_name(candidate.name))
-            self.events("run_aborted", file=safe_stem(candidate.name), error=f"{type(error).__name__}: {error}")
+            self.marks.reached(PAUSED)  # not the file's fault: not a death (H2)
+            self.events("run_aborted", file=self._label(), error=error_text(error))
             raise
-        except Exception as error:
+        except Exception as error:  # one bad file never stops the batch (A10)
             rollback(self.conn)
             summary.failed += 1
-            # The attempt stays counted in the ledger; the file stays in the inbox for the next run.
-            self.events("file_failed", file=safe_stem(candidate.name), error=f"{type(error).__name__}: {error}")
+            if self.marks.file_id and self.marks.sets >= 0:  # a death we live to record (H2), counted once
+                files.record_death(self.conn, self.marks.file_id, self.marks.sets, run_id, new_attempt=False)
+                self.marks.reached(PAUSED)
+            # The file stays in the inbox for the next run.
+            self.events("file_failed", file=self._label(), error=error_text(error))
+
+    def _label(self) -> str:
+        """How logs name the file in hand: our ledger id only, never the partner's file name (H5)."""
+        return f"#{self.marks.file_id}" if self.marks.file_id else "#-"
 
     def _file(self, candidate: Candidate, summary: Summary, run_id: int) -> None:
         if not still_settled(candidate):
@@ -159,17 +170,13 @@ class BatchProcessor:
             earlier = None  # A7: the partner sent the same bytes again: a new intake (its ISA13s get TA1 025)
         if earlier is None:
             return files.new_file(self.conn, shown, digest, candidate.size, self.settings.clock(), run_id)
-        attempts = earlier.attempts + 1
-        files.set_attempts(self.conn, earlier.id, attempts, run_id)
+        mark = self.marks.last(earlier.id)
+        stalls = files.record_death(self.conn, earlier.id, mark, run_id)
         summary.resumed_files += 1
-        if attempts > self.settings.max_attempts:
-            self._finish(
-                candidate,
-                earlier.id,
-                "quarantined",
-                f"the worker stopped {attempts - 1} times while processing this file (A10)",
-                summary,
-            )
+        if stalls >= self.settings.max_attempts:
+            reason = (f"the worker stopped {stalls} times in a row at the same place (after {mark} transaction"
+                      " set(s)) while processing this file (A10, H2)")  # fmt: skip
+            self._finish(candidate, earlier.id, "quarantined", reason, summary)
             return None
         return earlier.id
 
@@ -185,23 +192,19 @@ class BatchProcessor:
 
     def _process(self, candidate: Candidate, file_id: int, summary: Summary) -> None:
         """The file through the whole path, its documents published, then its disposition."""
-        label = f"#{file_id} {safe_stem(candidate.name)}"
+        label = f"#{file_id}"  # H5: logs name our ledger id; the original name is only in the ledger
         self.events("file_taken", file=label, bytes=candidate.size)
         now = self.settings.clock()
         run_settings = RunSettings(now=now, as_of=self.settings.as_of or now.date())
-        processor = FileProcessor(
-            self.conn,
-            run_settings,
-            events=self.events,
-            failpoint=self.failpoint,
-            should_stop=self.should_stop,
-            keep_reports=False,
-        )
+        self.marks.start(file_id)
+        processor = FileProcessor(self.conn, run_settings, events=self.events, failpoint=self.failpoint,
+                                  should_stop=self.should_stop, keep_reports=False,
+                                  on_set=self.marks.reached)  # fmt: skip
         run = processor.run(candidate.path, source_name=label, file_id=file_id)
         summary.add(run)
         summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
         if run.stopped:
-            files.give_back_attempt(self.conn, file_id)  # a clean stop is not a crash
+            self.marks.reached(PAUSED)  # a clean stop is not a death (H2)
             self.events("file_paused", file=label)
             return
         reason = quarantine_reason(run)
@@ -224,7 +227,7 @@ class BatchProcessor:
         summary.archived += state == "archived"
         summary.quarantined += state == "quarantined"
         event = "file_archived" if state == "archived" else "file_quarantined"
-        self.events(event, file=f"#{file_id} {safe_stem(candidate.name)}", stored_as=stored_as, reason=reason)
+        self.events(event, file=f"#{file_id}", stored_as=stored_as, reason=reason)
 
     def _write_reason(self, target: Path, original: str, reason: str) -> None:
         text = f"original name: {printable_name(original)}\nreason: {reason}\n"
@@ -246,7 +249,7 @@ class BatchProcessor:
         os.replace(path, target)  # rename moves the entry itself, never what a link points to
         summary.files += 1
         summary.quarantined += 1
-        self.events("file_quarantined", file=f"#{file_id} {safe_stem(path.name)}", stored_as=stored_as, reason=reason)
+        self.events("file_quarantined", file=f"#{file_id}", stored_as=stored_as, reason=reason)
 
 
 def quarantine_reason(run: FileRun) -> str:
@@ -266,7 +269,7 @@ def quarantine_reason(run: FileRun) -> str:
 def _sha256(path: Path) -> str | None:
     """The file's digest, read without following links; None when it cannot be read now."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = open_regular(path)
     except OSError:
         return None
     digest = hashlib.sha256()

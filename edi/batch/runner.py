@@ -14,6 +14,7 @@ from edi.batch.lock import StoreLock
 from edi.batch.processor import BatchProcessor, BatchSettings, Folders
 from edi.batch.summary import Summary
 from edi.flows.delivery import EventSink, Failpoint
+from edi.naming import error_text
 from edi.store.connection import Db, DbError
 
 
@@ -72,9 +73,9 @@ def run_batch(
                 outcome.summary.merge(processor.run_once())
             except (OSError, DbError) as error:
                 # Disk full, I/O or database errors: committed work stands, the next run resumes (E3/E4).
-                events("run_failed", error=f"{type(error).__name__}: {error}")
+                events("run_failed", error=error_text(error))
                 if not watch:
-                    outcome.error = f"{type(error).__name__}: {error}"
+                    outcome.error = error_text(error)  # H5: the last-resort line carries no partner data
                     return outcome
             if not watch or stop or not _wait(interval, stop):
                 break

@@ -10,12 +10,26 @@ import contextlib
 import errno
 import os
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 FILE_MODE = 0o640
 DIR_MODE = 0o750
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def open_regular(path: Path) -> int:
+    """Open an input file to read: never through a link, never blocking on a FIFO; fstat on the descriptor (H4)."""
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (it changed after the inbox scan)")
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def ensure_folder(folder: Path) -> None:

@@ -14,11 +14,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from edi.flows.delivery import EventSink, Failpoint, Output, no_event, no_failpoint, store_output
+from edi.flows.durable import open_regular
 from edi.flows.handlers import HANDLERS, Handled, HandlerContext, Staged, refused
 from edi.flows.reports import FileRun, transaction_report
 from edi.flows.responses import response_interchange
 from edi.guides.validator import FileProblem, Validator
-from edi.naming import safe_stem
+from edi.naming import mask_account, safe_stem
 from edi.store import accounts, ledger
 from edi.store.connection import Db, StoreControlNumbers, begin, commit, rollback, savepoint, setting
 from edi.store.staging import Stage
@@ -67,6 +68,7 @@ class FileProcessor:
         failpoint: Failpoint = no_failpoint,
         should_stop: Callable[[], bool] = lambda: False,
         keep_reports: bool = True,
+        on_set: Callable[[int], None] = lambda sets: None,
     ) -> None:
         self.conn = conn
         self.keep_reports = keep_reports  # replay lists every transaction; a batch only counts them
@@ -74,6 +76,7 @@ class FileProcessor:
         self.events = events
         self.failpoint = failpoint
         self.should_stop = should_stop
+        self.on_set = on_set  # H2: how many sets of the file have been read, for the progress mark
         self.utility = Utility(setting(conn, "utility_name"), setting(conn, "utility_duns"))
         self.our_party = Party(setting(conn, "utility_qualifier"), self.utility.duns)
         self.calendar = accounts.load_calendar(conn)
@@ -83,7 +86,7 @@ class FileProcessor:
         run = FileRun(path)
         name = source_name or path.name
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            fd = open_regular(path)
         except OSError as error:
             run.issues.append(Issue("FILE:UNREADABLE", f"cannot open the file: {error.strerror}", Where(name)))
             run.read_failure = "unreadable"
@@ -103,11 +106,14 @@ class FileProcessor:
         validator = Validator(file_name=name, keep_segments=True, receiver_ids={self.utility.duns})
         staged: Stage[Staged] = Stage(self.conn)
         collector = self._collector()
+        sets = 0
         begin(self.conn)
         for event in validator.run(stream):  # type: ignore[arg-type]
             if isinstance(event, SetResult):
                 collector.add_set(event)
                 staged.add(stage(event))
+                sets += 1
+                self.on_set(sets)
             elif isinstance(event, InterchangeResult):
                 Interchange(self, run, name, file_id, event).process(staged, collector)
                 staged.reset()
@@ -216,6 +222,7 @@ class Interchange:
         self._refuse_all(staged, interchange_id, Outcome(OutcomeKind.NOT_PROCESSED, note=UNREGISTERED_SENDER))
         staged.clear()
         commit(self.conn, keep=not self.p.settings.dry_run)
+        self._log_committed()
         self.p.events("interchange", file=self.name, isa13=self.ix.control_number, sender="unregistered",
                       outcome=InterchangeOutcome.UNKNOWN_SENDER.value, ta1="", sets=self.run.outcomes.total(),
                       outputs=[])  # fmt: skip
@@ -283,12 +290,19 @@ class Interchange:
         self.outputs.append(output)
 
     def _finish(self, key: ledger.OutcomeKey, handled: Handled) -> None:
-        """Count one transaction's outcome, log it, and keep the report when a replay wants the list."""
+        """Count one transaction's outcome, and keep its report when a replay wants the list."""
         self.run.count(handled.outcome)
-        report = transaction_report(self.ix.control_number, key, handled)
-        self.p.events("transaction", file=self.name, isa13=self.ix.control_number, **report.event_fields())
         if self.p.keep_reports:
-            self.run.transactions.append(report)
+            self.run.transactions.append(transaction_report(self.ix.control_number, key, handled))
+
+    def _log_committed(self) -> None:
+        """H6: one ``transaction`` event per outcome row the store now holds (nothing for a rolled-back run)."""
+        if self._recorded_id is None or self.p.settings.dry_run:
+            return
+        for row in ledger.interchange_outcomes(self.conn, self._recorded_id):
+            self.p.events("transaction", file=self.name, isa13=self.ix.control_number, gs06=row.group_control,
+                          st02=row.st02, outcome=row.outcome, codes=list(row.codes), rules=row.rules,
+                          account=mask_account(row.account_number))  # fmt: skip
 
     def _commit(self, staged: Stage[Staged], outcome: InterchangeOutcome, sets: int) -> None:
         for output in self.outputs:
@@ -299,6 +313,7 @@ class Interchange:
         staged.clear()
         commit(self.conn, keep=not self.p.settings.dry_run)
         self.p.failpoint("interchange_committed")
+        self._log_committed()
         self.run.outputs.extend(self.outputs)
         self.p.events(
             "interchange",

@@ -12,7 +12,7 @@ from edi.flows.delivery import Output
 from edi.flows.handlers import Handled
 from edi.naming import mask_account
 from edi.store.ledger import OutcomeKey
-from edi.x12.problems import Issue
+from edi.x12.problems import KEPT_PER_FILE, Bounded, Issue
 from rules.decisions import Change
 from rules.outcomes import Outcome, OutcomeKind
 
@@ -44,18 +44,6 @@ class TransactionReport:
         )
         return "\n".join([head, *(f"    {c}" for c in self.changes)])
 
-    def event_fields(self) -> dict[str, Any]:
-        """The allow-listed fields of its ``transaction`` log event (the account masked)."""
-        outcome = self.outcome
-        return {
-            "gs06": self.group,
-            "st02": self.st02,
-            "outcome": outcome.label,
-            "codes": list(outcome.codes),
-            "rules": " ".join(outcome.rules),
-            "account": self.account,
-        }
-
     def to_json(self) -> dict[str, Any]:
         """The machine view (the outcome as its stored label)."""
         return {
@@ -76,7 +64,7 @@ class FileRun:
     """Everything one file produced."""
 
     path: Path
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=lambda: Bounded(KEPT_PER_FILE))
     transactions: list[TransactionReport] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
     interchanges: int = 0

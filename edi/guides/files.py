@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from edi.guides.validator import FileProblem, Validator
 from edi.naming import safe_stem
 from edi.x12.acks import AckCollector, AckSettings
-from edi.x12.problems import Issue, Where
+from edi.x12.problems import KEPT_PER_FILE, Bounded, Issue, Where, omitted_line
 from edi.x12.results import InterchangeResult, SetResult
 
 
@@ -19,7 +19,7 @@ class FileReport:
     """What validation found in one file."""
 
     path: Path
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=lambda: Bounded(KEPT_PER_FILE))
     acks: list[tuple[str, str]] = field(default_factory=list)
     interchanges: int = 0
     sets: int = 0
@@ -33,7 +33,7 @@ class FileReport:
 
     def summary(self) -> str:
         """One line: verdict and counts."""
-        verdict = "ok" if self.clean else f"{len(self.issues)} problem(s)"
+        verdict = "ok" if self.clean else f"{cast(Bounded[Issue], self.issues).total} problem(s)"
         return (
             f"{verdict}; {self.interchanges} interchange(s), {self.sets} transaction set(s), "
             f"{self.accepted_sets} accepted, {self.rejected_interchanges} interchange(s) rejected, "
@@ -42,7 +42,8 @@ class FileReport:
 
     def describe(self) -> str:
         """The terminal view: a verdict line, then each problem with its position."""
-        return "\n".join([f"{self.path}: {self.summary()}", *("  " + issue.describe() for issue in self.issues)])
+        problems = [*("  " + issue.describe() for issue in self.issues), *("  " + o for o in omitted_line(self.issues))]
+        return "\n".join([f"{self.path}: {self.summary()}", *problems])
 
     def write_acks(self, ack_dir: Path) -> None:
         """One file per acknowledgment interchange, named from our own pieces (README, Outputs; F1)."""
@@ -62,6 +63,7 @@ class FileReport:
             "rejected_interchanges": self.rejected_interchanges,
             "acknowledgments": [kind for kind, _ in self.acks],
             "problems": [issue.to_json() for issue in self.issues],
+            "problems_omitted": cast(Bounded[Issue], self.issues).omitted,
         }
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from edi.guides.compiler import SegmentRule, TransactionGuide
 from edi.guides.elements import check_segment
 from edi.guides.walker import SetWalker
-from edi.x12.problems import Issue, Where
+from edi.x12.problems import Bounded, Issue, Where
 from edi.x12.results import SegmentReport, SetResult
 from edi.x12.segments import Segment
 
@@ -38,10 +39,16 @@ class SetCheck:
     def body(self, segment: Segment) -> None:
         """One segment between ST and SE: its place in the guide (AK3), then its elements (AK4)."""
         self.count += 1
-        if self.result.segments is not None:
-            self.result.segments.append(segment)
+        result = self.result
+        if result.segments is not None:
+            if result.accepted:
+                result.segments.append(segment)
+            else:
+                result.segments = None  # a rejected set is never parsed: keep nothing (H1)
         if self.walker is None:
             return
+        if cast(Bounded[SegmentReport], result.segment_reports).full:
+            return  # rejected many times over: only SE01's count still matters (H1)
         if segment.elements[0] == "":
             self.report(segment, SegmentReport("", self.count, "", "1"), "an empty segment (two terminators in a row)")
             return

@@ -17,7 +17,7 @@ from edi.guides.walker import SetWalker
 from edi.x12.control_numbers import ControlNumberSet
 from edi.x12.datatypes import is_digits
 from edi.x12.envelope import check_isa, interchange_from_isa, sender_recoverable
-from edi.x12.problems import Issue, Where
+from edi.x12.problems import KEPT_PER_FILE, Bounded, Issue, Where
 from edi.x12.reader import X12Reader
 from edi.x12.results import GroupResult, InterchangeResult, SetResult
 from edi.x12.segments import Segment
@@ -75,6 +75,7 @@ class Validator:
         self._set: SetCheck | None = None
         self._group_st02, self._group_gs06 = ControlNumberSet(), ControlNumberSet()  # seen ST02s, GS06s
         self._interchanges, self._last = 0, cast(Segment | None, None)
+        self._outside = 0  # segments outside any interchange: the first KEPT_PER_FILE are reported (H1)
 
     def _where(self, segment: Segment | None) -> Where:
         ix, group, ts = self._ix, self._group, self._set
@@ -84,9 +85,15 @@ class Validator:
 
     def _envelope(self, note: str, message: str, segment: Segment | None) -> None:
         """Record a TA1-level problem on the open interchange."""
-        assert self._ix is not None  # only called with an interchange open
-        self._ix.notes.append(note)
-        self._ix.issues.append(Issue(f"TA1:{note}", message, self._where(segment), segment.tag if segment else ""))
+        ix = self._ix
+        assert ix is not None  # only called with an interchange open
+        if note not in ix.notes:
+            ix.notes.append(note)  # the TA1 carries the first; repeats add nothing (H1)
+        issues = cast(Bounded[Issue], ix.issues)
+        if issues.full:
+            issues.omitted += 1
+            return
+        issues.append(Issue(f"TA1:{note}", message, self._where(segment), segment.tag if segment else ""))
 
     def _group_error(self, code: str, message: str, segment: Segment | None) -> None:
         assert self._group is not None and self._ix is not None
@@ -122,6 +129,9 @@ class Validator:
             return
         if self._ix is not None:
             yield from self._close_interchange(None, truncated=True)
+        if self._outside > KEPT_PER_FILE:
+            message = f"{self._outside - KEPT_PER_FILE} more segment(s) outside any ISA..IEA, counted but not listed"
+            yield FileProblem(Issue("FILE:OUTSIDE_INTERCHANGE", message, Where(name)))
 
     def _segment(self, segment: Segment, reader: X12Reader) -> Iterator[Event]:
         tag = segment.elements[0]
@@ -131,7 +141,9 @@ class Validator:
             self._open_interchange(segment, reader)
             return
         if self._ix is None:
-            yield outside_interchange(self.file_name, segment)
+            self._outside += 1
+            if self._outside <= KEPT_PER_FILE:
+                yield outside_interchange(self.file_name, segment)
             return
         if self._set is not None and tag not in ("ST", "SE", "GS", "GE", "IEA"):
             self._set.body(segment)

@@ -195,6 +195,12 @@ def savepoint(conn: Db, name: str, *, keep: bool = True) -> Iterator[None]:
     conn.execute(f"RELEASE {name}")
 
 
+def db_file(conn: Db) -> Path | None:
+    """The file behind the connection's main database (None in memory)."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return Path(row[2]) if row is not None and row[2] else None
+
+
 def all_settings(conn: Db) -> list[tuple[str, str]]:
     """Every setting and its value, by key."""
     return [(str(k), str(v)) for k, v in conn.execute("SELECT key, value FROM settings ORDER BY key")]

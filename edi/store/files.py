@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from edi.store.connection import Db, DbError, transaction
+from edi.store.connection import Db, transaction
 
 
 @dataclass(frozen=True)
@@ -62,28 +62,19 @@ def new_file(conn: Db, name: str, sha256: str, size: int, now: datetime, run_id:
     return int(cursor.lastrowid or 0)
 
 
-def set_attempts(conn: Db, file_id: int, attempts: int, run_id: int) -> None:
-    """Another attempt at a file an earlier run did not finish."""
+def record_death(conn: Db, file_id: int, mark: int, run_id: int, *, new_attempt: bool = True) -> int:
+    """Another attempt at a file whose last attempt died at ``mark`` (-1: unknown); returns deaths in a row there.
+
+    H2: a death at a new place starts the count again, so only a file that stops the worker at the same place
+    every time is counted towards quarantine; one that advanced between kills is simply resumed.
+    """
     with transaction(conn):
-        conn.execute("UPDATE files SET attempts = ?, run_id = ? WHERE id = ?", (attempts, run_id, file_id))
-
-
-def give_back_attempt(conn: Db, file_id: int) -> None:
-    """A clean stop is not a crash: the attempt does not count."""
-    with transaction(conn):
-        conn.execute("UPDATE files SET attempts = attempts - 1 WHERE id = ?", (file_id,))
-
-
-def give_back_attempt_by_name(conn: Db, name: str) -> None:
-    """Undo the attempt count of a file whose run failed for reasons outside it (best effort)."""
-    try:
-        with transaction(conn):
-            conn.execute(
-                "UPDATE files SET attempts = max(attempts - 1, 0) WHERE original_name = ? AND state = 'processing'",
-                (name,),
-            )
-    except DbError:
-        pass  # the database itself is failing: the count stays, the attempt limit leaves room for this
+        reached, stalls = conn.execute("SELECT reached, stalls FROM files WHERE id = ?", (file_id,)).fetchone()
+        if mark >= 0:  # a clean stop or an unknown place is not a death; a new place starts the count again
+            stalls, reached = (int(stalls) + 1 if mark == int(reached) else 1), mark
+        conn.execute("UPDATE files SET attempts = attempts + ?, reached = ?, stalls = ?, run_id = ? WHERE id = ?",
+                     (int(new_attempt), reached, stalls, run_id, file_id))  # fmt: skip
+    return int(stalls)
 
 
 def sha256_of(conn: Db, file_id: int) -> str:

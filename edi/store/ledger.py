@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -216,3 +217,30 @@ def verify_chain(conn: Db) -> tuple[int, int | None]:
             return checked, int(row["id"])
         previous = expected
     return checked, None
+
+
+@dataclass(frozen=True)
+class RecordedOutcome:
+    """An outcome row as committed, for the log events that follow the commit (H6)."""
+
+    group_control: str
+    st02: str
+    outcome: str
+    codes: tuple[str, ...]
+    rules: str
+    account_number: str
+
+
+def interchange_outcomes(conn: Db, interchange_id: int, chunk: int = 1000) -> Iterator[RecordedOutcome]:
+    """The committed outcome rows of one interchange, in order, read in chunks (memory stays flat)."""
+    last = 0
+    while True:
+        rows = conn.execute("SELECT id, group_control, st02, outcome, reasons, rules, account_number FROM outcomes"
+                            " WHERE interchange_id = ? AND id > ? ORDER BY id LIMIT ?",
+                            (interchange_id, last, chunk)).fetchall()  # fmt: skip
+        for r in rows:
+            codes = tuple(code for code, _text in json.loads(r[4]))
+            yield RecordedOutcome(r[1], r[2], r[3], codes, r[5], r[6])
+        if len(rows) < chunk:
+            return
+        last = int(rows[-1][0])

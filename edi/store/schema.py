@@ -323,6 +323,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX groups_received_interchange ON groups_received(interchange_id)
     """,
+    # 8: H2, a file is poison only when the worker dies at the same place again: where the last attempt died
+    # (sets read, from the progress mark beside the store) and how many deaths in a row were there.
+    """
+    ALTER TABLE files ADD COLUMN reached INTEGER NOT NULL DEFAULT -1;
+    ALTER TABLE files ADD COLUMN stalls INTEGER NOT NULL DEFAULT 0
+    """,
 )
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 # Each code is registered once with the acknowledgment it surfaces in. The prefix names the carrier:
 # TA1:nnn -> TA105 note; AK9:n -> AK905; AK5:n -> AK502; AK3:n -> AK304; AK4:n -> AK403; FILE:... -> no
@@ -126,3 +127,50 @@ class Issue:
         place = f"{w.file}:segment {w.segment_number} (byte {w.offset})"
         ids = " ".join(f"{k}={v}" for k, v in (("ISA13", w.isa13), ("GS06", w.gs06), ("ST02", w.st02)) if v)
         return f"{place} {ids} [{self.code}] {self.message}".replace("  ", " ")
+
+
+T = TypeVar("T")
+
+# H1: hostile input can multiply problems (a valid ISA, then megabytes of `~`). Lists of findings keep this
+# many entries and count the rest, so memory stays bounded whatever a partner sends; verdicts do not change.
+KEPT_PER_SET = 100  # AK3 loops and issues of one transaction set
+KEPT_PER_INTERCHANGE = 1_000  # envelope issues of one interchange
+KEPT_PER_FILE = 10_000  # problems one file report lists
+
+
+class Bounded(list[T]):
+    """A list that keeps its first ``limit`` items and counts the ones it drops (``omitted``)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.omitted = 0
+
+    def append(self, item: T) -> None:
+        """Keep the item, or count it once the list is full."""
+        if len(self) < self.limit:
+            super().append(item)
+        else:
+            self.omitted += 1
+
+    def extend(self, items: Iterable[T]) -> None:
+        """Append each item (the omitted count of a ``Bounded`` source is carried over)."""
+        for item in items:
+            self.append(item)
+        self.omitted += getattr(items, "omitted", 0)
+
+    @property
+    def full(self) -> bool:
+        """No room left: callers may skip building an item that would only be counted."""
+        return len(self) >= self.limit
+
+    @property
+    def total(self) -> int:
+        """Kept and omitted."""
+        return len(self) + self.omitted
+
+
+def omitted_line(issues: list[Issue]) -> list[str]:
+    """The terminal's note that a list stopped, if it did."""
+    omitted = getattr(issues, "omitted", 0)
+    return [f"... and {omitted} more problem(s), counted but not listed (H1)"] if omitted else []

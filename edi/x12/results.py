@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from edi.x12.datatypes import ElementError
-from edi.x12.problems import Issue
+from edi.x12.problems import KEPT_PER_INTERCHANGE, KEPT_PER_SET, Bounded, Issue
 from edi.x12.segments import Segment, Separators
 
 
@@ -27,9 +27,9 @@ class SetResult:
     group_index: int
     code: str
     control_number: str
-    segment_reports: list[SegmentReport] = field(default_factory=list)
+    segment_reports: list[SegmentReport] = field(default_factory=lambda: Bounded(KEPT_PER_SET))
     set_codes: list[str] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=lambda: Bounded(KEPT_PER_SET))
     segments: list[Segment] | None = None
     guide_code: str = ""
 
@@ -89,7 +89,7 @@ class InterchangeResult:
     usage: str = "P"
     notes: list[str] = field(default_factory=list)
     groups: list[GroupResult] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=lambda: Bounded(KEPT_PER_INTERCHANGE))
     ta1_segments: int = 0
     sender_recoverable: bool = True
 
