@@ -1,0 +1,218 @@
+"""Issue 11: what an outside tester broke, each reproduced (every one of these failed on the code before)."""
+
+from __future__ import annotations
+
+import io
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+import structlog
+from click.testing import CliRunner
+
+import edi.batch.processor
+from cli import main
+from edi.batch.lock import BatchError, StoreLock
+from edi.batch.logs import configure, event_sink
+from edi.batch.processor import BatchProcessor
+from edi.flows.durable import open_regular
+from edi.flows.inbound import FileProcessor, RunSettings
+from edi.guides.files import validate_file
+from edi.store.connection import open_store
+from edi.x12.acks import AckSettings, CountingControlNumbers
+from scripts.hostile import hostile_file, measure
+from scripts.make_example_data import interchange, request
+from tests.batch_helpers import folders, prepared_store, settings
+from tests.store_helpers import AS_OF, NOW
+
+
+@pytest.mark.parametrize("kind", ["validate", "process"])
+@pytest.mark.parametrize("filler", ["X~", "~"], ids=["stray segments", "empty segments"])
+def test_h1_hostile_content_costs_bounded_memory(tmp_path: Path, filler: str, kind: str) -> None:
+    db = prepared_store(tmp_path / "s")
+    small = measure(hostile_file(tmp_path, 1, filler), kind, db)
+    large = measure(hostile_file(tmp_path, 4, filler), kind, db)
+    # Before: about 240 MB per MiB (every stray byte a kept TA1:024 issue). Now the reader's 1 MiB chunk bounds it.
+    assert float(large["peak_mb"]) < 100 and float(large["peak_mb"]) < float(small["peak_mb"]) + 40
+    assert int(large["kept"]) <= 10_000
+    assert large["acks"] == ["ta1"]  # the TA1 (R 024) still goes back to the registered sender
+
+
+def test_h1_a_set_full_of_stray_segments_keeps_a_bounded_acknowledgment(tmp_path: Path) -> None:
+    st = request("0001", "H1B", "1000000001")
+    stray = ["X~"] * 50_000
+    text = interchange(502, [[*st[:-1], *stray, st[-1]]])
+    path = tmp_path / "set.edi"
+    path.write_text(text)
+    report = validate_file(path, AckSettings(NOW, CountingControlNumbers(1, 1)))
+    ack = report.acks[0][1]
+    assert ack.count("AK3*") <= 100 and "AK5*R*" in ack  # rejected; the AK3 detail stops at 100 loops
+    assert report.to_json()["problems_omitted"] > 0
+
+
+class Death(BaseException):
+    """Stands for SIGKILL: nothing in the processor catches it (the SIGKILL tests do it for real)."""
+
+
+def _pass(db: Path, f: object, die_at_set: int | None) -> object:
+    conn = open_store(db)
+    processor = BatchProcessor(conn, f, settings())  # type: ignore[arg-type]
+    if die_at_set is not None:
+        real = processor.marks.reached
+
+        def reached(sets: int) -> None:
+            real(sets)
+            if sets == die_at_set:
+                raise Death()
+
+        processor.marks.reached = reached  # type: ignore[method-assign]
+    try:
+        return processor.run_once()
+    except Death:
+        return None
+    finally:
+        conn.close()
+
+
+def _big_file(f: object, name: str) -> None:
+    sets = [request(f"{n:04d}", f"BIG{n:05d}", "1000000001") for n in range(1, 41)]
+    (f.inbox / name).write_text(interchange(601, sets))  # type: ignore[attr-defined]
+
+
+def test_h2_a_file_killed_three_times_while_advancing_is_finished(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    _big_file(f, "big.edi")
+    for where in (10, 20, 30):  # each kill further along (a new place every time)
+        assert _pass(db, f, where) is None
+    summary = _pass(db, f, None)
+    assert summary.archived == 1 and summary.quarantined == 0  # type: ignore[attr-defined]
+    assert not list(f.quarantine.iterdir())
+
+
+def test_h2_a_file_killing_the_worker_at_the_same_place_is_quarantined(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    _big_file(f, "poison.edi")
+    for _ in range(3):
+        assert _pass(db, f, 17) is None
+    summary = _pass(db, f, 17)
+    assert summary.quarantined == 1  # type: ignore[attr-defined]
+    (reason,) = [p.read_text() for p in f.quarantine.glob("*.reason")]
+    assert "stopped 3 times in a row at the same place (after 17 transaction set(s))" in reason
+
+
+@pytest.mark.parametrize("kind", ["symlink", "hard link"])
+def test_h3_one_store_through_a_link_is_one_lock(tmp_path: Path, kind: str) -> None:
+    db = prepared_store(tmp_path / "s")
+    link = tmp_path / "other" / "link.db"
+    link.parent.mkdir()
+    (os.symlink if kind == "symlink" else os.link)(db, link)
+    with StoreLock(db), pytest.raises(BatchError, match="another sbo-edi process"), StoreLock(link):
+        pass
+    with StoreLock(link):
+        pass
+
+
+def test_h4_a_fifo_never_blocks_the_reader(tmp_path: Path) -> None:
+    fifo = tmp_path / "swapped.edi"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="not a regular file"):
+        open_regular(fifo)
+    run = FileProcessor(open_store(prepared_store(tmp_path / "s")), RunSettings(NOW, AS_OF)).run(fifo)
+    assert run.read_failure == "unreadable"
+
+
+def test_h4_a_fifo_swapped_in_after_the_scan_does_not_hang_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    target = f.inbox / "race.edi"
+    target.write_text(interchange(602, [request("0001", "R1", "1000000001")]))
+
+    def swap(candidate: object) -> bool:
+        os.unlink(target)
+        os.mkfifo(target)  # the rename race the tester won: a FIFO under the scanned name
+        return True
+
+    monkeypatch.setattr(edi.batch.processor, "still_settled", swap)
+    done = threading.Event()
+    thread = threading.Thread(target=lambda: (_pass(db, f, None), done.set()), daemon=True)
+    thread.start()
+    thread.join(30)
+    if not done.is_set():
+        with open(target, "wb"):  # unblock the reader so the thread can end
+            pass
+    assert done.is_set()
+
+
+CANARY_ACCOUNT = "7318640295"
+CANARY_NAME = "ZELDA_QUIXOTE"
+
+
+def test_h5_file_names_and_database_errors_never_reach_the_logs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    (f.inbox / f"d_{CANARY_ACCOUNT}_{CANARY_NAME}.edi").write_text(
+        interchange(603, [request("0001", "C1", "1000000001")])
+    )
+    import edi.store.ledger as ledger
+
+    def failing(*args: object, **kw: object) -> bool:
+        raise sqlite3.OperationalError(f"disk I/O error near account {CANARY_ACCOUNT} of {CANARY_NAME}")
+
+    monkeypatch.setattr(ledger, "interchange_committed", failing)
+    stream = io.StringIO()
+    configure(stream, as_json=True)
+    monkeypatch.setattr("cli.event_sink", lambda: event_sink(structlog.get_logger("t")))
+    monkeypatch.setattr("cli.configure", lambda: None)
+    result = CliRunner().invoke(
+        main,
+        [
+            "process",
+            "--inbox",
+            str(f.inbox),
+            "--outbox",
+            str(f.outbox),
+            "--db",
+            str(db),
+            "--settle",
+            "0",
+            "--now",
+            "2026-11-02T09:30",
+        ],
+    )
+    everything = stream.getvalue() + result.output + (result.stderr if result.stderr_bytes else "")
+    assert result.exit_code == 1 and "error: the run stopped: OperationalError" in everything
+    assert CANARY_ACCOUNT not in everything and CANARY_NAME not in everything
+    assert '"file": "#1"' in stream.getvalue()
+
+
+def test_h6_no_transaction_event_for_work_that_was_rolled_back(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    _big_file(f, "big.edi")
+    events: list[tuple[str, dict[str, object]]] = []
+    conn = open_store(db)
+
+    def die(name: str) -> None:
+        if name == "rules_applied":
+            raise Death()
+
+    processor = BatchProcessor(conn, f, settings(), events=lambda e, **kw: events.append((e, kw)), failpoint=die)
+    with pytest.raises(Death):
+        processor.run_once()
+    assert [e for e, _ in events if e == "transaction"] == []
+    conn.close()
+    logged: list[tuple[str, dict[str, object]]] = []
+    conn = open_store(db)
+    BatchProcessor(conn, f, settings(), events=lambda e, **kw: logged.append((e, kw))).run_once()
+    transactions = [kw for e, kw in logged if e == "transaction"]
+    stored = conn.execute("SELECT count(*) FROM outcomes").fetchone()[0]
+    assert len(transactions) == stored == 40
+    assert all(str(kw["account"]).startswith("******") for kw in transactions)
