@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from datetime import date, datetime
 from pathlib import Path
 sys.path.insert(0, {root!r})
@@ -37,7 +37,9 @@ else:
     run = FileProcessor(conn, RunSettings(datetime(2026, 11, 2, 9, 30), date(2026, 11, 2))).run(path)
     kept, acks = len(run.issues), [o.kind for o in run.outputs]
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this process image's own peak (ru_maxrss would count the parent's image from before the exec)
+status = Path("/proc/self/status").read_text()
+peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")) / 1024
 print(json.dumps({{"seconds": seconds, "peak_mb": peak, "kept": kept, "acks": acks}}))
 """
 
