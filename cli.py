@@ -17,7 +17,8 @@ from edi.batch.lock import BatchError, StoreLock
 from edi.batch.logs import configure, event_sink
 from edi.batch.processor import BatchSettings, Folders
 from edi.batch.runner import StopFlag, run_batch
-from edi.conformance.partner import check_partner_files, default_reference, partner_lines, write_partner_outputs
+from edi.batch.verify import reconcile
+from edi.conformance.partner import check_partner_files, partner_lines
 from edi.conformance.reports import html_report, junit_xml, terminal_lines
 from edi.conformance.suite import run_suite
 from edi.flows.cycle import close_cycle
@@ -46,8 +47,6 @@ from edi.x12.acks import AckSettings, CountingControlNumbers
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 FILE = click.Path(dir_okay=False, path_type=Path)
 FOLDER = click.Path(file_okay=False, path_type=Path)
-
-
 ISO_TIME = click.DateTime(["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])  # an ISO date-time such as 2026-11-01T09:30
 ISO_DATE = click.DateTime(["%Y-%m-%d"])
 
@@ -77,9 +76,7 @@ db_option = click.option(
     "--db", "db_path", type=FILE, help=f"The SQLite store (default: ${DB_ENV}, else ./sbo-edi.db)."
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-as_of_option = click.option(
-    "--as-of", type=ISO_DATE, callback=_day, help="Processing date for the rules (default: the clock's)."
-)
+as_of_option = click.option("--as-of", type=ISO_DATE, callback=_day, help="Processing date for the rules.")
 
 
 def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
@@ -273,15 +270,10 @@ def conformance(suite_dir: Path | None, junit_path: Path | None, html_path: Path
     if partner_files:
         if accounts_path is None:
             raise click.UsageError("--partner needs --accounts SNAPSHOT")
-        results = check_partner_files(list(partner_files), accounts_path,
-                                      suppliers_path or default_reference("suppliers.jsonl"),
-                                      calendar_path or default_reference("calendar.jsonl"), now=at,
-                                      as_of=as_of or at.date(), with_pyx12=engine == "pyx12")  # fmt: skip
-        if out_dir is not None:
-            write_partner_outputs(results, out_dir)
-        click.echo(
-            json.dumps([r.to_json() for r in results], indent=2) if as_json else "\n".join(partner_lines(results))
-        )
+        results = check_partner_files(list(partner_files), accounts_path, suppliers_path, calendar_path, now=at,
+                                      as_of=as_of or at.date(), with_pyx12=engine == "pyx12",
+                                      out_dir=out_dir)  # fmt: skip
+        click.echo(json.dumps([r.to_json() for r in results], indent=2) if as_json else partner_lines(results))
         sys.exit(EXIT_CLEAN if all(r.clean for r in results) else EXIT_PROBLEMS)
     if suite_dir is None:
         raise click.UsageError("give a SUITE_DIR, or --partner FILE ... --accounts SNAPSHOT")
@@ -376,6 +368,19 @@ def verify_audit(db_path: Path | None) -> None:
     if broken is not None:
         fail(f"the audit trail was changed: outcome row {broken} does not match its seal")
     click.echo(f"audit trail intact: {checked} outcome row(s) checked")
+
+
+@main.command()
+@db_option
+@click.option("--archive", required=True, type=FOLDER, help="The archive folder `process` moves files to.")
+def verify(db_path: Path | None, archive: Path) -> None:
+    """Reconcile archive, ledger, outcome rows and audit chain (H7): exit 1 naming what does not add up."""
+    result = reconcile(_open(db_path), archive)
+    for problem in result.problems:
+        click.echo(f"problem: {problem}", err=True)
+    click.echo(f"{result.files} archived file(s), {result.outcomes} outcome row(s) checked:"
+               f" {len(result.problems) or 'no'} problem(s)")  # fmt: skip
+    sys.exit(EXIT_PROBLEMS if result.problems else EXIT_CLEAN)
 
 
 @main.command()

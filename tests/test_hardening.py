@@ -216,3 +216,28 @@ def test_h6_no_transaction_event_for_work_that_was_rolled_back(tmp_path: Path) -
     stored = conn.execute("SELECT count(*) FROM outcomes").fetchone()[0]
     assert len(transactions) == stored == 40
     assert all(str(kw["account"]).startswith("******") for kw in transactions)
+
+
+def test_h7_verify_finds_archived_interchanges_the_ledger_lost(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    two = interchange(604, [request("0001", "V1", "1000000001")]) + interchange(
+        605, [request("0001", "V2", "1000000003")]
+    )
+    (f.inbox / "two.edi").write_text(two)
+    assert _pass(db, f, None).archived == 1  # type: ignore[attr-defined]
+    args = ["verify", "--db", str(db), "--archive", str(f.archive)]
+    healthy = CliRunner().invoke(main, args)
+    assert healthy.exit_code == 0, healthy.output
+    assert "1 archived file(s), 2 outcome row(s) checked: no problem(s)" in healthy.output
+    conn = sqlite3.connect(db)  # a disk that lost the last commit: the store is behind the archive
+    last = conn.execute("SELECT max(id) FROM interchanges").fetchone()[0]
+    for table, column in (("outcomes", "interchange_id"), ("groups_received", "interchange_id"), ("outbox",
+                          "interchange_id"), ("interchanges", "id")):  # fmt: skip
+        conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (last,))
+    conn.commit()
+    (f.archive / "00000099-stranger.x12").write_text("not ours")
+    broken = CliRunner().invoke(main, args)
+    assert broken.exit_code == 1
+    assert "file #1: holds 2 interchange(s), the ledger records 1; 1 were never processed" in broken.output
+    assert "00000099-stranger.x12: in the archive but not in the ledger" in broken.output

@@ -15,7 +15,7 @@ from edi.flows.reports import TransactionReport
 from edi.guides.files import validate_file
 from edi.guides.reference import pyx12_verdicts
 from edi.naming import safe_stem
-from edi.store.connection import open_store
+from edi.store.connection import Db, open_store
 from edi.store.snapshot import import_accounts, import_calendar, import_suppliers
 from edi.x12.acks import AckSettings, CountingControlNumbers
 
@@ -56,45 +56,39 @@ class PartnerFile:
         }
 
 
-def check_partner_files(
-    files: list[Path],
-    accounts: Path,
-    suppliers: Path,
-    calendar: Path,
-    *,
-    now: datetime,
-    as_of: date,
-    with_pyx12: bool = False,
-) -> list[PartnerFile]:
+def check_partner_files(files: list[Path], accounts: Path, suppliers: Path | None, calendar: Path | None, *,
+                        now: datetime, as_of: date, with_pyx12: bool = False,
+                        out_dir: Path | None = None) -> list[PartnerFile]:  # fmt: skip
     """Validate each file (ours, and pyx12's opinion if asked), then play it against a fresh sandbox store."""
-    results = []
     with tempfile.TemporaryDirectory(prefix="sbo-edi-partner-") as sandbox:
         conn = open_store(Path(sandbox) / "sandbox.db")
         try:
-            import_suppliers(conn, suppliers)
-            import_calendar(conn, calendar)
+            import_suppliers(conn, suppliers or default_reference("suppliers.jsonl"))
+            import_calendar(conn, calendar or default_reference("calendar.jsonl"))
             import_accounts(conn, accounts)
-            for path in files:
-                result = PartnerFile(path)
-                report = validate_file(path, AckSettings(now, CountingControlNumbers(1, 1)))
-                result.problems = [issue.describe() for issue in report.issues]
-                ours = {}
-                run = FileProcessor(conn, RunSettings(now=now, as_of=as_of)).run(path)
-                for t in run.transactions:
-                    ours[f"{t.group}/{t.st02}"] = "R" if t.outcome.refused else "A"
-                result.transactions = run.transactions
-                result.outputs = run.outputs
-                if with_pyx12:
-                    verdict = pyx12_verdicts(path)
-                    result.pyx12_failure = verdict.failure
-                    result.pyx12 = {f"{g}/{s}": v for (g, s), v in verdict.verdicts.items()}
-                    for key, value in sorted(result.pyx12.items()):
-                        if key in ours and ours[key] != value:
-                            result.disagreements.append(f"{key}: sbo-edi {ours[key]}, pyx12 {value}")
-                results.append(result)
+            results = [_check_one(conn, path, now, as_of, with_pyx12) for path in files]
         finally:
             conn.close()
+    if out_dir is not None:
+        write_partner_outputs(results, out_dir)
     return results
+
+
+def _check_one(conn: Db, path: Path, now: datetime, as_of: date, with_pyx12: bool) -> PartnerFile:
+    """One file: our problems, what we would answer per transaction, and pyx12's verdicts beside ours."""
+    result = PartnerFile(path)
+    report = validate_file(path, AckSettings(now, CountingControlNumbers(1, 1)))
+    result.problems = [issue.describe() for issue in report.issues]
+    run = FileProcessor(conn, RunSettings(now=now, as_of=as_of)).run(path)
+    ours = {f"{t.group}/{t.st02}": "R" if t.outcome.refused else "A" for t in run.transactions}
+    result.transactions, result.outputs = run.transactions, run.outputs
+    if with_pyx12:
+        verdict = pyx12_verdicts(path)
+        result.pyx12_failure = verdict.failure
+        result.pyx12 = {f"{g}/{s}": v for (g, s), v in verdict.verdicts.items()}
+        differ = [(key, value) for key, value in sorted(result.pyx12.items()) if key in ours and ours[key] != value]
+        result.disagreements = [f"{key}: sbo-edi {ours[key]}, pyx12 {value}" for key, value in differ]
+    return result
 
 
 def write_partner_outputs(results: list[PartnerFile], out_dir: Path) -> None:
@@ -103,7 +97,7 @@ def write_partner_outputs(results: list[PartnerFile], out_dir: Path) -> None:
         write_outputs(result.outputs, out_dir / safe_stem(result.path.name))
 
 
-def partner_lines(results: list[PartnerFile]) -> list[str]:
+def partner_lines(results: list[PartnerFile]) -> str:
     """Per file: the verdict, the problems, pyx12's opinion, and per transaction what the utility would answer."""
     lines = []
     for r in results:
@@ -121,4 +115,4 @@ def partner_lines(results: list[PartnerFile]) -> list[str]:
             lines.append("  we would send: " + ", ".join(o.file_name for o in r.outputs))
     clean = sum(1 for r in results if r.clean)
     lines.append(f"{len(results)} file(s): {clean} clean, {len(results) - clean} with problems")
-    return lines
+    return "\n".join(lines)

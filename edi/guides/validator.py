@@ -16,7 +16,7 @@ from edi.guides.sets import SetCheck
 from edi.guides.walker import SetWalker
 from edi.x12.control_numbers import ControlNumberSet
 from edi.x12.datatypes import is_digits
-from edi.x12.envelope import check_isa, interchange_from_isa, sender_recoverable
+from edi.x12.envelope import check_isa, iea_findings, interchange_from_isa, sender_recoverable
 from edi.x12.problems import KEPT_PER_FILE, Bounded, Issue, Where
 from edi.x12.reader import X12Reader
 from edi.x12.results import GroupResult, InterchangeResult, SetResult
@@ -47,6 +47,20 @@ def gs_findings(v: list[str], guides: GuideSet, has_guide: bool, seen: ControlNu
     elif not seen.add(v[6]):
         found.append(("6", f"GS06 {v[6]} is used twice in this interchange"))
     return found
+
+
+def stopped_outside(reader: X12Reader, seen_any: bool, name: str) -> Iterator[FileProblem]:
+    """Why a file with no interchange open at its end stopped: empty, not X12, or unreadable data after an IEA."""
+    failure = reader.failure
+    if failure is None:
+        if not seen_any:
+            yield FileProblem(Issue("FILE:EMPTY", "the file is empty or holds only blanks", Where(name)))
+    elif not seen_any:
+        code = "FILE:EMPTY" if reader.bytes_read == 0 else "FILE:NOT_X12"
+        message = "the file is empty" if code == "FILE:EMPTY" else failure.message
+        yield FileProblem(Issue(code, message, Where(name, 0, failure.offset)))
+    else:
+        yield FileProblem(Issue("FILE:OUTSIDE_INTERCHANGE", failure.message, Where(name, 0, failure.offset)))
 
 
 def outside_interchange(file_name: str, segment: Segment) -> FileProblem:
@@ -89,11 +103,8 @@ class Validator:
         assert ix is not None  # only called with an interchange open
         if note not in ix.notes:
             ix.notes.append(note)  # the TA1 carries the first; repeats add nothing (H1)
-        issues = cast(Bounded[Issue], ix.issues)
-        if issues.full:
-            issues.omitted += 1
-            return
-        issues.append(Issue(f"TA1:{note}", message, self._where(segment), segment.tag if segment else ""))
+        tag = segment.tag if segment else ""
+        cast(Bounded[Issue], ix.issues).add(lambda: Issue(f"TA1:{note}", message, self._where(segment), tag))
 
     def _group_error(self, code: str, message: str, segment: Segment | None) -> None:
         assert self._group is not None and self._ix is not None
@@ -114,24 +125,15 @@ class Validator:
 
     def _end_of_data(self, reader: X12Reader, seen_any: bool) -> Iterator[Event]:
         """Why reading stopped, if it did, and the interchange the data left open."""
-        failure, name = reader.failure, self.file_name
-        if failure is not None and self._ix is None:
-            if not seen_any:
-                code = "FILE:EMPTY" if reader.bytes_read == 0 else "FILE:NOT_X12"
-                message = "the file is empty" if code == "FILE:EMPTY" else failure.message
-                yield FileProblem(Issue(code, message, Where(name, 0, failure.offset)))
-                return
-            yield FileProblem(Issue("FILE:OUTSIDE_INTERCHANGE", failure.message, Where(name, 0, failure.offset)))
-        elif failure is not None:
-            self._envelope("024", f"reading stopped: {failure.message}", self._last)
-        elif not seen_any:
-            yield FileProblem(Issue("FILE:EMPTY", "the file is empty or holds only blanks", Where(name)))
-            return
-        if self._ix is not None:
+        if self._ix is None:
+            yield from stopped_outside(reader, seen_any, self.file_name)
+        else:
+            if reader.failure is not None:
+                self._envelope("024", f"reading stopped: {reader.failure.message}", self._last)
             yield from self._close_interchange(None, truncated=True)
         if self._outside > KEPT_PER_FILE:
             message = f"{self._outside - KEPT_PER_FILE} more segment(s) outside any ISA..IEA, counted but not listed"
-            yield FileProblem(Issue("FILE:OUTSIDE_INTERCHANGE", message, Where(name)))
+            yield FileProblem(Issue("FILE:OUTSIDE_INTERCHANGE", message, Where(self.file_name)))
 
     def _segment(self, segment: Segment, reader: X12Reader) -> Iterator[Event]:
         tag = segment.elements[0]
@@ -259,13 +261,8 @@ class Validator:
             self._group_error("3", f"GE missing for group {self._group.control_number}", iea or self._last)
             ix.groups.append(self._group)
             self._group = None
-        if truncated or iea is None:
-            self._envelope("023", "the interchange ends without IEA (file truncated?)", self._last)
-        else:
-            if iea.get(2) != ix.control_number:
-                self._envelope("001", f"IEA02 {iea.get(2)!r} does not match ISA13 {ix.control_number!r}", iea)
-            if iea.get(1) != str(len(ix.groups)):
-                self._envelope("021", f"IEA01 says {iea.get(1)!r} groups; the interchange has {len(ix.groups)}", iea)
+        for note, message in iea_findings(None if truncated else iea, ix):
+            self._envelope(note, message, iea if iea is not None and not truncated else self._last)
         self._ix = None
         self._group_gs06 = ControlNumberSet()
         yield ix

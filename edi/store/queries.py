@@ -111,3 +111,25 @@ def outcome_timeline(conn: Db, outcome_id: int) -> list[dict[str, Any]]:
             "SELECT account_number, rule, event, detail FROM timeline WHERE outcome_id = ? ORDER BY id", (outcome_id,)
         )
     ]
+
+
+def disposed_files(conn: Db, state: str) -> list[dict[str, Any]]:
+    """Ledger rows of files archived or quarantined, with our name for each and its digest."""
+    query = "SELECT id, stored_as, sha256 FROM files WHERE state = ? AND stored_as != '' ORDER BY id"
+    return [dict(r) for r in conn.execute(query, (state,))]
+
+
+def committed_positions(conn: Db, file_id: int) -> set[int]:
+    """Which of a file's interchanges (by position) the ledger holds."""
+    return {int(r[0]) for r in conn.execute("SELECT position FROM interchanges WHERE file_id = ?", (file_id,))}
+
+
+def outcome_shortfalls(conn: Db) -> list[dict[str, Any]]:
+    """Interchanges whose outcome rows do not number the sets their groups received (one outcome per set)."""
+    rows = conn.execute(
+        "SELECT i.id, i.file_id, i.control_number, g.received, (SELECT count(*) FROM outcomes o"
+        " WHERE o.interchange_id = i.id) AS recorded FROM interchanges i JOIN (SELECT interchange_id,"
+        " sum(sets_received) AS received FROM groups_received GROUP BY interchange_id) g ON g.interchange_id = i.id"
+        " WHERE g.received != (SELECT count(*) FROM outcomes o WHERE o.interchange_id = i.id) ORDER BY i.id"
+    )
+    return [dict(r) for r in rows]

@@ -94,3 +94,15 @@ def interchange_from_isa(number: int, isa: Segment, separators: Separators) -> I
     v = isa.elements + [""] * (17 - len(isa.elements))
     return InterchangeResult(number, isa.offset, separators, v[5], v[6].strip(), v[7], v[8].strip(), v[9], v[10],
                              v[13], v[14], v[15])  # fmt: skip
+
+
+def iea_findings(iea: Segment | None, ix: InterchangeResult) -> list[tuple[str, str]]:
+    """TA1 notes the trailer earns: none found (023), IEA02 against ISA13 (001), IEA01 against the groups (021)."""
+    if iea is None:
+        return [("023", "the interchange ends without IEA (file truncated?)")]
+    found = []
+    if iea.get(2) != ix.control_number:
+        found.append(("001", f"IEA02 {iea.get(2)!r} does not match ISA13 {ix.control_number!r}"))
+    if iea.get(1) != str(len(ix.groups)):
+        found.append(("021", f"IEA01 says {iea.get(1)!r} groups; the interchange has {len(ix.groups)}"))
+    return found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
@@ -158,6 +158,13 @@ class Bounded(list[T]):
         for item in items:
             self.append(item)
         self.omitted += getattr(items, "omitted", 0)
+
+    def add(self, make: Callable[[], T]) -> None:
+        """Append what ``make`` builds, or only count it when the list is full (nothing is built then)."""
+        if len(self) < self.limit:
+            super().append(make())
+        else:
+            self.omitted += 1
 
     @property
     def full(self) -> bool:
