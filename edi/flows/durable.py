@@ -1,6 +1,6 @@
 """Files that are either complete under their final name or absent: temp in the same folder, fsync, rename, fsync.
 
-Reliability.md G2 (no half-written outbound file), E3 (no partial file under a final name on ENOSPC/EIO), E5
+G2 (no half-written outbound file), E3 (no partial file under a final name on ENOSPC/EIO), E5
 (temp in the destination folder, so rename never crosses file systems), F8 (restrictive permissions).
 """
 
@@ -37,47 +37,86 @@ def ensure_folder(folder: Path) -> None:
     folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
 
 
-def fsync_folder(folder: Path) -> None:
-    """Make a rename or unlink in ``folder`` durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
+class Disk:
+    """The file operations the publish protocol makes, one method each: the seam a crash-simulating double fills.
+
+    This one is the real disk. ``tests/fsdouble.py`` records the same calls and "crashes" by keeping only what was
+    made durable (ALICE-style, M2), so the tests can show the protocol holds at every step.
+    """
+
+    def create(self, path: Path) -> int:
+        """A new file, exclusively, never through a link."""
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, FILE_MODE)
+
+    def write(self, fd: int, data: bytes) -> None:
+        """All of ``data``."""
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+
+    def fsync(self, fd: int) -> None:
+        """The file's content made durable."""
         os.fsync(fd)
-    finally:
+
+    def close(self, fd: int) -> None:
+        """Done with the file."""
         os.close(fd)
 
+    def replace(self, source: Path, target: Path) -> None:
+        """Rename within one folder (atomic for readers)."""
+        os.replace(source, target)
 
-def write_atomically(folder: Path, name: str, data: bytes, failpoint: Callable[[str], None] = lambda _: None) -> Path:
-    """Write ``data`` to ``folder/name`` so that a reader sees the whole file or nothing."""
+    def unlink(self, path: Path) -> None:
+        """Remove a name."""
+        os.unlink(path)
+
+    def fsync_folder(self, folder: Path) -> None:
+        """A rename or unlink in ``folder`` made durable."""
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+DISK = Disk()
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or unlink in ``folder`` durable."""
+    DISK.fsync_folder(folder)
+
+
+def write_atomically(folder: Path, name: str, data: bytes, failpoint: Callable[[str], None] = lambda _: None,
+                     disk: Disk = DISK) -> Path:  # fmt: skip
+    """Write ``data`` to ``folder/name`` so that a reader sees the whole file or nothing (G2)."""
     final = folder / name
     temp = folder / f".{name}.part"  # a dot name: scanners on the other side ignore it
     with contextlib.suppress(FileNotFoundError):
-        os.unlink(temp)  # left by an earlier crash
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, FILE_MODE)
+        disk.unlink(temp)  # left by an earlier crash
+    fd = disk.create(temp)
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
+        disk.write(fd, data)
+        disk.fsync(fd)  # the content is durable before the name points at it
     except BaseException:
-        os.close(fd)
-        _discard(temp)
+        disk.close(fd)
+        _discard(temp, disk)
         raise
-    os.close(fd)
+    disk.close(fd)
     failpoint("after_temp_write")
     try:
-        os.replace(temp, final)
+        disk.replace(temp, final)
     except BaseException:
-        _discard(temp)
+        _discard(temp, disk)
         raise
     failpoint("after_rename")
-    fsync_folder(folder)
+    disk.fsync_folder(folder)  # the new name is durable before the caller marks the document sent
     return final
 
 
-def _discard(path: Path) -> None:
+def _discard(path: Path, disk: Disk = DISK) -> None:
     with contextlib.suppress(OSError):
-        os.unlink(path)
+        disk.unlink(path)
 
 
 def move_durably(source: Path, target: Path) -> None:
