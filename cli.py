@@ -347,7 +347,8 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
     if done.error:
         click.echo(f"error: the run stopped: {done.error}", err=True)
     click.echo(json.dumps(done.summary.to_json(), sort_keys=True) if as_json else "\n".join(done.summary.lines()))
-    sys.exit(EXIT_PROBLEMS if done.error else EXIT_CLEAN)
+    troubled = done.error or done.summary.quarantined or done.summary.failed  # a person should look (H2)
+    sys.exit(EXIT_PROBLEMS if troubled else EXIT_CLEAN)
 
 
 @main.command()

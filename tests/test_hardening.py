@@ -241,3 +241,14 @@ def test_h7_verify_finds_archived_interchanges_the_ledger_lost(tmp_path: Path) -
     assert broken.exit_code == 1
     assert "file #1: holds 2 interchange(s), the ledger records 1; 1 were never processed" in broken.output
     assert "00000099-stranger.x12: in the archive but not in the ledger" in broken.output
+
+
+def test_process_exits_1_when_a_file_was_quarantined(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    args = ["process", "--inbox", str(f.inbox), "--outbox", str(f.outbox), "--db", str(db), "--settle", "0"]
+    (f.inbox / "good.edi").write_text(interchange(606, [request("0001", "Q1", "1000000001")]))
+    assert CliRunner().invoke(main, args).exit_code == 0
+    (f.inbox / "garbage.edi").write_bytes(b"\x00" * 40)
+    quarantined = CliRunner().invoke(main, args)
+    assert quarantined.exit_code == 1 and "1 quarantined" in quarantined.output
