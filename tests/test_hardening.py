@@ -169,8 +169,8 @@ def test_h5_file_names_and_database_errors_never_reach_the_logs(
     monkeypatch.setattr(ledger, "interchange_committed", failing)
     stream = io.StringIO()
     configure(stream, as_json=True)
-    monkeypatch.setattr("cli.event_sink", lambda: event_sink(structlog.get_logger("t")))
-    monkeypatch.setattr("cli.configure", lambda: None)
+    monkeypatch.setattr("edi.commands.runs.event_sink", lambda: event_sink(structlog.get_logger("t")))
+    monkeypatch.setattr("edi.commands.runs.configure", lambda: None)
     result = CliRunner().invoke(
         main,
         [

@@ -11,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 import cli
+import edi.commands.billing as billing_commands
+import edi.commands.conformance as conformance_commands
 from cli import main
 from edi.x12.segments import group_header
 from scripts.make_example_data import DROP, interchange, request
@@ -107,13 +109,13 @@ def test_4_cycle_close_and_invoice_out_deliver_through_the_same_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real = cli.deliver
+    real = billing_commands.deliver
 
     def recorded(*args: object, **kw: object) -> object:
         calls.append("deliver")
         return real(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cli, "deliver", recorded)
+    monkeypatch.setattr(billing_commands, "deliver", recorded)
     fresh_store(tmp_path).close()
     db = str(tmp_path / "store.db")
     closed = CliRunner().invoke(
@@ -196,6 +198,7 @@ def test_6_partner_mode_needs_no_checkout(tmp_path: Path, monkeypatch: pytest.Mo
     installed = tmp_path / "site-packages"
     installed.mkdir()
     monkeypatch.setattr(cli, "__file__", str(installed / "cli.py"))  # as a wheel installs it: no fixtures beside
+    monkeypatch.setattr(conformance_commands, "__file__", str(installed / "edi" / "commands" / "conformance.py"))
     monkeypatch.chdir(tmp_path)
     accounts = tmp_path / "accounts.jsonl"
     shutil.copy(ROOT / "fixtures/example/accounts.jsonl", accounts)

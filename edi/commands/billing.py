@@ -1,0 +1,82 @@
+"""The bill cycle: cycle close (D3) and the SBO 810 invoice runs."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from edi.commands.common import (
+    EXIT_CLEAN,
+    EXIT_PROBLEMS,
+    FOLDER,
+    ISO_DATE,
+    clock,
+    cycle,
+    day,
+    db_option,
+    fail,
+    main,
+    now_option,
+    open_db,
+    period,
+)
+from edi.flows.cycle import close_cycle
+from edi.flows.delivery import deliver
+from edi.flows.invoicing import Invoicer, write_direct_bills
+from edi.store.connection import (
+    StoreError,
+    default_path,
+    transaction,
+)
+
+
+@main.command()
+@click.option("--group", required=True, type=click.IntRange(1, 21), help="Bill group 1 to 21.")
+@click.option("--period", required=True, callback=period, help="The bill period by its reads: 2026-11-10:2026-12-09.")
+@db_option
+@click.option("--out", "out_dir", type=FOLDER, help="Also write the 810s here (they are then marked sent).")
+@click.option("--direct-bills", "direct_dir", type=FOLDER, help="Direct-bill JSON Lines (default: beside the store).")
+@now_option("Clock for invoice dates")
+def invoice(group: int, period: tuple[date, date], db_path: Path | None, out_dir: Path | None,
+            direct_dir: Path | None, now: datetime | None) -> None:  # fmt: skip
+    """Invoice GROUP's period: an SBO 810 per account to its RES, the rest (and budget balances) on the direct bill."""
+    conn, at = open_db(db_path), clock(now)
+    with transaction(conn) as tx:
+        result = Invoicer(tx, at).run(group, *period)
+    if out_dir is not None:
+        deliver(conn, result.outputs, out_dir, at)
+    folder = direct_dir or (db_path or default_path()).resolve().parent / "direct-bills"
+    written = write_direct_bills(conn, result, folder)
+    click.echo(f"bill group {group} period {period[0]}..{period[1]}: {result.describe()} in {written}")
+    for error in result.errors:
+        click.echo(f"  stopped: {error}", err=True)
+    sys.exit(EXIT_PROBLEMS if result.errors else EXIT_CLEAN)
+
+
+@cycle.command("close")
+@click.option("--group", required=True, type=click.IntRange(1, 21), help="Bill group 1 to 21.")
+@click.option(
+    "--date",
+    "read_date",
+    required=True,
+    type=ISO_DATE,
+    callback=day,
+    help="The scheduled read that closes the period.",
+)
+@db_option
+@click.option("--out", "out_dir", type=FOLDER, help="Write the outputs here (they are then marked sent).")
+@now_option("Clock for dates in the outputs")
+def cycle_close(group: int, read_date: date, db_path: Path | None, out_dir: Path | None, now: datetime | None) -> None:
+    """Close GROUP's read on DATE: off-cycle SBO accounts switch from DUAL to SBO and each RES gets its 814 change."""
+    conn, at = open_db(db_path), clock(now)
+    try:
+        with transaction(conn) as tx:
+            result = close_cycle(tx, group, read_date, at)
+    except StoreError as error:
+        fail(str(error))
+    if out_dir is not None:
+        deliver(conn, result.outputs, out_dir, at)
+    click.echo("\n".join(result.lines()))

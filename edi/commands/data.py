@@ -1,0 +1,101 @@
+"""Reference data and accounts: the snapshot imports, accounts show, our own settings."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from edi.commands.common import (
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    FILE,
+    ISO_DATE,
+    accounts,
+    bills,
+    calendar,
+    clock,
+    day,
+    db_option,
+    fail,
+    json_option,
+    now_option,
+    open_db,
+    res_payments,
+    settings_group,
+    suppliers,
+)
+from edi.store import snapshot
+from edi.store.account_view import account_view
+from edi.store.connection import (
+    Db,
+    StoreError,
+    all_settings,
+    change_setting,
+)
+from edi.views.account import render_account
+
+
+def _import_command(group: click.Group, what: str, loader: Callable[[Db, Path, datetime], int], schema: str) -> None:
+    """``GROUP import FILE``: all or nothing, every bad line listed (the schema names what a line holds)."""
+
+    @group.command("import", help=f"Load JSON Lines (edi/schemas/{schema}), all or nothing.")
+    @click.argument("file", type=FILE)
+    @db_option
+    @now_option("Clock for the import record")
+    def command(file: Path, db_path: Path | None, now: datetime | None) -> None:
+        conn = open_db(db_path)
+        try:
+            count = loader(conn, file, clock(now))
+        except snapshot.SnapshotError as error:
+            click.echo(f"{file}: nothing loaded; {len(error.errors)} line(s) rejected:", err=True)
+            for line_error in error.errors:
+                click.echo(f"  {line_error.describe()}", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        click.echo(f"{file}: {count} {what} loaded")
+
+
+_import_command(accounts, "account(s)", lambda c, f, _: snapshot.import_accounts(c, f), "account.schema.json")
+_import_command(suppliers, "supplier(s)", lambda c, f, _: snapshot.import_suppliers(c, f), "supplier.schema.json")
+_import_command(calendar, "calendar line(s)", lambda c, f, _: snapshot.import_calendar(c, f), "calendar.schema.json")
+_import_command(bills, "bill(s)", snapshot.import_bills, "bill.schema.json")
+_import_command(res_payments, "payment(s)", lambda c, f, _: snapshot.import_res_payments(c, f),
+                "res_payment.schema.json")  # fmt: skip
+
+
+@accounts.command("show")
+@click.argument("number")
+@db_option
+@click.option("--as-of", type=ISO_DATE, callback=day, help="Show the account as of this date (default: today).")
+@json_option
+def accounts_show(number: str, db_path: Path | None, as_of: date | None, as_json: bool) -> None:
+    """What the customer portal shows for ACCOUNT, then what the processor changed and why."""
+    view = account_view(open_db(db_path), number, as_of or clock(None).date())
+    if view is None:
+        fail(f"no account {number!r} in the store")
+    click.echo(json.dumps(view, indent=2) if as_json else render_account(view))
+
+
+@settings_group.command("show")
+@db_option
+def settings_show(db_path: Path | None) -> None:
+    """Every setting and its value."""
+    for key, value in all_settings(open_db(db_path)):
+        click.echo(f"{key} = {value}")
+
+
+@settings_group.command("set")
+@click.argument("key")
+@click.argument("value")
+@db_option
+def settings_set(key: str, value: str, db_path: Path | None) -> None:
+    """Change one setting (checked: an invalid DUNS or qualifier is refused)."""
+    try:
+        change_setting(open_db(db_path), key, value)
+    except StoreError as error:
+        fail(str(error), EXIT_USAGE)
+    click.echo(f"{key} = {value}")

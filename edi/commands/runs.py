@@ -1,0 +1,175 @@
+"""Inbound files: validate, replay, process, and what operators look at afterwards."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from edi.batch.lock import BatchError, StoreLock
+from edi.batch.logs import configure, event_sink
+from edi.batch.processor import BatchSettings, Folders
+from edi.batch.runner import StopFlag, run_batch
+from edi.batch.verify import reconcile
+from edi.commands.common import (
+    EXIT_CLEAN,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    FILE,
+    FOLDER,
+    as_of_option,
+    clock,
+    db_option,
+    fail,
+    json_option,
+    main,
+    now_option,
+    open_db,
+)
+from edi.flows.delivery import deliver, write_outputs
+from edi.flows.inbound import FileProcessor, RunSettings
+from edi.guides.files import validate_file
+from edi.store.connection import (
+    default_path,
+)
+from edi.store.ledger import verify_chain
+from edi.views.audit import explain as explain_key
+from edi.views.audit import explain_lines, status_lines
+from edi.x12.acks import AckSettings, CountingControlNumbers
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@json_option
+@click.option("--ack-dir", type=FOLDER, help="Write the 997/TA1 we would send here.")
+@now_option("Clock for acknowledgment dates")
+@click.option("--first-control-number", default=1, type=click.IntRange(1, 999_999_999), help="First ISA13/GS06.")
+@click.option("--receiver-id", "receiver_ids", multiple=True, help="Our ISA08 ID(s); others get TA1 note 009.")
+def validate(files: tuple[Path, ...], as_json: bool, ack_dir: Path | None, now: datetime | None,
+             first_control_number: int, receiver_ids: tuple[str, ...]) -> None:  # fmt: skip
+    """Validate X12 FILES against the Illinois guides; exit 0 when clean, 1 when problems were found."""
+    settings = AckSettings(clock(now), CountingControlNumbers(first_control_number, first_control_number))
+    problems = False
+    for path in files:
+        report = validate_file(path, settings, receiver_ids=set(receiver_ids) or None)
+        problems |= not report.clean
+        if ack_dir is not None:
+            report.write_acks(ack_dir)
+        click.echo(json.dumps(report.to_json()) if as_json else report.describe())
+    sys.exit(EXIT_PROBLEMS if problems else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("file", type=FILE)
+@db_option
+@click.option("--out", "out_dir", type=FOLDER, help="Write the outputs here (they are then marked sent).")
+@click.option("--dry-run", is_flag=True, help="Decide and answer, but change nothing in the store.")
+@as_of_option
+@now_option("Clock for dates in the outputs")
+@json_option
+def replay(file: Path, db_path: Path | None, out_dir: Path | None, dry_run: bool, as_of: date | None,
+           now: datetime | None, as_json: bool) -> None:  # fmt: skip
+    """Run FILE through the whole path and print, per transaction, the decision, the rule and the changes."""
+    conn, at = open_db(db_path), clock(now)
+    run = FileProcessor(conn, RunSettings(now=at, as_of=as_of or at.date(), dry_run=dry_run)).run(file)
+    if out_dir is not None and dry_run:
+        write_outputs(run.outputs, out_dir)  # nothing was stored: nothing to mark sent
+    elif out_dir is not None:
+        deliver(conn, run.outputs, out_dir, at)  # delivered here; otherwise the next `process` publishes them
+    if as_json:
+        click.echo(json.dumps(run.to_json(), indent=2))
+        return
+    for line in [*(f"problem: {i.describe()}" for i in run.issues), *(t.describe() for t in run.transactions)]:
+        click.echo(line)
+    where = f" in {out_dir}" if out_dir else ""
+    click.echo(f"{file}: {run.interchanges} interchange(s), outcomes {run.summary()}, {len(run.outputs)} output(s)"
+               f"{where}{' (dry run: store unchanged)' if dry_run else ''}")  # fmt: skip
+
+
+@main.command()
+@click.option("--inbox", required=True, type=FOLDER, help="Where partners drop files.")
+@click.option("--outbox", required=True, type=FOLDER, help="Where our documents go.")
+@click.option("--archive", type=FOLDER, help="Processed files (default: INBOX/../archive).")
+@click.option("--quarantine", type=FOLDER, help="Files that cannot be processed (default: INBOX/../quarantine).")
+@db_option
+@click.option("--watch", is_flag=True, help="Keep going until SIGTERM/SIGINT; stop cleanly between interchanges.")
+@click.option("--interval", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Seconds between scans.")
+@click.option(
+    "--settle", default=5.0, show_default=True, type=click.FloatRange(0), help="Seconds a file must be still."
+)
+@click.option("--max-size", default=256, show_default=True, type=click.IntRange(1), help="Largest file read, in MiB.")
+@now_option("Fixed clock for document dates")
+@as_of_option
+@json_option
+def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | None, db_path: Path | None,
+            watch: bool, interval: float, settle: float, max_size: int, now: datetime | None, as_of: date | None,
+            as_json: bool) -> None:  # fmt: skip
+    """Process every complete file in INBOX exactly once: acknowledge, decide, answer, archive or quarantine."""
+    os.umask(0o027)  # F8: what we create is not world-readable
+    configure()
+    folders = Folders(inbox, outbox, archive or inbox.parent / "archive", quarantine or inbox.parent / "quarantine")
+    settings = BatchSettings(clock=lambda: clock(now), wall_clock=time.time, as_of=as_of, settle_seconds=settle,
+                             max_bytes=max_size * 1024 * 1024)  # fmt: skip
+    stop = StopFlag()
+    stop.install()
+    db = db_path or default_path()
+    try:
+        done = run_batch(lambda: open_db(db), StoreLock(db), folders, settings, watch=watch, interval=interval,
+                         events=event_sink(), stop=stop)  # fmt: skip
+    except BatchError as error:
+        fail(str(error), EXIT_USAGE)
+    if done.error:
+        click.echo(f"error: the run stopped: {done.error}", err=True)
+    click.echo(json.dumps(done.summary.to_json(), sort_keys=True) if as_json else "\n".join(done.summary.lines()))
+    troubled = done.error or done.summary.quarantined or done.summary.failed  # a person should look (H2)
+    sys.exit(EXIT_PROBLEMS if troubled else EXIT_CLEAN)
+
+
+@main.command()
+@db_option
+@click.option("--runs", "count", default=10, show_default=True, type=click.IntRange(1), help="How many recent runs.")
+@click.option("--ack-overdue-hours", default=48.0, show_default=True, type=click.FloatRange(0), help="B13 limit.")
+@now_option("Clock for the overdue check")
+def status(db_path: Path | None, count: int, ack_overdue_hours: float, now: datetime | None) -> None:
+    """Recent runs, files waiting or quarantined, documents not yet sent or not yet acknowledged."""
+    click.echo("\n".join(status_lines(open_db(db_path), count, clock(now), ack_overdue_hours)))
+
+
+@main.command("verify-audit")
+@db_option
+def verify_audit(db_path: Path | None) -> None:
+    """Check the outcome rows' hash chain: exit 1 and name the first row changed after it was written."""
+    checked, broken = verify_chain(open_db(db_path))
+    if broken is not None:
+        fail(f"the audit trail was changed: outcome row {broken} does not match its seal")
+    click.echo(f"audit trail intact: {checked} outcome row(s) checked")
+
+
+@main.command()
+@db_option
+@click.option("--archive", required=True, type=FOLDER, help="The archive folder `process` moves files to.")
+def verify(db_path: Path | None, archive: Path) -> None:
+    """Reconcile archive, ledger, outcome rows and audit chain (H7): exit 1 naming what does not add up."""
+    result = reconcile(open_db(db_path), archive)
+    for problem in result.problems:
+        click.echo(f"problem: {problem}", err=True)
+    click.echo(f"{result.files} archived file(s), {result.outcomes} outcome row(s) checked:"
+               f" {len(result.problems) or 'no'} problem(s)")  # fmt: skip
+    sys.exit(EXIT_PROBLEMS if result.problems else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("key")
+@db_option
+@json_option
+def explain(key: str, db_path: Path | None, as_json: bool) -> None:
+    """One transaction's whole path, by ISA13 (every set in the interchange) or BGN02."""
+    found = explain_key(open_db(db_path), key)
+    if not found:
+        fail(f"nothing recorded for {key!r} (an ISA13 or a BGN02)")
+    click.echo(json.dumps(found, indent=2) if as_json else "\n".join(explain_lines(found)))
