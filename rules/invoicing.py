@@ -198,3 +198,16 @@ def reversal(account: str, earlier: list[Decimal], start: date, end: date) -> Di
     """A corrected bill: what earlier versions put on the direct bill is reversed before the new lines go on."""
     total = sum(earlier, Decimal("0.00"))
     return DirectBill(account, REVERSAL_KIND, -total, start, end) if total else None
+
+
+def period_problem(reads: tuple[date, ...], start: date, end: date) -> str | None:
+    """Why START:END is not a bill period of the group (two consecutive scheduled reads), or None when it is."""
+    if end <= start:
+        return f"the period {start}:{end} ends before it starts"
+    ordered = sorted(reads)
+    if start not in ordered or end not in ordered:
+        missing = ", ".join(str(d) for d in (start, end) if d not in ordered)
+        return f"{missing} is not a scheduled read of the group"
+    if ordered.index(end) != ordered.index(start) + 1:
+        return f"{start} and {end} are not consecutive reads: the period would span several bill periods"
+    return None

@@ -11,6 +11,7 @@ import click
 from edi.commands.common import (
     EXIT_CLEAN,
     EXIT_PROBLEMS,
+    EXIT_USAGE,
     FOLDER,
     ISO_DATE,
     clock,
@@ -25,7 +26,7 @@ from edi.commands.common import (
 )
 from edi.flows.cycle import close_cycle
 from edi.flows.delivery import deliver
-from edi.flows.invoicing import Invoicer, write_direct_bills
+from edi.flows.invoicing import Invoicer, PeriodError, write_direct_bills
 from edi.store.connection import (
     StoreError,
     default_path,
@@ -44,15 +45,18 @@ def invoice(group: int, period: tuple[date, date], db_path: Path | None, out_dir
             direct_dir: Path | None, now: datetime | None) -> None:  # fmt: skip
     """Invoice GROUP's period: an SBO 810 per account to its RES, the rest (and budget balances) on the direct bill."""
     conn, at = open_db(db_path), clock(now)
-    with transaction(conn) as tx:
-        result = Invoicer(tx, at).run(group, *period)
+    try:
+        with transaction(conn) as tx:
+            result = Invoicer(tx, at).run(group, *period)
+    except PeriodError as error:
+        fail(str(error), EXIT_USAGE)
     if out_dir is not None:
         deliver(conn, result.outputs, out_dir, at)
     folder = direct_dir or (db_path or default_path()).resolve().parent / "direct-bills"
     written = write_direct_bills(conn, result, folder)
     click.echo(f"bill group {group} period {period[0]}..{period[1]}: {result.describe()} in {written}")
-    for error in result.errors:
-        click.echo(f"  stopped: {error}", err=True)
+    for stopped in result.errors:
+        click.echo(f"  stopped: {stopped}", err=True)
     sys.exit(EXIT_PROBLEMS if result.errors else EXIT_CLEAN)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from edi.flows.delivery import Output, send_to_supplier
 from edi.flows.durable import ensure_folder, write_atomically
 from edi.naming import mask_account
-from edi.store import billing
+from edi.store import billing, cycles
 from edi.store.connection import Db, next_value, savepoint, setting
 from edi.transactions.tx810 import breaches, invoice_body
 from edi.transactions.tx814 import Utility
@@ -36,6 +36,7 @@ from rules.invoicing import (
     open_invoices,
     option_in_force,
     period_billing,
+    period_problem,
     point_billing,
     reversal,
 )
@@ -91,6 +92,10 @@ class _Split:
     options: set[str] = field(default_factory=set)
 
 
+class PeriodError(ValueError):
+    """START:END is not a bill period of the group: a usage error, nothing is written."""
+
+
 class _BreachError(Exception):
     """The final check found something in an 810 that must never be there."""
 
@@ -105,6 +110,9 @@ class Invoicer:
 
     def run(self, group: int, start: date, end: date) -> InvoiceRun:
         """Every bill of the group and period: an 810 for SBO service points, the direct bill for the rest."""
+        problem = period_problem(cycles.scheduled_reads(self.conn, group), start, end)
+        if problem is not None:
+            raise PeriodError(f"bill group {group}: {problem}; nothing was invoiced")
         result = InvoiceRun(group, start, end)
         by_supplier: dict[str, list[Made]] = defaultdict(list)
         for bill in billing.latest_bills(self.conn, group, start, end):
@@ -259,7 +267,7 @@ class Invoicer:
     # -- the utility's own bill, and sending ------------------------------------------------------------
     def _direct_bills(self, result: InvoiceRun) -> None:
         """Budget balances (R2) not yet billed for the group's accounts join this run's direct bill."""
-        billing.bill_pending_charges(self.conn, result.key, result.group)
+        billing.bill_pending_charges(self.conn, result.key, result.group, result.end)
         for account, kind, amount in billing.run_charges(self.conn, result.key):
             result.direct_bills.append(DirectBill(account, kind, amount, result.start, result.end))
 

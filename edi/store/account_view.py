@@ -14,8 +14,8 @@ HISTORY_MONTHS = 12
 # The lists of the view: key, query (one parameter: the account number), JSON columns to decode.
 _LISTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("past_due", "SELECT amount, due_date FROM past_due WHERE account_number = ? ORDER BY due_date", ()),
-    ("direct_bill_charges", "SELECT id, kind, amount, detail, created_on, outcome_id FROM direct_bill_charges"
-     " WHERE account_number = ? ORDER BY id", ("detail",)),
+    ("direct_bill_charges", "SELECT id, kind, amount, detail, created_on, outcome_id, billed_in"
+     " FROM direct_bill_charges WHERE account_number = ? ORDER BY id", ("detail",)),
     ("sbo_invoices", "SELECT number, purpose, original_number, period_start, period_end, prior_due, period_total,"
      " cancelled_by, supplier_duns FROM invoices WHERE account_number = ? ORDER BY id", ()),
     ("bills", "SELECT period_start, period_end, bill_date, due_date, amount, kwh, therms FROM bills"

@@ -224,13 +224,11 @@ def mark_invoice_sent_in(conn: Db, number: str, file_name: str) -> None:
     conn.execute("UPDATE invoices SET outbox_file = ? WHERE number = ?", (file_name, number))
 
 
-def bill_pending_charges(conn: Db, key: str, group: int) -> None:
-    """Charges not yet billed (budget balances, R2) of the group's accounts join the run ``key``."""
-    conn.execute(
-        "UPDATE direct_bill_charges SET billed_in = ? WHERE billed_in IS NULL AND account_number IN"
-        " (SELECT number FROM accounts WHERE bill_group = ?)",
-        (key, group),
-    )
+def bill_pending_charges(conn: Db, key: str, group: int, end: date) -> None:
+    """Unbilled charges (R2) of the group recorded before the period's closing read join the run ``key``, once."""
+    conn.execute("UPDATE direct_bill_charges SET billed_in = ? WHERE billed_in IS NULL AND created_on < ? AND"
+                 " account_number IN (SELECT number FROM accounts WHERE bill_group = ?)",
+                 (key, end.isoformat(), group))  # fmt: skip
 
 
 def run_charges(conn: Db, key: str) -> list[tuple[str, str, Decimal]]:

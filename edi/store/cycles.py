@@ -30,6 +30,12 @@ def is_scheduled_read(conn: Db, group: int, read_date: date) -> bool:
     return row is not None
 
 
+def scheduled_reads(conn: Db, group: int) -> tuple[date, ...]:
+    """The group's scheduled reads, in order."""
+    rows = conn.execute("SELECT read_date FROM read_dates WHERE bill_group = ? ORDER BY read_date", (group,))
+    return tuple(date.fromisoformat(r[0]) for r in rows)
+
+
 def record_close(conn: Db, group: int, read_date: date, now: datetime) -> bool:
     """Remember that the read was closed; False when it had been closed before."""
     cursor = conn.execute(

@@ -58,7 +58,10 @@ def _charges_and_invoices(view: dict[str, Any]) -> list[str]:
     lines = []
     if view["direct_bill_charges"]:
         lines.append("  utility direct bill charges")
-        lines += [f"    {c['created_on']}  {c['kind']:<20} {c['amount']:>10}" for c in view["direct_bill_charges"]]
+        lines += [
+            f"    {c['created_on']}  {c['kind']:<20} {c['amount']:>10}  {_billed(c)}"
+            for c in view["direct_bill_charges"]
+        ]
     if view.get("sbo_invoices"):
         lines.append("  SBO invoices (810) to the RES: delivery charges only")
     for i in view.get("sbo_invoices") or []:
@@ -68,6 +71,11 @@ def _charges_and_invoices(view: dict[str, Any]) -> list[str]:
         lines.append(f"    {i['number']}  {what}{note}  {i['period_start']}..{i['period_end']}"
                      f"  prior due {i['prior_due']}  this period {i['period_total']}")  # fmt: skip
     return lines
+
+
+def _billed(charge: dict[str, Any]) -> str:
+    """Which direct bill carried the charge (exactly one), or that it waits for the next one."""
+    return f"on direct bill {charge['billed_in']}" if charge.get("billed_in") else "not billed yet"
 
 
 def _history(view: dict[str, Any]) -> list[str]:
