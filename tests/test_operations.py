@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import pytest
+import structlog
 from click.testing import CliRunner
 
 from cli import main
+from edi.batch.logs import configure, event_sink
+from edi.batch.processor import BatchProcessor
+from edi.store.connection import open_store
 from scripts.make_example_data import interchange, request
-from tests.batch_helpers import prepared_store
+from tests.batch_helpers import folders, prepared_store, settings
 
 BUDGET = "1000000002"  # the example account on budget billing with a balance due (R2)
 
@@ -39,3 +45,45 @@ def test_1_invoice_refuses_a_period_that_is_not_a_bill_period(tmp_path: Path) ->
     shown = CliRunner().invoke(main, ["accounts", "show", BUDGET, "--db", db, "--json"])
     (charge,) = json.loads(shown.output)["direct_bill_charges"]
     assert charge["billed_in"] == "g07:2026-11-10:2026-12-09"  # accounts show says which direct bill carried it
+
+
+class _BrokenPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_2_a_broken_log_pipe_never_changes_what_happens_to_a_file(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    (f.inbox / "good.edi").write_text(interchange(702, [request("0001", "PIPE1", "1000000001")]))
+    configure(_BrokenPipe(), as_json=True)
+    conn = open_store(db)
+    summary = BatchProcessor(conn, f, settings(), events=event_sink(structlog.get_logger("t"))).run_once()
+    structlog.reset_defaults()
+    assert summary.archived == 1 and summary.quarantined == 0
+    assert [tuple(r) for r in conn.execute("SELECT state FROM runs")] == [("finished",)]
+
+
+def test_2_an_environment_error_is_recorded_as_an_aborted_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    (f.inbox / "good.edi").write_text(interchange(703, [request("0001", "AB1", "1000000001")]))
+
+    def full(*args: object, **kw: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("edi.flows.delivery.write_atomically", full)
+    conn = open_store(db)
+    with pytest.raises(OSError):
+        BatchProcessor(conn, f, settings()).run_once()
+    state, summary = conn.execute("SELECT state, summary FROM runs").fetchone()
+    assert state == "aborted" and "errno 28" in json.loads(summary)["reason"]
+    assert list(f.inbox.iterdir()) == [f.inbox / "good.edi"]  # not quarantined: not the file's fault
+
+
+def test_5_a_scan_with_nothing_to_do_leaves_no_run_row(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    conn = open_store(db)
+    for _ in range(3):
+        BatchProcessor(conn, folders(tmp_path), settings()).run_once()
+    assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 0

@@ -115,8 +115,14 @@ def configure(stream: TextIO | None = None, *, as_json: bool | None = None) -> N
 def event_sink(logger: Any | None = None) -> Any:
     """An ``EventSink`` writing each processing event as one info line."""
     log = logger or structlog.get_logger("sbo-edi")
+    broken = {"pipe": False}
 
     def sink(event: str, **fields: object) -> None:
-        log.info(event, **fields)
+        if broken["pipe"]:
+            return
+        try:
+            log.info(event, **fields)
+        except (OSError, ValueError):  # a closed or broken log stream (`... | head`): the work goes on, unlogged
+            broken["pipe"] = True
 
     return sink

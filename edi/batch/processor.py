@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from edi.batch.intake import Candidate, printable_name, scan_inbox, still_settled
+from edi.batch.intake import Candidate, Scan, printable_name, scan_inbox, still_settled
 from edi.batch.lock import BatchError
 from edi.batch.marks import PAUSED, ProgressMarks
 from edi.batch.summary import Summary
@@ -31,7 +31,7 @@ from edi.flows.durable import ensure_folder, move_durably, open_regular, write_a
 from edi.flows.inbound import FileProcessor, RunSettings
 from edi.flows.reports import FileRun
 from edi.naming import error_text
-from edi.store import files
+from edi.store import files, queries
 from edi.store.connection import Db, DbError, db_file, rollback
 
 MAX_BYTES = 256 * 1024 * 1024  # A5: larger files are quarantined unread (a 100,000-set drop is about 27 MB)
@@ -92,14 +92,29 @@ class BatchProcessor:
         self.marks = ProgressMarks(Path(f"{store}-progress") if store else Path(os.devnull))
 
     def run_once(self) -> Summary:
-        """Publish anything a crash left unsent, then take every ready file in name order."""
+        """Publish anything a crash left unsent, then take every ready file in name order.
+
+        A scan with nothing to do leaves no run row. A run stopped by the environment (disk, I/O, database) is
+        recorded as aborted with its reason before the error goes on up.
+        """
         summary = Summary()
         now = self.settings.clock()
         self.folders.prepare()
-        run_id = files.start_run(self.conn, now)
-        summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
         scan = scan_inbox(self.folders.inbox, self.settings.wall_clock, self.settings.settle_seconds)
         summary.settling = len(scan.settling)
+        if not scan.ready and not scan.not_files and not queries.unsent_count(self.conn):
+            return summary
+        run_id = files.start_run(self.conn, now)
+        try:
+            return self._pass(scan, summary, run_id, now)
+        except (OSError, DbError) as error:
+            with contextlib.suppress(OSError, DbError):
+                files.finish_run(self.conn, run_id, self.settings.clock(), "aborted",
+                                 {**summary.to_json(), "reason": error_text(error)})  # fmt: skip
+            raise
+
+    def _pass(self, scan: Scan, summary: Summary, run_id: int, now: datetime) -> Summary:
+        summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
         for path, reason in scan.not_files:
             self._quarantine_entry(path, reason, summary, run_id)
         for done, candidate in enumerate(scan.ready, start=1):

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from edi.flows.delivery import EventSink, Failpoint, Output, no_event, no_failpoint, store_output
 from edi.flows.durable import open_regular
@@ -44,6 +45,24 @@ class RunSettings:
     as_of: date
     dry_run: bool = False
     policy: Policy = Policy()
+
+
+class UnreadableInputError(Exception):
+    """Reading the input file itself failed (EIO on the inbox's disk); any other error is not the file's."""
+
+
+class _Input:
+    """The input stream, with its read errors told apart from every other error of the run (a log pipe, a disk)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+
+    def read(self, size: int = -1) -> bytes:
+        """Read from the file; an OSError here, and only here, is the input's."""
+        try:
+            return self._raw.read(size)
+        except OSError as error:
+            raise UnreadableInputError(error.strerror or type(error).__name__) from error
 
 
 def stage(result: SetResult) -> Staged:
@@ -91,11 +110,11 @@ class FileProcessor:
             run.issues.append(Issue("FILE:UNREADABLE", f"cannot open the file: {error.strerror}", Where(name)))
             run.read_failure = "unreadable"
             return run
-        with os.fdopen(fd, "rb") as stream:
+        with os.fdopen(fd, "rb") as raw:
             try:
-                self._read(run, name, file_id, stream)
-            except OSError as error:
-                run.issues.append(Issue("FILE:UNREADABLE", f"reading failed: {error.strerror}", Where(name)))
+                self._read(run, name, file_id, _Input(raw))
+            except UnreadableInputError as error:  # only the input's own read errors make a file unreadable
+                run.issues.append(Issue("FILE:UNREADABLE", f"reading failed: {error}", Where(name)))
                 run.read_failure = "unreadable"
             finally:
                 rollback(self.conn)  # the transaction opened for an interchange that never came
