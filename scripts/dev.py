@@ -42,6 +42,8 @@ def demo() -> int:
         shutil.copy(path, inbox / path.name)
     db = ["--db", "out/demo/store.db"]
     example = Path("fixtures") / "example"
+    if run("sbo-edi", "init", *db) != 0:
+        return 1
     for kind in ("suppliers", "calendar", "accounts"):
         if run("sbo-edi", kind, "import", str(example / f"{kind}.jsonl"), *db) != 0:
             return 1

@@ -222,6 +222,7 @@ def test_replay_cli_prints_decisions_and_writes_outputs(tmp_path: Path) -> None:
 def test_accounts_import_cli_reports_line_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"number": "1"}\n', encoding="utf-8")
+    assert CliRunner().invoke(main, ["init", "--db", str(tmp_path / "s.db")]).exit_code == 0
     result = CliRunner().invoke(main, ["accounts", "import", str(bad), "--db", str(tmp_path / "s.db")])
     assert result.exit_code == 1
     assert "line 1:" in result.output and "nothing loaded" in result.output

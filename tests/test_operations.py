@@ -87,3 +87,20 @@ def test_5_a_scan_with_nothing_to_do_leaves_no_run_row(tmp_path: Path) -> None:
     for _ in range(3):
         BatchProcessor(conn, folders(tmp_path), settings()).run_once()
     assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+
+
+def test_3_a_mistyped_store_is_an_error_never_a_new_store(tmp_path: Path) -> None:
+    missing = tmp_path / "nope" / "x.db"
+    source = tmp_path / "in.edi"
+    source.write_text(interchange(704, [request("0001", "T3", "1000000001")]))
+    for args in (["replay", str(source), "--dry-run"], ["status"], ["explain", "T3"], ["accounts", "show", BUDGET],
+                 ["accounts", "import", str(source)], ["process", "--inbox", str(tmp_path), "--outbox",
+                                                        str(tmp_path / "out")]):  # fmt: skip
+        result = CliRunner().invoke(main, [*args, "--db", str(missing)])
+        assert result.exit_code == 2, (args, result.output)
+        assert f"there is no store at {missing}" in result.output or "no store" in result.output, result.output
+        assert not missing.exists() and not missing.parent.exists()
+    created = CliRunner().invoke(main, ["init", "--db", str(missing)])
+    assert created.exit_code == 0 and "created" in created.output and missing.is_file()
+    again = CliRunner().invoke(main, ["init", "--db", str(missing)])
+    assert again.exit_code == 0 and "already there" in again.output

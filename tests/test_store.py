@@ -154,6 +154,7 @@ def test_the_utility_identity_is_a_checked_setting(tmp_path: Path) -> None:
     from cli import main
 
     db = ["--db", str(tmp_path / "s.db")]
+    assert CliRunner().invoke(main, ["init", *db]).exit_code == 0
     assert CliRunner().invoke(main, ["settings", "set", "utility_duns", "1234", *db]).exit_code == 2
     assert CliRunner().invoke(main, ["settings", "set", "utility_qualifier", "99", *db]).exit_code == 2
     assert CliRunner().invoke(main, ["settings", "set", "nonsense", "x", *db]).exit_code == 2

@@ -24,7 +24,11 @@ class StoreLock:
 
     def __enter__(self) -> StoreLock:
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o600)  # a new store is created owner-only (F8)
+            fd = os.open(self.path, os.O_RDONLY)  # the store must exist: only `sbo-edi init` creates one
+        except FileNotFoundError as error:
+            raise BatchError(
+                f"there is no store at {self.path}; create one with `sbo-edi init --db {self.path}`"
+            ) from error
         except OSError as error:
             raise BatchError(f"cannot open the store {self.path} to lock it: {error.strerror}") from error
         try:

@@ -62,7 +62,7 @@ def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
 def open_db(db_path: Path | None) -> Db:
     """Open the store or stop with a clear message (exit 2)."""
     try:
-        return open_store(db_path or default_path())
+        return open_store(db_path or default_path(), create=False)
     except StoreError as error:
         fail(str(error), EXIT_USAGE)
 

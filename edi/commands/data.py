@@ -23,6 +23,7 @@ from edi.commands.common import (
     db_option,
     fail,
     json_option,
+    main,
     now_option,
     open_db,
     res_payments,
@@ -31,12 +32,7 @@ from edi.commands.common import (
 )
 from edi.store import snapshot
 from edi.store.account_view import account_view
-from edi.store.connection import (
-    Db,
-    StoreError,
-    all_settings,
-    change_setting,
-)
+from edi.store.connection import Db, StoreError, all_settings, change_setting, default_path, open_store
 from edi.views.account import render_account
 
 
@@ -99,3 +95,17 @@ def settings_set(key: str, value: str, db_path: Path | None) -> None:
     except StoreError as error:
         fail(str(error), EXIT_USAGE)
     click.echo(f"{key} = {value}")
+
+
+@main.command()
+@db_option
+def init(db_path: Path | None) -> None:
+    """Create the store (and its folder), or bring an existing one to the current schema; says which."""
+    path = db_path or default_path()
+    existed = path.is_file()
+    try:
+        conn = open_store(path, create=True)
+    except StoreError as error:
+        fail(str(error), EXIT_USAGE)
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    click.echo(f"store {path}: {'already there' if existed else 'created'}, schema version {version}")

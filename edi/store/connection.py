@@ -49,8 +49,14 @@ def filesystem_type(path: Path, mounts: str | None = None) -> str:
     return kind
 
 
-def open_store(path: Path | str) -> sqlite3.Connection:
-    """Open (creating and migrating as needed) and check the durability settings the exactly-once design needs."""
+def open_store(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
+    """Open (creating when ``create``, and migrating as needed) and check the durability settings the design needs.
+
+    The command line opens with ``create=False``: a mistyped ``--db`` is an error naming the path, never a new,
+    empty store that then answers "nothing recorded" (only ``sbo-edi init`` creates one).
+    """
+    if str(path) != ":memory:" and not create and not Path(path).is_file():
+        raise StoreError(f"there is no store at {path}; create one with `sbo-edi init --db {path}`")
     if str(path) != ":memory:":
         kind = filesystem_type(Path(path).parent if not Path(path).exists() else Path(path))
         if kind in NETWORK_FILESYSTEMS:
