@@ -91,10 +91,11 @@ def test_5_a_scan_with_nothing_to_do_leaves_no_run_row(tmp_path: Path) -> None:
 
 def test_3_a_mistyped_store_is_an_error_never_a_new_store(tmp_path: Path) -> None:
     missing = tmp_path / "nope" / "x.db"
+    (tmp_path / "in").mkdir()
     source = tmp_path / "in.edi"
     source.write_text(interchange(704, [request("0001", "T3", "1000000001")]))
     for args in (["replay", str(source), "--dry-run"], ["status"], ["explain", "T3"], ["accounts", "show", BUDGET],
-                 ["accounts", "import", str(source)], ["process", "--inbox", str(tmp_path), "--outbox",
+                 ["accounts", "import", str(source)], ["process", "--inbox", str(tmp_path / "in"), "--outbox",
                                                         str(tmp_path / "out")]):  # fmt: skip
         result = CliRunner().invoke(main, [*args, "--db", str(missing)])
         assert result.exit_code == 2, (args, result.output)
@@ -104,3 +105,14 @@ def test_3_a_mistyped_store_is_an_error_never_a_new_store(tmp_path: Path) -> Non
     assert created.exit_code == 0 and "created" in created.output and missing.is_file()
     again = CliRunner().invoke(main, ["init", "--db", str(missing)])
     assert again.exit_code == 0 and "already there" in again.output
+
+
+@pytest.mark.parametrize("outbox", ["inbox", "inbox/out"], ids=["same folder", "inside the inbox"])
+def test_7_overlapping_folders_are_refused(tmp_path: Path, outbox: str) -> None:
+    db = prepared_store(tmp_path / "s")
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "a.edi").write_text(interchange(705, [request("0001", "F7", "1000000001")]))
+    result = CliRunner().invoke(main, ["process", "--inbox", str(tmp_path / "inbox"), "--outbox",
+                                       str(tmp_path / outbox), "--db", str(db), "--settle", "0"])  # fmt: skip
+    assert result.exit_code == 2 and "overlap" in result.output
+    assert (tmp_path / "inbox" / "a.edi").exists()

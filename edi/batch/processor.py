@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,6 +52,17 @@ class Folders:
         """Create the output folders (restrictive permissions)."""
         if not self.inbox.is_dir():
             raise BatchError(f"the inbox {self.inbox} is not a folder")
+        named = {"inbox": self.inbox, "outbox": self.outbox, "archive": self.archive, "quarantine": self.quarantine}
+        resolved = {name: folder.resolve() for name, folder in named.items()}
+        for a, b in itertools.combinations(resolved, 2):
+            if (
+                resolved[a] == resolved[b]
+                or resolved[a].is_relative_to(resolved[b])
+                or resolved[b].is_relative_to(resolved[a])
+            ):
+                raise BatchError(
+                    f"the {a} and the {b} overlap ({named[a]}, {named[b]}): each needs a folder of its own"
+                )
         for folder in (self.outbox, self.archive, self.quarantine):
             ensure_folder(folder)
 
