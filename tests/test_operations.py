@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from click.testing import CliRunner
 from cli import main
 from edi.batch.logs import configure, event_sink
 from edi.batch.processor import BatchProcessor
+from edi.store import queries
 from edi.store.connection import open_store
 from scripts.make_example_data import interchange, request
 from tests.batch_helpers import folders, prepared_store, settings
@@ -116,3 +119,51 @@ def test_7_overlapping_folders_are_refused(tmp_path: Path, outbox: str) -> None:
                                        str(tmp_path / outbox), "--db", str(db), "--settle", "0"])  # fmt: skip
     assert result.exit_code == 2 and "overlap" in result.output
     assert (tmp_path / "inbox" / "a.edi").exists()
+
+
+def _processed(tmp_path: Path, files: dict[str, str | bytes]) -> tuple[Path, list[str]]:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    for name, content in files.items():
+        (f.inbox / name).write_bytes(content.encode() if isinstance(content, str) else content)
+    args = ["--db", str(db)]
+    CliRunner().invoke(main, ["process", "--inbox", str(f.inbox), "--outbox", str(f.outbox), *args, "--settle", "0",
+                              "--now", "2026-11-02T09:30", "--metrics", str(tmp_path / "sbo.prom")])  # fmt: skip
+    return db, args
+
+
+def test_5_status_json_and_exit_codes_drive_monitoring(tmp_path: Path) -> None:
+    good = interchange(706, [request("0001", "S5", "1000000001")])
+    db, args = _processed(tmp_path / "healthy", {"good.edi": good})
+    healthy = CliRunner().invoke(main, ["status", *args, "--json", "--now", "2026-11-02T10:00"])
+    assert healthy.exit_code == 0, healthy.output
+    facts = json.loads(healthy.output)
+    assert facts["attention"] == [] and facts["store"] == str(db) and facts["recent_runs"][0]["state"] == "finished"
+    overdue = CliRunner().invoke(main, ["status", *args, "--now", "2026-11-05T10:00"])  # our 814 sent 3 days ago
+    assert overdue.exit_code == 1 and "ATTENTION" in overdue.output and "with no 997 after 48 h" in overdue.output
+    _, bad_args = _processed(tmp_path / "quarantine", {"garbage.edi": b"\x00" * 50})
+    quarantined = CliRunner().invoke(main, ["status", *bad_args, "--now", "2026-11-02T10:00"])
+    assert quarantined.exit_code == 1 and "1 file(s) quarantined since the last clean run" in quarantined.output
+
+
+def test_5_a_silent_watcher_and_an_old_inbox_file_need_a_person(tmp_path: Path) -> None:
+    db, args = _processed(tmp_path, {"good.edi": interchange(707, [request("0001", "S6", "1000000001")])})
+    conn = open_store(db)
+    queries.beat(conn, 4242, datetime(2026, 11, 2, 9, 30), 10.0, watching=True)
+    silent = CliRunner().invoke(main, ["status", *args, "--now", "2026-11-02T09:45"])
+    assert silent.exit_code == 1 and "the --watch worker (pid 4242) has not beaten since" in silent.output
+    queries.beat(conn, 4242, datetime(2026, 11, 2, 9, 45), 10.0, watching=False)  # a clean stop
+    old = tmp_path / "waiting"
+    old.mkdir()
+    (old / "late.edi").write_text("x")
+    os.utime(old / "late.edi", (0, 0))
+    backlog = CliRunner().invoke(main, ["status", *args, "--now", "2026-11-02T09:45", "--inbox", str(old)])
+    assert backlog.exit_code == 1 and "1 file(s) waiting in the inbox over 60 min" in backlog.output
+
+
+def test_5_metrics_textfile_after_a_run(tmp_path: Path) -> None:
+    _processed(tmp_path, {"good.edi": interchange(708, [request("0001", "S7", "1000000001")])})
+    text = (tmp_path / "sbo.prom").read_text()
+    assert 'sbo_edi_last_run_files{disposition="archived"} 1.0' in text
+    assert 'sbo_edi_last_run_transactions{outcome="accepted"} 1.0' in text
+    assert "sbo_edi_overdue_acknowledgments 0.0" in text and "sbo_edi_last_run_duration_seconds" in text

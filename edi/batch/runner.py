@@ -8,13 +8,16 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import FrameType
 
 from edi.batch.lock import StoreLock
+from edi.batch.metrics import write_metrics
 from edi.batch.processor import BatchProcessor, BatchSettings, Folders
 from edi.batch.summary import Summary
 from edi.flows.delivery import EventSink, Failpoint
 from edi.naming import error_text
+from edi.store import queries
 from edi.store.connection import Db, DbError
 
 
@@ -44,44 +47,52 @@ class BatchOutcome:
     error: str = ""
 
 
-def run_batch(
-    open_db: Callable[[], Db],
-    lock: StoreLock,
-    folders: Folders,
-    settings: BatchSettings,
-    *,
-    watch: bool,
-    interval: float,
-    events: EventSink,
-    stop: StopFlag,
-) -> BatchOutcome:
+@dataclass(frozen=True)
+class Watch:
+    """How the loop repeats and what it leaves for monitoring."""
+
+    watch: bool = False
+    interval: float = 10.0
+    metrics: Path | None = None  # a Prometheus textfile rewritten after each run
+
+
+def run_batch(open_db: Callable[[], Db], lock: StoreLock, folders: Folders, settings: BatchSettings, *,
+              loop: Watch, events: EventSink, stop: StopFlag) -> BatchOutcome:  # fmt: skip
     """One pass, or passes every ``interval`` seconds until stopped; raises BatchError when it cannot start."""
     outcome = BatchOutcome()
     folders.prepare()
     with lock:
-        processor = BatchProcessor(
-            open_db(),
-            folders,
-            settings,
-            events=events,
-            failpoint=failpoint_from_env(),
-            should_stop=lambda: bool(stop),
-            progress=terminal_progress(),
-        )
+        conn = open_db()
+        processor = BatchProcessor(conn, folders, settings, events=events, failpoint=failpoint_from_env(),
+                                   should_stop=lambda: bool(stop), progress=terminal_progress())  # fmt: skip
         while True:
-            try:
-                outcome.summary.merge(processor.run_once())
-            except (OSError, DbError) as error:
-                # Disk full, I/O or database errors: committed work stands, the next run resumes (E3/E4).
-                events("run_failed", error=error_text(error))
-                if not watch:
-                    outcome.error = error_text(error)  # H5: the last-resort line carries no partner data
-                    return outcome
-            if not watch or stop or not _wait(interval, stop):
+            if loop.watch:
+                queries.beat(conn, os.getpid(), settings.clock(), loop.interval, watching=True)
+            if not _one_pass(processor, outcome, loop, events) and not loop.watch:
+                return outcome
+            if not loop.watch or stop or not _wait(loop.interval, stop):
                 break
+        if loop.watch:
+            queries.beat(conn, os.getpid(), settings.clock(), loop.interval, watching=False)
     if stop:
         events("stopped", signal=stop.signal)
     return outcome
+
+
+def _one_pass(processor: BatchProcessor, outcome: BatchOutcome, loop: Watch, events: EventSink) -> bool:
+    """One scan; False when the environment stopped it (E3/E4: committed work stands, the next run resumes)."""
+    started = time.monotonic()
+    try:
+        summary = processor.run_once()
+    except (OSError, DbError) as error:
+        events("run_failed", error=error_text(error))
+        outcome.error = error_text(error)  # H5: the last-resort line carries no partner data
+        return False
+    outcome.summary.merge(summary)
+    if loop.metrics is not None and (summary.files or summary.sent):
+        write_metrics(loop.metrics, processor.conn, summary, seconds=time.monotonic() - started,
+                      finished=processor.settings.clock())  # fmt: skip
+    return True
 
 
 def _wait(interval: float, stop: StopFlag) -> bool:

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import click
 
+from edi.batch.health import Limits, health
 from edi.batch.lock import BatchError, StoreLock
 from edi.batch.logs import configure, event_sink
 from edi.batch.processor import BatchSettings, Folders
-from edi.batch.runner import StopFlag, run_batch
+from edi.batch.runner import StopFlag, Watch, run_batch
 from edi.batch.verify import reconcile
 from edi.commands.common import (
     EXIT_CLEAN,
@@ -103,12 +104,13 @@ def replay(file: Path, db_path: Path | None, out_dir: Path | None, dry_run: bool
     "--settle", default=5.0, show_default=True, type=click.FloatRange(0), help="Seconds a file must be still."
 )
 @click.option("--max-size", default=256, show_default=True, type=click.IntRange(1), help="Largest file read, in MiB.")
+@click.option("--metrics", type=FILE, help="Write a Prometheus textfile here after each run.")
 @now_option("Fixed clock for document dates")
 @as_of_option
 @json_option
 def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | None, db_path: Path | None,
-            watch: bool, interval: float, settle: float, max_size: int, now: datetime | None, as_of: date | None,
-            as_json: bool) -> None:  # fmt: skip
+            watch: bool, interval: float, settle: float, max_size: int, metrics: Path | None, now: datetime | None,
+            as_of: date | None, as_json: bool) -> None:  # fmt: skip
     """Process every complete file in INBOX exactly once: acknowledge, decide, answer, archive or quarantine."""
     os.umask(0o027)  # F8: what we create is not world-readable
     configure()
@@ -119,8 +121,8 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
     stop.install()
     db = db_path or default_path()
     try:
-        done = run_batch(lambda: open_db(db), StoreLock(db), folders, settings, watch=watch, interval=interval,
-                         events=event_sink(), stop=stop)  # fmt: skip
+        done = run_batch(lambda: open_db(db), StoreLock(db), folders, settings, events=event_sink(), stop=stop,
+                         loop=Watch(watch, interval, metrics))  # fmt: skip
     except BatchError as error:
         fail(str(error), EXIT_USAGE)
     if done.error:
@@ -134,10 +136,24 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
 @db_option
 @click.option("--runs", "count", default=10, show_default=True, type=click.IntRange(1), help="How many recent runs.")
 @click.option("--ack-overdue-hours", default=48.0, show_default=True, type=click.FloatRange(0), help="B13 limit.")
+@click.option("--inbox", type=FOLDER, help="Also check this inbox for files waiting too long.")
+@click.option("--backlog-minutes", default=60.0, show_default=True, type=click.FloatRange(0), help="Inbox limit.")
 @now_option("Clock for the overdue check")
-def status(db_path: Path | None, count: int, ack_overdue_hours: float, now: datetime | None) -> None:
-    """Recent runs, files waiting or quarantined, documents not yet sent or not yet acknowledged."""
-    click.echo("\n".join(status_lines(open_db(db_path), count, clock(now), ack_overdue_hours)))
+@json_option
+def status(db_path: Path | None, count: int, ack_overdue_hours: float, inbox: Path | None, backlog_minutes: float,
+           now: datetime | None, as_json: bool) -> None:  # fmt: skip
+    """Runs, files, documents and the worker; exit 1 when something needs a person (the lines under ATTENTION)."""
+    conn, at, store = open_db(db_path), clock(now), db_path or default_path()
+    facts = health(conn, store, at, time.time(), inbox=inbox, limits=Limits(ack_overdue_hours, backlog_minutes),
+                   runs=count)  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(facts, indent=2, sort_keys=True))
+    else:
+        click.echo("\n".join([f"store: {store}", *status_lines(conn, count, at, ack_overdue_hours)]))
+        click.echo(
+            "\n".join(["ATTENTION:", *(f"  {a}" for a in facts["attention"])]) if facts["attention"] else "all clear"
+        )
+    sys.exit(EXIT_PROBLEMS if facts["attention"] else EXIT_CLEAN)
 
 
 @main.command("verify-audit")

@@ -133,3 +133,28 @@ def outcome_shortfalls(conn: Db) -> list[dict[str, Any]]:
         " WHERE g.received != (SELECT count(*) FROM outcomes o WHERE o.interchange_id = i.id) ORDER BY i.id"
     )
     return [dict(r) for r in rows]
+
+
+def beat(conn: Db, pid: int, now: datetime, interval: float, *, watching: bool) -> None:
+    """The watcher is alive (or, with ``watching`` false, stopped cleanly)."""
+    row = (pid, now.isoformat(timespec="seconds"), interval, int(watching))
+    conn.execute("INSERT INTO heartbeat VALUES ('watch', ?, ?, ?, ?) ON CONFLICT (worker) DO UPDATE SET pid ="
+                 " excluded.pid, beat_at = excluded.beat_at, interval_seconds = excluded.interval_seconds,"
+                 " watching = excluded.watching", row)  # fmt: skip
+
+
+def heartbeat(conn: Db) -> dict[str, Any] | None:
+    """The watcher's last beat, if a watcher ever ran."""
+    row = conn.execute("SELECT pid, beat_at, interval_seconds, watching FROM heartbeat WHERE worker = 'watch'")
+    found = row.fetchone()
+    return dict(found) if found else None
+
+
+def fresh_quarantines(conn: Db) -> list[dict[str, Any]]:
+    """Files quarantined since the last run that quarantined and failed nothing (all of them if none did)."""
+    good = [r for r in recent_runs(conn, 1000) if r["state"] == "finished"
+            and not r["summary"].get("quarantined") and not r["summary"].get("failed")]  # fmt: skip
+    since = good[0]["started_at"] if good else ""
+    rows = conn.execute("SELECT id, stored_as, reason, finished_at FROM files WHERE state = 'quarantined' AND"
+                        " coalesce(finished_at, received_at) >= ? ORDER BY id", (since,))  # fmt: skip
+    return [dict(r) for r in rows]

@@ -329,6 +329,16 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE files ADD COLUMN reached INTEGER NOT NULL DEFAULT -1;
     ALTER TABLE files ADD COLUMN stalls INTEGER NOT NULL DEFAULT 0
     """,
+    # 9: the --watch worker's heartbeat (issue 12): status says when a watcher that should be running is silent.
+    """
+    CREATE TABLE heartbeat (
+        worker TEXT PRIMARY KEY,
+        pid INTEGER NOT NULL,
+        beat_at TEXT NOT NULL,
+        interval_seconds REAL NOT NULL,
+        watching INTEGER NOT NULL              -- 1 while the loop runs; 0 after a clean stop
+    )
+    """,
 )
 
 
