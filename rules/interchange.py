@@ -23,6 +23,7 @@ class InterchangeOutcome(StrEnum):
     REJECTED = "rejected"
     DUPLICATE = "duplicate"
     UNKNOWN_SENDER = "unknown sender"
+    REQUEUED = "unknown sender, requeued"  # its file was put back by an operator: processed again, anew
 
 
 # D7: only interchanges that were processed count; a TA1-rejected one may be resent under the same ISA13.

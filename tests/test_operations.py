@@ -167,3 +167,44 @@ def test_5_metrics_textfile_after_a_run(tmp_path: Path) -> None:
     assert 'sbo_edi_last_run_files{disposition="archived"} 1.0' in text
     assert 'sbo_edi_last_run_transactions{outcome="accepted"} 1.0' in text
     assert "sbo_edi_overdue_acknowledgments 0.0" in text and "sbo_edi_last_run_duration_seconds" in text
+
+
+def test_4_requeue_resend_and_purge_put_things_right(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    newcomer = ("NEW RES LLC", "333333333")
+    (f.inbox / "early.edi").write_text(interchange(709, [request("0001", "RQ1", "1000000001", supplier=newcomer)],
+                                                   sender=newcomer))  # fmt: skip
+    base = ["--db", str(db), "--now", "2026-11-02T09:30"]
+    run = ["process", "--inbox", str(f.inbox), "--outbox", str(f.outbox), "--archive", str(f.archive),
+           "--quarantine", str(f.quarantine), "--settle", "0", *base]  # fmt: skip
+    assert CliRunner().invoke(main, run).exit_code == 1  # B7: not yet a registered RES: quarantined
+    (tmp_path / "new.jsonl").write_text(json.dumps({"duns": newcomer[1], "name": newcomer[0],
+                                                    "billing_types": ["LDC", "DUAL", "ESP"]}) + "\n")  # fmt: skip
+    assert (
+        CliRunner().invoke(main, ["suppliers", "import", str(tmp_path / "new.jsonl"), "--db", str(db)]).exit_code == 0
+    )
+    requeued = CliRunner().invoke(main, ["requeue", "1", "--quarantine", str(f.quarantine), "--inbox", str(f.inbox),
+                                         *base])  # fmt: skip
+    assert requeued.exit_code == 0, requeued.output
+    assert not list(f.quarantine.iterdir())
+    done = CliRunner().invoke(main, [*run, "--json"])
+    assert done.exit_code == 0, done.output
+    summary = json.loads(done.output.strip().splitlines()[-1])
+    assert summary["archived"] == 1 and summary["accepted"] == 1
+    conn = open_store(db)
+    assert [tuple(r) for r in conn.execute("SELECT id, state FROM files")] == [(1, "archived")]  # one identity
+    (event,) = [r[0] for r in conn.execute("SELECT event FROM file_history WHERE file_id = 1")]
+    assert event == "quarantined"
+    response = next(p for p in f.outbox.iterdir() if p.suffix == ".814")
+    original = response.read_bytes()
+    response.unlink()  # the partner lost it
+    resent = CliRunner().invoke(main, ["resend", response.name, "--outbox", str(f.outbox), *base])
+    assert resent.exit_code == 0 and response.read_bytes() == original
+    purge = ["purge", "--older-than", "30", "--archive", str(f.archive), "--outbox", str(f.outbox), "--db", str(db)]
+    assert "purged 0 archived file(s)" in CliRunner().invoke(main, [*purge, "--now", "2026-11-20T09:30"]).output
+    purged = CliRunner().invoke(main, [*purge, "--now", "2027-01-02T09:30"])
+    assert purged.exit_code == 0 and "purged 1 archived file(s), 2 published document(s)" in purged.output
+    assert not list(f.archive.iterdir()) and not list(f.outbox.iterdir())
+    assert CliRunner().invoke(main, ["verify-audit", "--db", str(db)]).exit_code == 0
+    assert CliRunner().invoke(main, ["verify", "--db", str(db), "--archive", str(f.archive)]).exit_code == 0

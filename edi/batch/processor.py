@@ -188,6 +188,10 @@ class BatchProcessor:
 
     def _intake(self, candidate: Candidate, shown: str, digest: str, summary: Summary, run_id: int) -> int | None:
         """The file's ledger row (new, or another attempt); None when nothing is left to process."""
+        again = files.requeued(self.conn, digest)
+        if again is not None:  # an operator put it back (`sbo-edi requeue`): its own ledger row, a new attempt
+            files.take_requeued(self.conn, again.id, run_id)
+            return again.id
         earlier = files.latest(self.conn, digest, shown)
         if earlier is not None and earlier.state in ("archived", "quarantined"):
             target = self._folder(earlier.state) / earlier.stored_as

@@ -44,6 +44,8 @@ def _archived(conn: Db, archive: Path, result: Reconciliation) -> None:
     known = set()
     for row in queries.disposed_files(conn, "archived"):
         known.add(row["stored_as"])
+        if row["purged_at"]:
+            continue  # `purge` removed its bytes on purpose; its ledger rows remain
         path = archive / row["stored_as"]
         result.files += 1
         if not path.is_file():

@@ -67,7 +67,7 @@ def open_db(db_path: Path | None) -> Db:
         fail(str(error), EXIT_USAGE)
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sbo-edi")
 def main() -> None:
     """sbo-edi: Ameren Illinois SBO enrollments and invoices over X12 4010."""

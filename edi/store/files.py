@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from edi.store.connection import Db, transaction
+from rules.interchange import InterchangeOutcome
 
 
 @dataclass(frozen=True)
@@ -105,3 +106,67 @@ def quarantine_entry(conn: Db, name: str, reason: str, now: datetime, run_id: in
         stored_as = f"{file_id:08d}-entry.quarantined"
         conn.execute("UPDATE files SET stored_as = ? WHERE id = ?", (stored_as, file_id))
     return file_id, stored_as
+
+
+def requeue(conn: Db, file_id: int, now: datetime) -> LedgerFile:
+    """A quarantined file goes back to processing under its own ledger row; the quarantine is kept in its history."""
+    with transaction(conn):
+        row = conn.execute(
+            "SELECT id, state, stored_as, attempts, reason FROM files WHERE id = ?", (file_id,)
+        ).fetchone()
+        if row is None or row["state"] != "quarantined":
+            raise LookupError(f"file #{file_id} is not quarantined")
+        detail = json.dumps({"reason": row["reason"] or "", "attempts": row["attempts"], "stored_as": row["stored_as"]})
+        conn.execute("INSERT INTO file_history (file_id, at, event, detail) VALUES (?, ?, 'quarantined', ?)",
+                     (file_id, now.isoformat(timespec="seconds"), detail))  # fmt: skip
+        conn.execute("UPDATE files SET state = 'requeued', reason = '', stalls = 0, reached = -1 WHERE id = ?",
+                     (file_id,))  # fmt: skip
+        # B7: interchanges refused for an unregistered sender are processed anew once the RES is registered
+        conn.execute("UPDATE interchanges SET outcome = ? WHERE file_id = ? AND outcome = ?",
+                     (InterchangeOutcome.REQUEUED, file_id, InterchangeOutcome.UNKNOWN_SENDER))  # fmt: skip
+    return LedgerFile(int(row["id"]), "requeued", row["stored_as"], int(row["attempts"]), row["reason"] or "")
+
+
+def requeued(conn: Db, sha256: str) -> LedgerFile | None:
+    """A requeued file with these bytes, whatever name it came back under."""
+    r = conn.execute("SELECT id, state, stored_as, attempts, reason FROM files WHERE sha256 = ? AND state ="
+                     " 'requeued' ORDER BY id LIMIT 1", (sha256,)).fetchone()  # fmt: skip
+    return LedgerFile(int(r["id"]), r["state"], r["stored_as"] or "", int(r["attempts"]), "") if r else None
+
+
+def take_requeued(conn: Db, file_id: int, run_id: int) -> None:
+    """A requeued file is taken again: another attempt under its old id."""
+    with transaction(conn):
+        conn.execute("UPDATE files SET state = 'processing', attempts = attempts + 1, run_id = ? WHERE id = ?",
+                     (run_id, file_id))  # fmt: skip
+
+
+def history(conn: Db, file_id: int) -> list[dict[str, Any]]:
+    """What happened to a file before its present state."""
+    rows = conn.execute("SELECT at, event, detail FROM file_history WHERE file_id = ? ORDER BY id", (file_id,))
+    return [{"at": r[0], "event": r[1], "detail": json.loads(r[2]) if r[2] else {}} for r in rows]
+
+
+def purgeable(conn: Db, before: datetime) -> list[tuple[int, str, str]]:
+    """Archived files finished before ``before`` and not purged yet: (id, stored_as, state)."""
+    rows = conn.execute("SELECT id, stored_as, state FROM files WHERE state = 'archived' AND purged_at IS NULL"
+                        " AND finished_at < ? ORDER BY id", (before.isoformat(timespec="seconds"),))  # fmt: skip
+    return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+def mark_purged(conn: Db, file_id: int, now: datetime) -> None:
+    """The file's bytes left the archive (its ledger rows stay)."""
+    with transaction(conn):
+        conn.execute("UPDATE files SET purged_at = ? WHERE id = ?", (now.isoformat(timespec="seconds"), file_id))
+        conn.execute("INSERT INTO file_history (file_id, at, event) VALUES (?, ?, 'purged')",
+                     (file_id, now.isoformat(timespec="seconds")))  # fmt: skip
+
+
+def purge_empty_runs(conn: Db, before: datetime) -> int:
+    """Run rows that took no file, older than ``before``; returns how many went."""
+    with transaction(conn):
+        cursor = conn.execute("DELETE FROM runs WHERE started_at < ? AND state != 'running' AND id NOT IN"
+                              " (SELECT run_id FROM files WHERE run_id IS NOT NULL) AND"
+                              " coalesce(json_extract(summary, '$.files'), 0) = 0",
+                              (before.isoformat(timespec="seconds"),))  # fmt: skip
+    return cursor.rowcount

@@ -13,7 +13,7 @@ from typing import Any
 
 from edi.store.connection import Db
 from rules.decisions import Change
-from rules.interchange import COUNTS_AS_PROCESSED
+from rules.interchange import COUNTS_AS_PROCESSED, InterchangeOutcome
 from rules.model import EnrollmentRequest
 from rules.outcomes import Outcome
 
@@ -74,7 +74,8 @@ def interchange_committed(conn: Db, file_id: int | None, position: int) -> bool:
     """A8: this file's interchange at ``position`` was committed by an earlier, interrupted run."""
     if file_id is None:
         return False
-    row = conn.execute("SELECT 1 FROM interchanges WHERE file_id = ? AND position = ?", (file_id, position))
+    row = conn.execute("SELECT 1 FROM interchanges WHERE file_id = ? AND position = ? AND outcome != ?",
+                       (file_id, position, InterchangeOutcome.REQUEUED))  # fmt: skip
     return row.fetchone() is not None
 
 

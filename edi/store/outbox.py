@@ -71,3 +71,24 @@ def record_acknowledgment(
         (status, now.isoformat(timespec="seconds"), partner, functional_id, group_control),
     )
     return cursor.rowcount > 0
+
+
+def document(conn: Db, file_name: str) -> tuple[int, str, str | None] | None:
+    """An outbound document by its file name: (row id, content, when it was sent)."""
+    row = conn.execute("SELECT id, content, sent_at FROM outbox WHERE file_name = ?", (file_name,)).fetchone()
+    return (int(row[0]), str(row[1]), row[2]) if row else None
+
+
+def record_document_event(conn: Db, outbox_id: int, event: str, now: datetime) -> None:
+    """Resent or purged, in the audit trail."""
+    with transaction(conn):
+        conn.execute("INSERT INTO document_history (outbox_id, at, event) VALUES (?, ?, ?)",
+                     (outbox_id, now.isoformat(timespec="seconds"), event))  # fmt: skip
+
+
+def published_before(conn: Db, before: datetime) -> list[tuple[int, str]]:
+    """Documents published before ``before`` whose file was not purged yet: (row id, file name)."""
+    rows = conn.execute("SELECT id, file_name FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ? AND id NOT IN"
+                        " (SELECT outbox_id FROM document_history WHERE event = 'purged') ORDER BY id",
+                        (before.isoformat(timespec="seconds"),))  # fmt: skip
+    return [(int(r[0]), str(r[1])) for r in rows]

@@ -115,7 +115,7 @@ def outcome_timeline(conn: Db, outcome_id: int) -> list[dict[str, Any]]:
 
 def disposed_files(conn: Db, state: str) -> list[dict[str, Any]]:
     """Ledger rows of files archived or quarantined, with our name for each and its digest."""
-    query = "SELECT id, stored_as, sha256 FROM files WHERE state = ? AND stored_as != '' ORDER BY id"
+    query = "SELECT id, stored_as, sha256, purged_at FROM files WHERE state = ? AND stored_as != '' ORDER BY id"
     return [dict(r) for r in conn.execute(query, (state,))]
 
 

@@ -339,6 +339,25 @@ MIGRATIONS: tuple[str, ...] = (
         watching INTEGER NOT NULL              -- 1 while the loop runs; 0 after a clean stop
     )
     """,
+    # 10: putting things right (issue 12): a file's history across requeues, documents resent, purges.
+    """
+    CREATE TABLE file_history (
+        id INTEGER PRIMARY KEY,
+        file_id INTEGER NOT NULL REFERENCES files(id),
+        at TEXT NOT NULL,
+        event TEXT NOT NULL,                   -- quarantined (then requeued), purged
+        detail TEXT NOT NULL DEFAULT ''        -- the reason and attempts at that moment
+    );
+    CREATE INDEX file_history_file ON file_history(file_id);
+    ALTER TABLE files ADD COLUMN purged_at TEXT;
+    CREATE TABLE document_history (
+        id INTEGER PRIMARY KEY,
+        outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+        at TEXT NOT NULL,
+        event TEXT NOT NULL                    -- resent, purged
+    );
+    CREATE INDEX document_history_outbox ON document_history(outbox_id)
+    """,
 )
 
 
