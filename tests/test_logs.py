@@ -55,6 +55,8 @@ def test_process_logs_hold_no_customer_name_or_account_number(tmp_path: Path) ->
             "0",
             "--now",
             "2026-11-02T09:30",
+            "--log-level",
+            "debug",  # the canary is planted where the most is logged: one event per transaction
         ],
         cwd=ROOT,
         capture_output=True,
@@ -94,7 +96,7 @@ def test_tracebacks_carry_no_frame_locals_and_no_long_digit_runs() -> None:
 
 def test_unknown_keys_are_redacted_and_known_ones_kept() -> None:
     stream = io.StringIO()
-    configure(stream, as_json=True)
+    configure(stream, as_json=True, level="debug")  # transaction events are debug
     event_sink()("transaction", file="#1 f", isa13="000000001", st02="0001", name=CANARY_NAME, street="1 MAIN")
     record = json.loads(stream.getvalue())
     assert record["isa13"] == "000000001" and record["name"] == "[redacted]" and record["street"] == "[redacted]"

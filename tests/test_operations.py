@@ -208,3 +208,37 @@ def test_4_requeue_resend_and_purge_put_things_right(tmp_path: Path) -> None:
     assert not list(f.archive.iterdir()) and not list(f.outbox.iterdir())
     assert CliRunner().invoke(main, ["verify-audit", "--db", str(db)]).exit_code == 0
     assert CliRunner().invoke(main, ["verify", "--db", str(db), "--archive", str(f.archive)]).exit_code == 0
+
+
+def test_6_help_short_option_and_log_levels(tmp_path: Path) -> None:
+    assert CliRunner().invoke(main, ["-h"]).exit_code == 0
+    assert "--log-level" in CliRunner().invoke(main, ["process", "-h"]).output
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    sets = [request(f"{n:04d}", f"LV{n}", "1000000001") for n in range(1, 4)]
+    (f.inbox / "three.edi").write_text(interchange(710, sets))
+    stream = io.StringIO()
+    configure(stream, as_json=True, level="info")
+    conn = open_store(db)
+    BatchProcessor(conn, f, settings(), events=event_sink(structlog.get_logger("t"))).run_once()
+    events = [json.loads(line)["event"] for line in stream.getvalue().splitlines()]
+    structlog.reset_defaults()
+    assert "transaction" not in events and events.count("interchange") == 1 and "file_taken" in events
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_6_the_terminal_bar_moves_by_bytes_and_counts_transactions(monkeypatch: pytest.MonkeyPatch) -> None:
+    from edi.commands.runs import progress_bar
+
+    screen = _Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    show = progress_bar(quiet=False)
+    for done, sets in ((0, 0), (250, 1000), (500, 2000), (1000, 4000)):
+        show(done, 1000, sets)
+    text = screen.getvalue()
+    assert "4,000 transactions" in text and "100%" in text
+    assert progress_bar(quiet=True) is not show

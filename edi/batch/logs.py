@@ -7,6 +7,7 @@ callable (``EventSink``); this module is the one place that knows structlog.
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from collections.abc import MutableMapping
@@ -89,8 +90,12 @@ def redact(_: object, __: str, event_dict: MutableMapping[str, Any]) -> MutableM
     return event_dict
 
 
-def configure(stream: TextIO | None = None, *, as_json: bool | None = None) -> None:
-    """Logs to ``stream`` (stderr): JSON lines unless it is a terminal."""
+LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+DEBUG_EVENTS = frozenset({"transaction", "document_sent"})  # one per set or document: detail, not the story
+
+
+def configure(stream: TextIO | None = None, *, as_json: bool | None = None, level: str = "info") -> None:
+    """Logs to ``stream`` (stderr) from ``level`` up: JSON lines unless it is a terminal."""
     out = stream or sys.stderr
     use_json = as_json if as_json is not None else not out.isatty()
     renderer: Any = (
@@ -108,6 +113,7 @@ def configure(stream: TextIO | None = None, *, as_json: bool | None = None) -> N
             renderer,
         ],
         logger_factory=structlog.PrintLoggerFactory(file=out),
+        wrapper_class=structlog.make_filtering_bound_logger(LEVELS[level]),
         cache_logger_on_first_use=False,
     )
 
@@ -121,7 +127,7 @@ def event_sink(logger: Any | None = None) -> Any:
         if broken["pipe"]:
             return
         try:
-            log.info(event, **fields)
+            (log.debug if event in DEBUG_EVENTS else log.info)(event, **fields)
         except (OSError, ValueError):  # a closed or broken log stream (`... | head`): the work goes on, unlogged
             broken["pipe"] = True
 

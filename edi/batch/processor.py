@@ -79,6 +79,9 @@ class BatchSettings:
     max_attempts: int = MAX_ATTEMPTS
 
 
+Progress = Callable[[int, int, int], None]  # bytes done, bytes in this pass, transaction sets so far
+
+
 class BatchProcessor:
     """One pass (or a watch loop) over the inbox."""
 
@@ -91,7 +94,7 @@ class BatchProcessor:
         events: EventSink = no_event,
         failpoint: Failpoint = no_failpoint,
         should_stop: Callable[[], bool] = lambda: False,
-        progress: Callable[[int, int, int], None] = lambda done, total, sets: None,
+        progress: Progress = lambda done, total, sets: None,
     ) -> None:
         self.conn = conn
         self.folders = folders
@@ -100,6 +103,7 @@ class BatchProcessor:
         self.failpoint = failpoint
         self.should_stop = should_stop
         self.progress = progress
+        self._pass_bytes = self._done_bytes = 0
         store = db_file(conn)
         self.marks = ProgressMarks(Path(f"{store}-progress") if store else Path(os.devnull))
 
@@ -129,11 +133,14 @@ class BatchProcessor:
         summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
         for path, reason in scan.not_files:
             self._quarantine_entry(path, reason, summary, run_id)
-        for done, candidate in enumerate(scan.ready, start=1):
+        total = self._pass_bytes = sum(c.size for c in scan.ready)
+        self._done_bytes = 0
+        for candidate in scan.ready:
             if self.should_stop():
                 break
             self._guarded(candidate, summary, run_id)
-            self.progress(done, len(scan.ready), summary.transactions)
+            self._done_bytes += candidate.size
+            self.progress(self._done_bytes, total, summary.transactions)
         state = "stopped" if self.should_stop() else "finished"
         files.finish_run(self.conn, run_id, self.settings.clock(), state, summary.to_json())
         self.events("run_finished", run=run_id, state=state, **summary.to_json())
@@ -228,9 +235,15 @@ class BatchProcessor:
         now = self.settings.clock()
         run_settings = RunSettings(now=now, as_of=self.settings.as_of or now.date())
         self.marks.start(file_id)
+        total, before = self._pass_bytes, self._done_bytes
+
+        def on_set(sets: int, position: int) -> None:
+            self.marks.reached(sets)
+            if sets % 256 == 0:
+                self.progress(before + min(position, candidate.size), total, summary.transactions + sets)
+
         processor = FileProcessor(self.conn, run_settings, events=self.events, failpoint=self.failpoint,
-                                  should_stop=self.should_stop, keep_reports=False,
-                                  on_set=self.marks.reached)  # fmt: skip
+                                  should_stop=self.should_stop, keep_reports=False, on_set=on_set)  # fmt: skip
         run = processor.run(candidate.path, source_name=label, file_id=file_id)
         summary.add(run)
         summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))

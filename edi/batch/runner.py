@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,7 +13,7 @@ from types import FrameType
 
 from edi.batch.lock import StoreLock
 from edi.batch.metrics import write_metrics
-from edi.batch.processor import BatchProcessor, BatchSettings, Folders
+from edi.batch.processor import BatchProcessor, BatchSettings, Folders, Progress
 from edi.batch.summary import Summary
 from edi.flows.delivery import EventSink, Failpoint
 from edi.naming import error_text
@@ -34,6 +34,9 @@ class StopFlag:
 
     def _on_signal(self, number: int, _frame: FrameType | None) -> None:
         self.signal = signal.Signals(number).name
+        if os.isatty(2):  # say at once what happens next (off a terminal, the JSON log's `stopped` event says it)
+            with contextlib.suppress(OSError):
+                os.write(2, f"\n{self.signal}: finishing the interchange in hand, then stopping\n".encode())
 
     def __bool__(self) -> bool:
         return bool(self.signal)
@@ -54,6 +57,7 @@ class Watch:
     watch: bool = False
     interval: float = 10.0
     metrics: Path | None = None  # a Prometheus textfile rewritten after each run
+    progress: Progress = lambda done, total, sets: None  # a terminal's bar (edi/commands), or nothing
 
 
 def run_batch(open_db: Callable[[], Db], lock: StoreLock, folders: Folders, settings: BatchSettings, *,
@@ -64,7 +68,7 @@ def run_batch(open_db: Callable[[], Db], lock: StoreLock, folders: Folders, sett
     with lock:
         conn = open_db()
         processor = BatchProcessor(conn, folders, settings, events=events, failpoint=failpoint_from_env(),
-                                   should_stop=lambda: bool(stop), progress=terminal_progress())  # fmt: skip
+                                   should_stop=lambda: bool(stop), progress=loop.progress)  # fmt: skip
         while True:
             if loop.watch:
                 queries.beat(conn, os.getpid(), settings.clock(), loop.interval, watching=True)
@@ -118,20 +122,3 @@ def failpoint_from_env() -> Failpoint:
                 os.kill(os.getpid(), signal.SIGKILL)
 
     return hit
-
-
-def terminal_progress() -> Callable[[int, int, int], None]:
-    """A one-line progress display on a terminal: files done, transactions, rate, time left."""
-    if not sys.stderr.isatty():
-        return lambda done, total, sets: None
-    started = time.monotonic()
-
-    def show(done: int, total: int, sets: int) -> None:
-        elapsed = max(time.monotonic() - started, 1e-6)
-        left = (total - done) * elapsed / done if done else 0.0
-        sys.stderr.write(f"\r{done}/{total} files  {sets} transactions  {sets / elapsed:,.0f}/s  {left:,.0f} s left ")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show

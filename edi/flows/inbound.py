@@ -87,7 +87,7 @@ class FileProcessor:
         failpoint: Failpoint = no_failpoint,
         should_stop: Callable[[], bool] = lambda: False,
         keep_reports: bool = True,
-        on_set: Callable[[int], None] = lambda sets: None,
+        on_set: Callable[[int, int], None] = lambda sets, position: None,
     ) -> None:
         self.conn = conn
         self.keep_reports = keep_reports  # replay lists every transaction; a batch only counts them
@@ -95,7 +95,7 @@ class FileProcessor:
         self.events = events
         self.failpoint = failpoint
         self.should_stop = should_stop
-        self.on_set = on_set  # H2: how many sets of the file have been read, for the progress mark
+        self.on_set = on_set  # sets read and bytes read so far: the progress mark (H2) and the progress bar
         self.utility = Utility(setting(conn, "utility_name"), setting(conn, "utility_duns"))
         self.our_party = Party(setting(conn, "utility_qualifier"), self.utility.duns)
         self.calendar = accounts.load_calendar(conn)
@@ -132,7 +132,7 @@ class FileProcessor:
                 collector.add_set(event)
                 staged.add(stage(event))
                 sets += 1
-                self.on_set(sets)
+                self.on_set(sets, validator.reader.bytes_read if validator.reader else 0)
             elif isinstance(event, InterchangeResult):
                 Interchange(self, run, name, file_id, event).process(staged, collector)
                 staged.reset()
