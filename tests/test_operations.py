@@ -19,6 +19,7 @@ from edi.store import queries
 from edi.store.connection import open_store
 from scripts.make_example_data import interchange, request
 from tests.batch_helpers import folders, prepared_store, settings
+from tests.goldens import EXAMPLE
 
 BUDGET = "1000000002"  # the example account on budget billing with a balance due (R2)
 
@@ -242,3 +243,26 @@ def test_6_the_terminal_bar_moves_by_bytes_and_counts_transactions(monkeypatch: 
     text = screen.getvalue()
     assert "4,000 transactions" in text and "100%" in text
     assert progress_bar(quiet=True) is not show
+
+
+def test_9_accounts_refresh_replaces_billing_facts_and_keeps_decisions(tmp_path: Path) -> None:
+    db = _enrolled(tmp_path)  # the budget account enrolled SBO: its plan ended (R1), its supply rows are ours
+    conn = open_store(db)
+    supply_before = sorted(tuple(r) for r in conn.execute("SELECT * FROM supply"))
+    timeline_before = conn.execute("SELECT count(*) FROM timeline").fetchone()[0]
+    lines = [json.loads(line) for line in (EXAMPLE / "accounts.jsonl").read_text().splitlines()]
+    account = next(a for a in lines if a["number"] == BUDGET)
+    account["balance"], account["due_date"] = "12.34", "2026-12-24"
+    account["payments"] = [*account.get("payments", []), {"date": "2026-11-20", "amount": "50.00", "method": "check"}]
+    (tmp_path / "new.jsonl").write_text("".join(json.dumps(a) + "\n" for a in lines))
+    first = CliRunner().invoke(main, ["accounts", "refresh", str(tmp_path / "new.jsonl"), "--db", db])
+    assert first.exit_code == 0, first.output
+    assert "accounts changed 1" in first.output and "balance 1" in first.output and "payments 1" in first.output
+    shown = json.loads(CliRunner().invoke(main, ["accounts", "show", BUDGET, "--db", db, "--json"]).output)
+    assert shown["balance"] == "12.34" and shown["budget"]["active"] is False  # R1's removal stands
+    assert sorted(tuple(r) for r in conn.execute("SELECT * FROM supply")) == supply_before
+    assert conn.execute("SELECT count(*) FROM timeline").fetchone()[0] == timeline_before
+    again = CliRunner().invoke(main, ["accounts", "refresh", str(tmp_path / "new.jsonl"), "--db", db])
+    assert "accounts changed" not in again.output and "accounts unchanged" in again.output
+    import_again = CliRunner().invoke(main, ["accounts", "import", str(tmp_path / "new.jsonl"), "--db", db])
+    assert import_again.exit_code == 1  # a plain import still only inserts: refresh is the way to update

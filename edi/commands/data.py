@@ -33,6 +33,7 @@ from edi.commands.common import (
 from edi.store import snapshot
 from edi.store.account_view import account_view
 from edi.store.connection import Db, StoreError, all_settings, change_setting, default_path, open_store
+from edi.store.refresh import refresh_accounts
 from edi.views.account import render_account
 
 
@@ -109,3 +110,22 @@ def init(db_path: Path | None) -> None:
         fail(str(error), EXIT_USAGE)
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     click.echo(f"store {path}: {'already there' if existed else 'created'}, schema version {version}")
+
+
+@accounts.command("refresh")
+@click.argument("file", type=FILE)
+@db_option
+def accounts_refresh(file: Path, db_path: Path | None) -> None:
+    """Refresh billing facts (balance, due date, past due, bills, payments, budget plan) from a new snapshot.
+
+    What sbo-edi decided (supply rows, switch notices, gas splits, the timeline, a budget plan it ended) stays.
+    All or nothing; prints what changed.
+    """
+    try:
+        changed = refresh_accounts(open_db(db_path), file)
+    except snapshot.SnapshotError as error:
+        click.echo(f"{file}: nothing refreshed; {len(error.errors)} line(s) rejected:", err=True)
+        for line_error in error.errors:
+            click.echo(f"  {line_error.describe()}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"{file}: " + (", ".join(f"{kind} {n}" for kind, n in sorted(changed.items())) or "nothing in it"))

@@ -95,7 +95,7 @@ def _first_bad_date(value: Any) -> str | None:
 Loader = Callable[[sqlite3.Connection, dict[str, Any]], None]
 
 
-def _load(conn: sqlite3.Connection, path: Path, kind: str, loader: Loader) -> int:
+def load_lines(conn: sqlite3.Connection, path: Path, kind: str, loader: Loader) -> int:
     """All or nothing: every line checked, then loaded in one transaction; any error leaves the store as it was."""
     errors: list[LineError] = []
     loaded = 0
@@ -130,27 +130,27 @@ def _integrity_message(error: sqlite3.IntegrityError) -> str:
 
 def import_accounts(conn: sqlite3.Connection, path: Path) -> int:
     """Load an accounts snapshot (one account per line, account.schema.json)."""
-    return _load(conn, path, "account", _insert_account)
+    return load_lines(conn, path, "account", insert_account)
 
 
 def import_suppliers(conn: sqlite3.Connection, path: Path) -> int:
     """Load registered suppliers (supplier.schema.json); a known DUNS is updated."""
-    return _load(conn, path, "supplier", _insert_supplier)
+    return load_lines(conn, path, "supplier", _insert_supplier)
 
 
 def import_calendar(conn: sqlite3.Connection, path: Path) -> int:
     """Load scheduled reads per bill group and utility holidays (calendar.schema.json)."""
-    return _load(conn, path, "calendar", _insert_calendar)
+    return load_lines(conn, path, "calendar", _insert_calendar)
 
 
 def import_bills(conn: sqlite3.Connection, path: Path, now: datetime) -> int:
     """Load a billing run (bill.schema.json): the same bill again changes nothing, a different one is a correction."""
-    return _load(conn, path, "bill", lambda tx, record: _insert_bill(tx, record, now))
+    return load_lines(conn, path, "bill", lambda tx, record: _insert_bill(tx, record, now))
 
 
 def import_res_payments(conn: sqlite3.Connection, path: Path) -> int:
     """Load RES payments against our invoices (res_payment.schema.json)."""
-    return _load(conn, path, "res_payment", _insert_res_payment)
+    return load_lines(conn, path, "res_payment", _insert_res_payment)
 
 
 def _insert_res_payment(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
@@ -235,7 +235,7 @@ def _insert_service_points(conn: sqlite3.Connection, number: str, points: list[d
                          " supplier_account) VALUES (?, ?, ?, ?, ?, 'snapshot', ?)", rows)  # fmt: skip
 
 
-def _insert_account(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
+def insert_account(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
     number = r["number"]
     conn.execute("INSERT INTO accounts (number, status, customer_name, street, city, state, zip, bill_group, balance,"
                  " due_date, summary_group, direct_pay, direct_pay_bank) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
