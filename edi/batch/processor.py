@@ -48,6 +48,10 @@ class Folders:
     archive: Path
     quarantine: Path
 
+    def place(self, state: str) -> Path:
+        """Where a file of this disposition goes."""
+        return self.archive if state == "archived" else self.quarantine
+
     def prepare(self) -> None:
         """Create the output folders (restrictive permissions)."""
         if not self.inbox.is_dir():
@@ -201,7 +205,7 @@ class BatchProcessor:
             return again.id
         earlier = files.latest(self.conn, digest, shown)
         if earlier is not None and earlier.state in ("archived", "quarantined"):
-            target = self._folder(earlier.state) / earlier.stored_as
+            target = self.folders.place(earlier.state) / earlier.stored_as
             if not target.exists():
                 self._finish_move(candidate, earlier, target, summary)  # A8: our crash after the disposition
                 return None
@@ -221,8 +225,8 @@ class BatchProcessor:
     def _finish_move(self, candidate: Candidate, earlier: files.LedgerFile, target: Path, summary: Summary) -> None:
         """A8: the disposition was committed before a crash: finish the move, nothing else."""
         if earlier.state == "quarantined":
-            self._write_reason(target, candidate.name, earlier.reason)
-        self._move(candidate, target)
+            write_reason(target, candidate.name, earlier.reason)
+        move_out(candidate, target)
         summary.files += 1
         summary.resumed_files += 1
         summary.archived += earlier.state == "archived"
@@ -254,34 +258,21 @@ class BatchProcessor:
         reason = quarantine_reason(run)
         self._finish(candidate, file_id, "quarantined" if reason else "archived", reason, summary)
 
-    def _folder(self, state: str) -> Path:
-        return self.folders.archive if state == "archived" else self.folders.quarantine
-
     def _finish(self, candidate: Candidate, file_id: int, state: str, reason: str, summary: Summary) -> None:
         """Commit the disposition and our own name for the file, then move it (F1: never the partner's name)."""
         digest = files.sha256_of(self.conn, file_id) or "unhashed"
         stored_as = f"{file_id:08d}-{digest[:12]}.{'x12' if state == 'archived' else 'quarantined'}"
         files.finish_file(self.conn, file_id, state, reason, stored_as, self.settings.clock())
         self.failpoint("before_inbox_move")
-        target = self._folder(state) / stored_as
+        target = self.folders.place(state) / stored_as
         if state == "quarantined":
-            self._write_reason(target, candidate.name, reason)
-        self._move(candidate, target)
+            write_reason(target, candidate.name, reason)
+        move_out(candidate, target)
         summary.files += 1
         summary.archived += state == "archived"
         summary.quarantined += state == "quarantined"
         event = "file_archived" if state == "archived" else "file_quarantined"
         self.events(event, file=f"#{file_id}", stored_as=stored_as, reason=reason)
-
-    def _write_reason(self, target: Path, original: str, reason: str) -> None:
-        text = f"original name: {printable_name(original)}\nreason: {reason}\n"
-        write_atomically(target.parent, f"{target.name}.reason", text.encode("ascii", "backslashreplace"))
-
-    def _move(self, candidate: Candidate, target: Path) -> None:
-        move_durably(candidate.path, target)
-        if candidate.done_marker is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(candidate.done_marker)
 
     def _quarantine_entry(self, path: Path, reason: str, summary: Summary, run_id: int) -> None:
         """A symlink, FIFO or device in the inbox: moved (never opened or followed) with its reason."""
@@ -289,7 +280,7 @@ class BatchProcessor:
             self.conn, printable_name(path.name), reason, self.settings.clock(), run_id
         )
         target = self.folders.quarantine / stored_as
-        self._write_reason(target, path.name, reason)
+        write_reason(target, path.name, reason)
         os.replace(path, target)  # rename moves the entry itself, never what a link points to
         summary.files += 1
         summary.quarantined += 1
@@ -321,3 +312,17 @@ def _sha256(path: Path) -> str | None:
         while chunk := stream.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def write_reason(target: Path, original: str, reason: str) -> None:
+    """The ``.reason`` file beside a quarantined file (the partner's name escaped, F1)."""
+    text = f"original name: {printable_name(original)}\nreason: {reason}\n"
+    write_atomically(target.parent, f"{target.name}.reason", text.encode("ascii", "backslashreplace"))
+
+
+def move_out(candidate: Candidate, target: Path) -> None:
+    """The file out of the inbox to its place, then its done-marker removed."""
+    move_durably(candidate.path, target)
+    if candidate.done_marker is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(candidate.done_marker)
