@@ -44,6 +44,9 @@ LAYERS: dict[str, frozenset[str]] = {
         {"edi.x12", "edi.guides", "edi.transactions", "edi.store", "edi.flows", "edi.views", "edi.naming", "rules"}
     ),
 }
+# The layers bottom to top: an arrow may only point down this list.
+ORDER = ("rules", "edi.naming", "edi.x12", "edi.schemas", "edi.guides", "edi.transactions", "edi.store", "edi.flows",
+         "edi.views", "edi.batch", "edi.conformance", "edi.commands")  # fmt: skip
 # Outside libraries that belong to one place only.
 OWNED = {"sqlite3": ("edi.store",), "structlog": ("edi.batch.logs",), "click": ("edi.commands",)}
 SQL = re.compile(
