@@ -36,11 +36,12 @@ from edi.batch.processor import BatchProcessor  # noqa: E402
 from edi.flows.inbound import FileProcessor, RunSettings  # noqa: E402
 from edi.guides.files import validate_file  # noqa: E402
 from edi.store.connection import open_store  # noqa: E402
+from edi.times import zone  # noqa: E402
 from edi.x12.acks import AckSettings, CountingControlNumbers  # noqa: E402
 from scripts.make_example_data import DROP  # noqa: E402
 from tests.batch_helpers import copy_store, folder_state, folders, prepared_store, settings, store_state  # noqa: E402
 
-NOW, AS_OF = datetime(2026, 11, 2, 9, 30), date(2026, 11, 2)
+NOW, AS_OF = datetime(2026, 11, 2, 9, 30, tzinfo=zone()), date(2026, 11, 2)
 
 
 @dataclass

@@ -23,18 +23,19 @@ import json, sys, time
 from datetime import date, datetime
 from pathlib import Path
 sys.path.insert(0, {root!r})
+from edi.times import zone
 path, kind = Path(sys.argv[1]), sys.argv[2]
 started = time.perf_counter()
 if kind == "validate":
     from edi.guides.files import validate_file
     from edi.x12.acks import AckSettings, CountingControlNumbers
-    report = validate_file(path, AckSettings(datetime(2026, 11, 2, 9, 30), CountingControlNumbers(1, 1)))
+    report = validate_file(path, AckSettings(datetime(2026, 11, 2, 9, 30, tzinfo=zone()), CountingControlNumbers(1, 1)))
     kept, acks = len(report.issues), [k for k, _ in report.acks]
 else:
     from edi.flows.inbound import FileProcessor, RunSettings
     from edi.store.connection import open_store
     conn = open_store(Path(sys.argv[3]))
-    run = FileProcessor(conn, RunSettings(datetime(2026, 11, 2, 9, 30), date(2026, 11, 2))).run(path)
+    run = FileProcessor(conn, RunSettings(datetime(2026, 11, 2, 9, 30, tzinfo=zone()), date(2026, 11, 2))).run(path)
     kept, acks = len(run.issues), [o.kind for o in run.outputs]
 seconds = time.perf_counter() - started
 # VmHWM is this process image's own peak (ru_maxrss would count the parent's image from before the exec)

@@ -6,13 +6,16 @@ from datetime import datetime
 from pathlib import Path
 
 from edi.guides.files import validate_file
+from edi.times import zone
 from edi.x12.acks import AckSettings, CountingControlNumbers
+
+CENTRAL = zone()  # the utility's zone (O8)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "x12"
 CASES = ROOT / "fixtures" / "conformance"
 EXAMPLE = ROOT / "fixtures" / "example"
-GOLDEN_NOW = datetime(2026, 11, 1, 9, 30)
+GOLDEN_NOW = datetime(2026, 11, 1, 9, 30, tzinfo=CENTRAL)
 
 
 def golden_settings() -> AckSettings:

@@ -16,15 +16,28 @@ from pathlib import Path
 LAYERS: dict[str, frozenset[str]] = {
     "rules": frozenset(),
     "edi.naming": frozenset(),
+    "edi.times": frozenset(),
     "edi.x12": frozenset(),
-    "edi.guides": frozenset({"edi.x12", "edi.naming"}),
-    "edi.transactions": frozenset({"edi.x12", "edi.naming", "rules"}),
-    "edi.store": frozenset({"edi.schemas", "edi.naming", "rules"}),
+    "edi.guides": frozenset({"edi.x12", "edi.naming", "edi.times"}),
+    "edi.transactions": frozenset({"edi.x12", "edi.naming", "edi.times", "rules"}),
+    "edi.store": frozenset({"edi.schemas", "edi.naming", "edi.times", "rules"}),
     "edi.schemas": frozenset(),
-    "edi.flows": frozenset({"edi.x12", "edi.guides", "edi.transactions", "edi.store", "edi.naming", "rules"}),
-    "edi.views": frozenset({"edi.store", "edi.naming", "rules"}),
+    "edi.flows": frozenset(
+        {"edi.x12", "edi.guides", "edi.transactions", "edi.store", "edi.naming", "edi.times", "rules"}
+    ),
+    "edi.views": frozenset({"edi.store", "edi.naming", "edi.times", "rules"}),
     "edi.batch": frozenset(
-        {"edi.x12", "edi.guides", "edi.transactions", "edi.store", "edi.flows", "edi.views", "edi.naming", "rules"}
+        {
+            "edi.x12",
+            "edi.guides",
+            "edi.transactions",
+            "edi.store",
+            "edi.flows",
+            "edi.views",
+            "edi.naming",
+            "edi.times",
+            "rules",
+        }
     ),
     "edi.commands": frozenset(
         {
@@ -37,16 +50,27 @@ LAYERS: dict[str, frozenset[str]] = {
             "edi.batch",
             "edi.conformance",
             "edi.naming",
+            "edi.times",
             "rules",
         }
     ),
     "edi.conformance": frozenset(
-        {"edi.x12", "edi.guides", "edi.transactions", "edi.store", "edi.flows", "edi.views", "edi.naming", "rules"}
+        {
+            "edi.x12",
+            "edi.guides",
+            "edi.transactions",
+            "edi.store",
+            "edi.flows",
+            "edi.views",
+            "edi.naming",
+            "edi.times",
+            "rules",
+        }
     ),
 }
 # The layers bottom to top: an arrow may only point down this list.
-ORDER = ("rules", "edi.naming", "edi.x12", "edi.schemas", "edi.guides", "edi.transactions", "edi.store", "edi.flows",
-         "edi.views", "edi.batch", "edi.conformance", "edi.commands")  # fmt: skip
+ORDER = ("rules", "edi.naming", "edi.times", "edi.x12", "edi.schemas", "edi.guides", "edi.transactions",
+         "edi.store", "edi.flows", "edi.views", "edi.batch", "edi.conformance", "edi.commands")  # fmt: skip
 # Outside libraries that belong to one place only.
 OWNED = {"sqlite3": ("edi.store",), "structlog": ("edi.batch.logs",), "click": ("edi.commands",)}
 SQL = re.compile(

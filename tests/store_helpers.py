@@ -12,9 +12,12 @@ from edi.flows.inbound import FileProcessor, RunSettings
 from edi.flows.reports import FileRun
 from edi.store.connection import open_store
 from edi.store.snapshot import import_accounts, import_calendar, import_suppliers
+from edi.times import zone
 from tests.goldens import EXAMPLE
 
-NOW = datetime(2026, 11, 2, 9, 30)
+CENTRAL = zone()  # the utility's zone (O8)
+
+NOW = datetime(2026, 11, 2, 9, 30, tzinfo=CENTRAL)
 AS_OF = date(2026, 11, 2)
 
 

@@ -52,7 +52,7 @@ def test_process_status_and_explain(tmp_path: Path) -> None:
     assert "4 file(s) (0 quarantined), 14 transaction(s), 9 accepted" in status.output
     explained = CliRunner().invoke(main, ["explain", "RES202611021004", "--db", str(tmp_path / "store.db")])
     assert "rejected A13 ACCOUNT IN ARREARS - SBO NOT PERMITTED [R3]" in explained.output
-    assert "prairie_power_20261102_01.edi" in explained.output and "sent 2026-11-02T09:30:00" in explained.output
+    assert "prairie_power_20261102_01.edi" in explained.output and "sent 2026-11-02T15:30:00Z" in explained.output
     assert "group GS06 201: AK9 A, 11 of 11 set(s) accepted" in explained.output
     by_isa13 = CliRunner().invoke(main, ["explain", "203", "--db", str(tmp_path / "store.db"), "--json"])
     (item,) = json.loads(by_isa13.output)

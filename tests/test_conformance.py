@@ -16,10 +16,13 @@ from cli import main
 from edi.conformance.cases import load_case
 from edi.conformance.reports import html_report, junit_xml, terminal_lines
 from edi.conformance.suite import diff_text, run_one, run_suite
+from edi.times import zone
 from tests.goldens import CASES
 
+CENTRAL = zone()  # the utility's zone (O8)
+
 REFERENCE = CASES / "reference"
-WHEN = datetime(2026, 11, 23, 8, 0)
+WHEN = datetime(2026, 11, 23, 8, 0, tzinfo=CENTRAL)
 SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "schemas" / "junit.xsd")))
 
 
@@ -77,7 +80,7 @@ def test_volatile_fields_are_not_compared_when_the_clock_is_not_fixed(tmp_path: 
     for step in meta["steps"]:
         del step["now"]
     (tmp_path / "case" / "case.json").write_text(json.dumps(meta))
-    later = lambda: datetime(2027, 2, 3, 4, 5)  # noqa: E731
+    later = lambda: datetime(2027, 2, 3, 4, 5, tzinfo=CENTRAL)  # noqa: E731
     case = load_case(tmp_path / "case")
     import edi.conformance.suite as conformance
 

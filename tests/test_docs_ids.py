@@ -10,8 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CODES = (ROOT / "docs" / "codes.md").read_text(encoding="utf-8")
-ID = re.compile(r"\b([A-HMR])(\d{1,2})\b")
-RANGE = re.compile(r"\b([A-HMR])(\d{1,2})-\1?(\d{1,2})\b")
+ID = re.compile(r"\b([A-HMOR])(\d{1,2})\b")
+RANGE = re.compile(r"\b([A-HMOR])(\d{1,2})-\1?(\d{1,2})\b")
 
 
 def documented() -> set[str]:

@@ -14,8 +14,11 @@ from cli import main
 from edi.flows.cycle import close_cycle
 from edi.store.account_view import account_view
 from edi.store.connection import transaction
+from edi.times import zone
 from scripts.make_example_data import ACCOUNTS, OFF_CYCLE_DATE, interchange, request
 from tests.store_helpers import AS_OF, dump, fresh_store, replay
+
+CENTRAL = zone()  # the utility's zone (O8)
 
 SBO_ACCOUNT_NUMBERS = sorted(a["number"] for a in ACCOUNTS.values())
 
@@ -167,15 +170,15 @@ def test_off_cycle_sbo_is_dual_first_then_an_814_change_at_the_next_read(tmp_pat
     assert "REF*BLT*DUAL~" in response and f"DTM*007*{OFF_CYCLE_DATE:%Y%m%d}~" in response
     switch = date(2026, 12, 9)
     with transaction(conn) as tx:
-        early = close_cycle(tx, 7, date(2026, 11, 10), datetime(2026, 11, 10, 18))
+        early = close_cycle(tx, 7, date(2026, 11, 10), datetime(2026, 11, 10, 18, tzinfo=CENTRAL))
     assert early.outputs == []
     with transaction(conn) as tx:
-        closed = close_cycle(tx, 7, switch, datetime(2026, 12, 9, 18))
+        closed = close_cycle(tx, 7, switch, datetime(2026, 12, 9, 18, tzinfo=CENTRAL))
     (change,) = closed.outputs
     for segment in ("ASI*7*001~", "REF*TD*REFBLT~", "REF*BLT*ESP~", "REF*PC*DUAL~", f"DTM*007*{switch:%Y%m%d}~"):
         assert segment in change.content
     with transaction(conn) as tx:
-        assert close_cycle(tx, 7, switch, datetime(2026, 12, 9, 19)).outputs == []  # never twice
+        assert close_cycle(tx, 7, switch, datetime(2026, 12, 9, 19, tzinfo=CENTRAL)).outputs == []  # never twice
     view = account_view(conn, "1000000008", switch)
     assert view is not None and view["service_points"][0]["current"]["billing_type"] == "ESP"
 

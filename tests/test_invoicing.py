@@ -16,9 +16,12 @@ from edi.conformance.cases import load_case, run_case
 from edi.flows.invoicing import Invoicer
 from edi.store.connection import transaction
 from edi.store.snapshot import import_bills
+from edi.times import zone
 from scripts.make_example_data import ACCOUNTS, PERIOD_1, bill, electric, interchange, request
 from tests.goldens import CASES, EXAMPLE
 from tests.store_helpers import fresh_store, replay
+
+CENTRAL = zone()  # the utility's zone (O8)
 
 
 def _case(name: str) -> dict[str, str]:
@@ -67,16 +70,16 @@ def _enrolled_store(folder: Path, keys: list[str]) -> object:
     replay(conn, path)
     bills = folder / "bills.jsonl"
     bills.write_text("".join(json.dumps(bill(ACCOUNTS[k]["number"], PERIOD_1, [electric(k)])) + "\n" for k in keys))
-    import_bills(conn, bills, datetime(2026, 12, 9, 20))
+    import_bills(conn, bills, datetime(2026, 12, 9, 20, tzinfo=CENTRAL))
     return conn
 
 
 def test_invoicing_twice_gives_the_same_invoices_not_new_ones(tmp_path: Path) -> None:
     conn = _enrolled_store(tmp_path, ["plain", "summary"])
     with transaction(conn) as tx:  # type: ignore[arg-type]
-        first = Invoicer(tx, datetime(2026, 12, 10, 6)).run(7, *PERIOD_1)
+        first = Invoicer(tx, datetime(2026, 12, 10, 6, tzinfo=CENTRAL)).run(7, *PERIOD_1)
     with transaction(conn) as tx:  # type: ignore[arg-type]
-        again = Invoicer(tx, datetime(2026, 12, 11, 6)).run(7, *PERIOD_1)
+        again = Invoicer(tx, datetime(2026, 12, 11, 6, tzinfo=CENTRAL)).run(7, *PERIOD_1)
     assert len(first.invoices) == 2 and len(first.outputs) == 1
     assert again.invoices == [] and again.outputs == [] and again.already_done == 2
     numbers = [r[0] for r in conn.execute("SELECT number FROM invoices ORDER BY id")]  # type: ignore[attr-defined]
@@ -99,7 +102,7 @@ def test_the_final_check_stops_an_810_carrying_anything_else(tmp_path: Path, mon
 
     monkeypatch.setattr(edi.flows.invoicing, "invoice_body", leaky)
     with transaction(conn) as tx:  # type: ignore[arg-type]
-        result = Invoicer(tx, datetime(2026, 12, 10, 6)).run(7, *PERIOD_1)
+        result = Invoicer(tx, datetime(2026, 12, 10, 6, tzinfo=CENTRAL)).run(7, *PERIOD_1)
     assert len(result.errors) == 1 and result.errors[0].startswith("******0002: amount 74.00 is not an SBO-period")
     accounts = [i.account_number for i in result.invoices]
     assert accounts == ["1000000001"]
@@ -192,13 +195,13 @@ def test_every_charge_goes_once_to_an_810_or_the_direct_bill(case: list[tuple[st
                     }
                 )
         (root / "bills.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
-        import_bills(conn, root / "bills.jsonl", datetime(2026, 12, 9, 20))
+        import_bills(conn, root / "bills.jsonl", datetime(2026, 12, 9, 20, tzinfo=CENTRAL))
         budget_total = sum(
             (Decimal(r[0]) for r in conn.execute("SELECT amount FROM direct_bill_charges WHERE kind LIKE 'budget%'")),
             Decimal("0"),
         )
         with transaction(conn) as tx:
-            result = Invoicer(tx, datetime(2026, 12, 10, 6)).run(7, *PERIOD_1)
+            result = Invoicer(tx, datetime(2026, 12, 10, 6, tzinfo=CENTRAL)).run(7, *PERIOD_1)
         all_charges = sum((Decimal(r[0]) for r in conn.execute("SELECT amount FROM bill_lines")), Decimal("0"))
         conn.close()
     assert not result.errors
@@ -235,7 +238,7 @@ def test_bill_import_reports_each_bad_line_and_loads_nothing(tmp_path: Path) -> 
     path = tmp_path / "bills.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
     with pytest.raises(SnapshotError) as caught:
-        import_bills(conn, path, datetime(2026, 12, 9, 20))
+        import_bills(conn, path, datetime(2026, 12, 9, 20, tzinfo=CENTRAL))
     messages = {e.line: e.message for e in caught.value.errors}
     assert sorted(messages) == [2, 3, 4, 5, 6]
     assert "no such account" in messages[2] and "bill group 7, not 3" in messages[3]
@@ -243,5 +246,5 @@ def test_bill_import_reports_each_bad_line_and_loads_nothing(tmp_path: Path) -> 
     assert "code" in messages[6]
     assert conn.execute("SELECT count(*) FROM bills_run").fetchone()[0] == 0  # type: ignore[attr-defined]
     path.write_text(json.dumps(good) + "\n" + json.dumps(good) + "\n")
-    assert import_bills(conn, path, datetime(2026, 12, 9, 20)) == 2
+    assert import_bills(conn, path, datetime(2026, 12, 9, 20, tzinfo=CENTRAL)) == 2
     assert conn.execute("SELECT count(*) FROM bills_run").fetchone()[0] == 1  # the same bill twice is one bill

@@ -17,9 +17,12 @@ from edi.batch.logs import configure, event_sink
 from edi.batch.processor import BatchProcessor
 from edi.store import queries
 from edi.store.connection import open_store
+from edi.times import zone
 from scripts.make_example_data import interchange, request
 from tests.batch_helpers import folders, prepared_store, settings
 from tests.goldens import EXAMPLE
+
+CENTRAL = zone()  # the utility's zone (O8)
 
 BUDGET = "1000000002"  # the example account on budget billing with a balance due (R2)
 
@@ -150,10 +153,10 @@ def test_5_status_json_and_exit_codes_drive_monitoring(tmp_path: Path) -> None:
 def test_5_a_silent_watcher_and_an_old_inbox_file_need_a_person(tmp_path: Path) -> None:
     db, args = _processed(tmp_path, {"good.edi": interchange(707, [request("0001", "S6", "1000000001")])})
     conn = open_store(db)
-    queries.beat(conn, 4242, datetime(2026, 11, 2, 9, 30), 10.0, watching=True)
+    queries.beat(conn, 4242, datetime(2026, 11, 2, 9, 30, tzinfo=CENTRAL), 10.0, watching=True)
     silent = CliRunner().invoke(main, ["status", *args, "--now", "2026-11-02T09:45"])
     assert silent.exit_code == 1 and "the --watch worker (pid 4242) has not beaten since" in silent.output
-    queries.beat(conn, 4242, datetime(2026, 11, 2, 9, 45), 10.0, watching=False)  # a clean stop
+    queries.beat(conn, 4242, datetime(2026, 11, 2, 9, 45, tzinfo=CENTRAL), 10.0, watching=False)  # a clean stop
     old = tmp_path / "waiting"
     old.mkdir()
     (old / "late.edi").write_text("x")

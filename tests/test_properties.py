@@ -9,12 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edi.guides.validator import FileProblem, Validator
+from edi.times import zone
 from edi.x12.acks import AckSettings, CountingControlNumbers, acknowledge
 from edi.x12.reader import read_segments
 from edi.x12.results import InterchangeResult, SetResult
 from edi.x12.segments import Separators, seg
 from edi.x12.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, interchange_text, write_segments
 from tests.goldens import FIXTURES
+
+CENTRAL = zone()  # the utility's zone (O8)
 
 SAFE = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .-/", min_size=1, max_size=20).map(str.strip).filter(bool)
 SEPARATOR_SETS = st.sampled_from([Separators("*", ">", "~"), Separators("|", ":", "^"), Separators("*", ":", "\n")])
@@ -52,7 +55,7 @@ def interchanges(draw: st.DrawFn) -> tuple[EnvelopeSettings, list[FunctionalGrou
     envelope = EnvelopeSettings(
         Party("01", "222222222"),
         Party("01", "111111111"),
-        datetime(2026, 11, 1, 9, 0),
+        datetime(2026, 11, 1, 9, 0, tzinfo=CENTRAL),
         draw(st.integers(1, 999_999_999)),
         separators=separators,
     )
@@ -120,7 +123,7 @@ def test_mutated_input_yields_a_disposition_never_an_exception(data: bytes) -> N
     assert events, "every input ends in at least one event"
     assert all(isinstance(e, (SetResult, InterchangeResult, FileProblem)) for e in events)
     # Acknowledging never fails either, and what it writes reads back as X12.
-    for _, text in acknowledge(events, AckSettings(datetime(2026, 11, 1), CountingControlNumbers())):
+    for _, text in acknowledge(events, AckSettings(datetime(2026, 11, 1, tzinfo=CENTRAL), CountingControlNumbers())):
         if text is not None:
             assert read_segments(text.encode("ascii"))[-1].tag == "IEA"
     if data != SEED:

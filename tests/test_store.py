@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from edi.store.connection import next_value, open_store, transaction
-from edi.store.schema import MIGRATIONS
+from edi.store.migrate import STEPS
 from edi.store.snapshot import SnapshotError, import_accounts, import_calendar, import_suppliers
 from tests.goldens import EXAMPLE
 from tests.store_helpers import dump, example_accounts, fresh_store
@@ -16,7 +16,7 @@ from tests.store_helpers import dump, example_accounts, fresh_store
 
 def test_new_store_is_migrated_in_wal_with_full_sync(tmp_path: Path) -> None:
     conn = open_store(tmp_path / "s.db")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(STEPS)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2
     conn.close()
@@ -26,7 +26,7 @@ def test_new_store_is_migrated_in_wal_with_full_sync(tmp_path: Path) -> None:
 
 def test_store_from_a_newer_program_is_refused(tmp_path: Path) -> None:
     conn = open_store(tmp_path / "s.db")
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.execute(f"PRAGMA user_version = {len(STEPS) + 1}")
     conn.close()
     with pytest.raises(Exception, match="newer than this program"):
         open_store(tmp_path / "s.db")

@@ -16,6 +16,7 @@ from edi.batch.intake import is_temporary
 from edi.batch.lock import BatchError, StoreLock
 from edi.store import queries
 from edi.store.connection import Db, control_numbers_near_wrap
+from edi.times import parse_stamp, stamp
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def _worker_active(store: Path) -> bool:
 def _silent(beat: dict[str, Any] | None, now: datetime, limits: Limits) -> bool:
     if beat is None or not beat["watching"]:
         return False
-    age = (now - datetime.fromisoformat(beat["beat_at"])).total_seconds()
+    age = (now - parse_stamp(beat["beat_at"])).total_seconds()
     return age > max(60.0, limits.silent_beats * float(beat["interval_seconds"]))
 
 
@@ -60,7 +61,7 @@ def health(conn: Db, store: Path, now: datetime, wall_seconds: float, *, inbox: 
     """Every fact ``status`` shows, and ``attention``: what a person should look at (empty when all is well)."""
     overdue = queries.overdue_acknowledgments(conn, now - timedelta(hours=limits.overdue_hours))
     facts: dict[str, Any] = {
-        "store": str(store), "checked_at": now.isoformat(timespec="seconds"), "worker_active": _worker_active(store),
+        "store": str(store), "checked_at": stamp(now), "worker_active": _worker_active(store),
         "recent_runs": queries.recent_runs(conn, runs), "processing": queries.files_in_processing(conn),
         "fresh_quarantines": queries.fresh_quarantines(conn), "unsent_documents": queries.unsent_count(conn),
         "overdue_acknowledgments": overdue, "refused_documents": queries.refused_documents(conn, runs),

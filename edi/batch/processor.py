@@ -34,6 +34,7 @@ from edi.flows.reports import FileRun
 from edi.naming import error_text
 from edi.store import files, queries
 from edi.store.connection import Db, DbError, db_file, rollback
+from rules.enrollment import Policy
 
 MAX_BYTES = 256 * 1024 * 1024  # A5: larger files are quarantined unread (a 100,000-set drop is about 27 MB)
 MAX_ATTEMPTS = 3  # A10: a file that crashed the worker this often is quarantined
@@ -81,6 +82,7 @@ class BatchSettings:
     settle_seconds: float = 5.0
     max_bytes: int = MAX_BYTES
     max_attempts: int = MAX_ATTEMPTS
+    policy: Policy = Policy()  # D2
 
 
 Progress = Callable[[int, int, int], None]  # bytes done, bytes in this pass, transaction sets so far
@@ -237,7 +239,7 @@ class BatchProcessor:
         label = f"#{file_id}"  # H5: logs name our ledger id; the original name is only in the ledger
         self.events("file_taken", file=label, bytes=candidate.size)
         now = self.settings.clock()
-        run_settings = RunSettings(now=now, as_of=self.settings.as_of or now.date())
+        run_settings = RunSettings(now=now, as_of=self.settings.as_of or now.date(), policy=self.settings.policy)
         self.marks.start(file_id)
         total, before = self._pass_bytes, self._done_bytes
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from edi.guides.validator import Validator
 from edi.store import queries
 from edi.store.connection import Db
-from edi.store.ledger import verify_chain
+from edi.store.seal import verify_chain
 from edi.x12.results import InterchangeResult
 
 

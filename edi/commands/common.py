@@ -9,14 +9,19 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from click.core import ParameterSource
 
+from edi.commands.settings_file import Config, ConfigError, default_map, load_config
 from edi.store.connection import (
     DB_ENV,
     Db,
     StoreError,
+    all_settings,
+    change_setting,
     default_path,
     open_store,
 )
+from edi.times import in_zone, zone
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 FILE = click.Path(dir_okay=False, path_type=Path)
@@ -42,8 +47,9 @@ def now_option(text: str) -> Callable[[Any], Any]:
 
 
 def clock(now: datetime | None) -> datetime:
-    """The injected clock or the system clock to the minute."""
-    return now if now is not None else datetime.now().replace(second=0, microsecond=0)
+    """The injected clock (wall-clock time in the utility's zone) or the system clock to the minute (O8)."""
+    where = zone(current_config().timezone)
+    return in_zone(now, where) if now is not None else datetime.now(where).replace(second=0, microsecond=0)
 
 
 db_option = click.option(
@@ -59,18 +65,59 @@ def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
     sys.exit(code)
 
 
-def open_db(db_path: Path | None) -> Db:
-    """Open the store or stop with a clear message (exit 2)."""
+def open_db(db_path: Path | None, *, first_use: bool = False) -> Db:
+    """Open the store or stop with a clear message (exit 2).
+
+    ``first_use`` (``process`` and the imports): a store the configuration file names is created when missing,
+    with the file's identity; a store named by a flag or ``$SBO_EDI_DB`` never is (O3: ``sbo-edi init``).
+    """
+    path = db_path or default_path()
+    create = first_use and _named_by_config_file() and not path.exists()
     try:
-        return open_store(db_path or default_path(), create=False)
+        conn = open_store(path, create=create)
+        if create:
+            for key, value in current_config().identity().items():
+                change_setting(conn, key, value)
+        return conn
     except StoreError as error:
         fail(str(error), EXIT_USAGE)
 
 
+def _named_by_config_file() -> bool:
+    """Whether ``--db`` was left to the configuration file."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.get_parameter_source("db_path") == ParameterSource.DEFAULT_MAP
+
+
+def check_identity(conn: Db) -> None:
+    """Stop (exit 2) when the configuration file's [identity] disagrees with the store's settings."""
+    stored = dict(all_settings(conn))
+    for key, value in current_config().identity().items():
+        if stored.get(key) != value:
+            fail(f"the configuration says {key} = {value!r} but the store has {stored.get(key)!r};"
+                 f" run `sbo-edi settings set {key} ...` or correct the file", EXIT_USAGE)  # fmt: skip
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sbo-edi")
-def main() -> None:
-    """sbo-edi: Ameren Illinois SBO enrollments and invoices over X12 4010."""
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """sbo-edi: Ameren Illinois SBO enrollments and invoices over X12 4010.
+
+    Options default to the configuration file, $SBO_EDI_CONFIG or ./sbo-edi.toml (see `sbo-edi config show`).
+    """
+    try:
+        ctx.obj = load_config()
+    except ConfigError as error:
+        fail(str(error), EXIT_USAGE)
+    ctx.default_map = default_map(ctx.obj, main)
+
+
+def current_config() -> Config:
+    """The configuration of the command being run (built-in defaults outside one)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_root().obj if ctx is not None else None
+    return found if isinstance(found, Config) else Config()
 
 
 def _group(name: str, text: str) -> click.Group:
@@ -85,5 +132,6 @@ suppliers = _group("suppliers", "Registered Retail Electric Suppliers.")
 calendar = _group("calendar", "The meter-read calendar and utility holidays.")
 bills = _group("bills", "The utility's billing runs (input to invoicing).")
 res_payments = _group("res-payments", "What RES partners paid against our 810s (until 820 remittances are read).")
+config_group = _group("config", "The configuration file and what is in force.")
 settings_group = _group("settings", "The utility's own identity in the store (name, DUNS, ISA qualifier).")
 cycle = _group("cycle", "Bill-group read cycles.")

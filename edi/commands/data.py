@@ -19,6 +19,8 @@ from edi.commands.common import (
     bills,
     calendar,
     clock,
+    config_group,
+    current_config,
     day,
     db_option,
     fail,
@@ -30,6 +32,7 @@ from edi.commands.common import (
     settings_group,
     suppliers,
 )
+from edi.commands.settings_file import CONFIG_ENV, DEFAULT_CONFIG, KEYS
 from edi.store import snapshot
 from edi.store.account_view import account_view
 from edi.store.connection import Db, StoreError, all_settings, change_setting, default_path, open_store
@@ -45,7 +48,7 @@ def _import_command(group: click.Group, what: str, loader: Callable[[Db, Path, d
     @db_option
     @now_option("Clock for the import record")
     def command(file: Path, db_path: Path | None, now: datetime | None) -> None:
-        conn = open_db(db_path)
+        conn = open_db(db_path, first_use=True)
         try:
             count = loader(conn, file, clock(now))
         except snapshot.SnapshotError as error:
@@ -101,15 +104,35 @@ def settings_set(key: str, value: str, db_path: Path | None) -> None:
 @main.command()
 @db_option
 def init(db_path: Path | None) -> None:
-    """Create the store (and its folder), or bring an existing one to the current schema; says which."""
+    """Create the store (and its folder), or bring an existing one to the current schema; says which.
+
+    Our identity from the configuration file's [identity] table, if it has one, is written to the store.
+    """
     path = db_path or default_path()
     existed = path.is_file()
     try:
         conn = open_store(path, create=True)
+        for key, value in current_config().identity().items():
+            change_setting(conn, key, value)
     except StoreError as error:
         fail(str(error), EXIT_USAGE)
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     click.echo(f"store {path}: {'already there' if existed else 'created'}, schema version {version}")
+
+
+@config_group.command("show")
+@json_option
+def config_show(as_json: bool) -> None:
+    """Every configuration key: the value in force and where it comes from (the file, $SBO_EDI_DB or default)."""
+    config = current_config()
+    rows = [{"key": key, "value": config.in_force(key), "source": config.origin(key)} for key in KEYS]
+    if as_json:
+        click.echo(json.dumps({"file": str(config.source) if config.source else None, "keys": rows}, indent=2))
+        return
+    click.echo(f"configuration file: {config.source or f'none (${CONFIG_ENV} unset, no ./{DEFAULT_CONFIG})'}")
+    for row in rows:
+        value = "(unset)" if row["value"] is None else json.dumps(row["value"])
+        click.echo(f"{row['key']} = {value}    # {row['source']}")
 
 
 @accounts.command("refresh")

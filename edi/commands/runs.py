@@ -25,7 +25,9 @@ from edi.commands.common import (
     FILE,
     FOLDER,
     as_of_option,
+    check_identity,
     clock,
+    current_config,
     db_option,
     fail,
     json_option,
@@ -39,7 +41,7 @@ from edi.guides.files import validate_file
 from edi.store.connection import (
     default_path,
 )
-from edi.store.ledger import verify_chain
+from edi.store.seal import verify_chain
 from edi.views.audit import explain as explain_key
 from edi.views.audit import explain_lines, status_lines
 from edi.x12.acks import AckSettings, CountingControlNumbers
@@ -78,7 +80,9 @@ def replay(file: Path, db_path: Path | None, out_dir: Path | None, dry_run: bool
            now: datetime | None, as_json: bool) -> None:  # fmt: skip
     """Run FILE through the whole path and print, per transaction, the decision, the rule and the changes."""
     conn, at = open_db(db_path), clock(now)
-    run = FileProcessor(conn, RunSettings(now=at, as_of=as_of or at.date(), dry_run=dry_run)).run(file)
+    check_identity(conn)
+    settings = RunSettings(now=at, as_of=as_of or at.date(), dry_run=dry_run, policy=current_config().policy)
+    run = FileProcessor(conn, settings).run(file)
     if out_dir is not None and dry_run:
         write_outputs(run.outputs, out_dir)  # nothing was stored: nothing to mark sent
     elif out_dir is not None:
@@ -120,10 +124,11 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
     configure(level="warning" if quiet else log_level)
     folders = Folders(inbox, outbox, archive or inbox.parent / "archive", quarantine or inbox.parent / "quarantine")
     settings = BatchSettings(clock=lambda: clock(now), wall_clock=time.time, as_of=as_of, settle_seconds=settle,
-                             max_bytes=max_size * 1024 * 1024)  # fmt: skip
+                             max_bytes=max_size * 1024 * 1024, policy=current_config().policy)  # fmt: skip
+    db = db_path or default_path()
+    check_identity(open_db(db, first_use=True))
     stop = StopFlag()
     stop.install()
-    db = db_path or default_path()
     try:
         done = run_batch(lambda: open_db(db), StoreLock(db), folders, settings, events=event_sink(), stop=stop,
                          loop=Watch(watch, interval, metrics, progress_bar(quiet)))  # fmt: skip

@@ -23,6 +23,7 @@ from edi.store.account_view import account_view
 from edi.store.accounts import account_numbers
 from edi.store.connection import Db, open_store, transaction
 from edi.store.snapshot import import_accounts, import_bills, import_calendar, import_res_payments, import_suppliers
+from edi.times import in_zone, zone
 
 STATE_FILE = "state.json"
 
@@ -102,7 +103,7 @@ STEPS: dict[str, Step] = {
 
 def _step_clock(case: Case, step: dict[str, Any], clock: Callable[[], datetime] | None) -> datetime:
     if "now" in step:
-        return datetime.fromisoformat(step["now"])
+        return in_zone(datetime.fromisoformat(step["now"]), zone())  # wall-clock time at the utility (O8)
     if clock is None:
         raise ValueError(f"{case.name}: a step has no 'now' and no clock was given")
     return clock()

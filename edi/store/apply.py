@@ -10,6 +10,7 @@ from typing import Any
 
 from edi.store.connection import Db, StoreError, next_value
 from edi.store.ledger import OutcomeKey, plain, record_outcome
+from edi.times import stamp
 from rules.decisions import (
     Decision,
     MoveDirectPay,
@@ -30,7 +31,7 @@ def add_timeline(
         "INSERT INTO timeline (account_number, at, outcome_id, rule, event, detail) VALUES (?,?,?,?,?,?)",
         (
             account,
-            at.isoformat(timespec="seconds"),
+            stamp(at),
             outcome_id,
             rule,
             event,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from edi.store.connection import Db
+from edi.times import stamp
 from rules.invoicing import ChargeLine, DirectBill, Party, PriorInvoice, SboInvoice, SupplyRow
 
 
@@ -209,7 +210,7 @@ def record_invoice(conn: Db, invoice: SboInvoice, bill_id: int, now: datetime) -
             invoice.original_number,
             str(invoice.prior_due),
             str(invoice.period_total),
-            now.isoformat(timespec="seconds"),
+            stamp(now),
         ),
     )
 

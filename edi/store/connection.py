@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from edi.store.schema import migrate
+from edi.store.migrate import migrate
 
 Db = sqlite3.Connection  # the handle every store function takes (the seam a second engine implements)
 DbError = sqlite3.Error  # what the store raises when the database itself fails (E4): callers stop the run

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from edi.store.connection import Db
+from edi.times import stamp
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def record_close(conn: Db, group: int, read_date: date, now: datetime) -> bool:
     """Remember that the read was closed; False when it had been closed before."""
     cursor = conn.execute(
         "INSERT OR IGNORE INTO cycle_closes VALUES (?, ?, ?)",
-        (group, read_date.isoformat(), now.isoformat(timespec="seconds")),
+        (group, read_date.isoformat(), stamp(now)),
     )
     return cursor.rowcount > 0
 

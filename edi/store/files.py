@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from edi.store.connection import Db, transaction
+from edi.times import stamp
 from rules.interchange import InterchangeOutcome
 
 
@@ -25,9 +26,7 @@ class LedgerFile:
 def start_run(conn: Db, now: datetime) -> int:
     """A run row in state ``running``; returns its id."""
     with transaction(conn):
-        cursor = conn.execute(
-            "INSERT INTO runs (started_at, state) VALUES (?, 'running')", (now.isoformat(timespec="seconds"),)
-        )
+        cursor = conn.execute("INSERT INTO runs (started_at, state) VALUES (?, 'running')", (stamp(now),))
     return int(cursor.lastrowid or 0)
 
 
@@ -36,7 +35,7 @@ def finish_run(conn: Db, run_id: int, now: datetime, state: str, summary: dict[s
     with transaction(conn):
         conn.execute(
             "UPDATE runs SET finished_at = ?, state = ?, summary = ? WHERE id = ?",
-            (now.isoformat(timespec="seconds"), state, json.dumps(summary, sort_keys=True), run_id),
+            (stamp(now), state, json.dumps(summary, sort_keys=True), run_id),
         )
 
 
@@ -58,7 +57,7 @@ def new_file(conn: Db, name: str, sha256: str, size: int, now: datetime, run_id:
         cursor = conn.execute(
             "INSERT INTO files (original_name, sha256, size, received_at, state, attempts, run_id)"
             " VALUES (?, ?, ?, ?, 'processing', 1, ?)",
-            (name, sha256, size, now.isoformat(timespec="seconds"), run_id),
+            (name, sha256, size, stamp(now), run_id),
         )
     return int(cursor.lastrowid or 0)
 
@@ -88,7 +87,7 @@ def finish_file(conn: Db, file_id: int, state: str, reason: str, stored_as: str,
     with transaction(conn):
         conn.execute(
             "UPDATE files SET state = ?, reason = ?, stored_as = ?, finished_at = ? WHERE id = ?",
-            (state, reason, stored_as, now.isoformat(timespec="seconds"), file_id),
+            (state, reason, stored_as, stamp(now), file_id),
         )
 
 
@@ -99,7 +98,7 @@ def quarantine_entry(conn: Db, name: str, reason: str, now: datetime, run_id: in
             conn.execute(
                 "INSERT INTO files (original_name, sha256, size, received_at, state, attempts, reason, run_id)"
                 " VALUES (?, '', 0, ?, 'quarantined', 0, ?, ?)",
-                (name, now.isoformat(timespec="seconds"), reason, run_id),
+                (name, stamp(now), reason, run_id),
             ).lastrowid
             or 0
         )
@@ -118,7 +117,7 @@ def requeue(conn: Db, file_id: int, now: datetime) -> LedgerFile:
             raise LookupError(f"file #{file_id} is not quarantined")
         detail = json.dumps({"reason": row["reason"] or "", "attempts": row["attempts"], "stored_as": row["stored_as"]})
         conn.execute("INSERT INTO file_history (file_id, at, event, detail) VALUES (?, ?, 'quarantined', ?)",
-                     (file_id, now.isoformat(timespec="seconds"), detail))  # fmt: skip
+                     (file_id, stamp(now), detail))  # fmt: skip
         conn.execute("UPDATE files SET state = 'requeued', reason = '', stalls = 0, reached = -1 WHERE id = ?",
                      (file_id,))  # fmt: skip
         # B7: interchanges refused for an unregistered sender are processed anew once the RES is registered
@@ -150,16 +149,16 @@ def history(conn: Db, file_id: int) -> list[dict[str, Any]]:
 def purgeable(conn: Db, before: datetime) -> list[tuple[int, str, str]]:
     """Archived files finished before ``before`` and not purged yet: (id, stored_as, state)."""
     rows = conn.execute("SELECT id, stored_as, state FROM files WHERE state = 'archived' AND purged_at IS NULL"
-                        " AND finished_at < ? ORDER BY id", (before.isoformat(timespec="seconds"),))  # fmt: skip
+                        " AND finished_at < ? ORDER BY id", (stamp(before),))  # fmt: skip
     return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
 
 def mark_purged(conn: Db, file_id: int, now: datetime) -> None:
     """The file's bytes left the archive (its ledger rows stay)."""
     with transaction(conn):
-        conn.execute("UPDATE files SET purged_at = ? WHERE id = ?", (now.isoformat(timespec="seconds"), file_id))
+        conn.execute("UPDATE files SET purged_at = ? WHERE id = ?", (stamp(now), file_id))
         conn.execute("INSERT INTO file_history (file_id, at, event) VALUES (?, ?, 'purged')",
-                     (file_id, now.isoformat(timespec="seconds")))  # fmt: skip
+                     (file_id, stamp(now)))  # fmt: skip
 
 
 def purge_empty_runs(conn: Db, before: datetime) -> int:
@@ -168,5 +167,5 @@ def purge_empty_runs(conn: Db, before: datetime) -> int:
         cursor = conn.execute("DELETE FROM runs WHERE started_at < ? AND state != 'running' AND id NOT IN"
                               " (SELECT run_id FROM files WHERE run_id IS NOT NULL) AND"
                               " coalesce(json_extract(summary, '$.files'), 0) = 0",
-                              (before.isoformat(timespec="seconds"),))  # fmt: skip
+                              (stamp(before),))  # fmt: skip
     return cursor.rowcount

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from edi.store.connection import Db
+from edi.store.seal import seal_row
+from edi.times import stamp
 from rules.decisions import Change
 from rules.interchange import COUNTS_AS_PROCESSED, InterchangeOutcome
 from rules.model import EnrollmentRequest
@@ -104,7 +105,7 @@ def record_interchange(conn: Db, row: InterchangeRow) -> int:
             row.sender_id,
             row.control_number,
             row.usage,
-            row.processed_at.isoformat(timespec="seconds"),
+            stamp(row.processed_at),
             row.outcome,
             row.ta1_note,
             row.file_id,
@@ -135,23 +136,6 @@ def record_groups(conn: Db, interchange_id: int, groups: list[GroupRow]) -> None
     )
 
 
-SEALED_COLUMNS = (
-    "id",
-    "interchange_id",
-    "group_control",
-    "st02",
-    "supplier_duns",
-    "request_id",
-    "account_number",
-    "outcome",
-    "rules",
-    "reasons",
-    "changes",
-    "response_reference",
-    "processed_at",
-)
-
-
 def record_outcome(
     conn: Db,
     key: OutcomeKey,
@@ -178,11 +162,11 @@ def record_outcome(
             json.dumps([[r.code, r.text] for r in outcome.reasons]),
             json.dumps([change_json(c) for c in changes]),
             reference,
-            at.isoformat(timespec="seconds"),
+            stamp(at),
         ),
     )
     outcome_id = int(cursor.lastrowid or 0)
-    _seal(conn, outcome_id)
+    seal_row(conn, outcome_id)
     if request is not None and request.request_id and request.supplier_duns and not outcome.test:
         # D7: the first use of a BGN02 is what later duplicates are measured against (tests do not count).
         conn.execute(
@@ -190,34 +174,6 @@ def record_outcome(
             (request.supplier_duns, request.request_id, outcome_id),
         )
     return outcome_id
-
-
-def outcome_seal(previous: str, row: Any) -> str:
-    """sha256 over the previous row's seal and this row's audited columns (F7: a changed row breaks the chain)."""
-    payload = json.dumps([previous, *[row[i] for i in range(len(SEALED_COLUMNS))]], separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def _seal(conn: Db, outcome_id: int) -> None:
-    """Seal a new outcome row onto the chain (inside the caller's transaction)."""
-    previous = conn.execute("SELECT seal FROM outcomes WHERE id < ? ORDER BY id DESC LIMIT 1", (outcome_id,)).fetchone()
-    row = conn.execute(f"SELECT {', '.join(SEALED_COLUMNS)} FROM outcomes WHERE id = ?", (outcome_id,)).fetchone()
-    conn.execute(
-        "UPDATE outcomes SET seal = ? WHERE id = ?", (outcome_seal(previous[0] if previous else "", row), outcome_id)
-    )
-
-
-def verify_chain(conn: Db) -> tuple[int, int | None]:
-    """Recompute every outcome seal in order: (rows checked, the first row whose seal does not match or None)."""
-    previous = ""
-    checked = 0
-    for row in conn.execute(f"SELECT {', '.join(SEALED_COLUMNS)}, seal FROM outcomes ORDER BY id"):
-        checked += 1
-        expected = outcome_seal(previous, row)
-        if row["seal"] != expected:
-            return checked, int(row["id"])
-        previous = expected
-    return checked, None
 
 
 @dataclass(frozen=True)

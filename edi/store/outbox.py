@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from edi.store.connection import Db, transaction
+from edi.times import stamp
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def add_document(conn: Db, row: OutboxRow, interchange_id: int | None, now: date
             row.partner,
             row.file_name,
             row.content,
-            now.isoformat(timespec="seconds"),
+            stamp(now),
             interchange_id,
             row.functional_id,
             row.group_control,
@@ -50,7 +51,7 @@ def unsent(conn: Db) -> Iterator[tuple[int, str, str, str]]:
 
 def mark_sent(conn: Db, row_id: int, now: datetime) -> None:
     """One document is in the outbox folder (autocommit: published files are never published twice)."""
-    conn.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (now.isoformat(timespec="seconds"), row_id))
+    conn.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (stamp(now), row_id))
 
 
 def mark_sent_by_name(conn: Db, names: list[str], now: datetime) -> None:
@@ -58,7 +59,7 @@ def mark_sent_by_name(conn: Db, names: list[str], now: datetime) -> None:
     with transaction(conn):
         conn.executemany(
             "UPDATE outbox SET sent_at = ? WHERE file_name = ? AND sent_at IS NULL",
-            [(now.isoformat(timespec="seconds"), name) for name in names],
+            [(stamp(now), name) for name in names],
         )
 
 
@@ -68,7 +69,7 @@ def record_acknowledgment(
     """B13: the partner's 997 marks the document whose group it names; False when it names nothing we sent."""
     cursor = conn.execute(
         "UPDATE outbox SET ack_status = ?, acked_at = ? WHERE partner = ? AND functional_id = ? AND group_control = ?",
-        (status, now.isoformat(timespec="seconds"), partner, functional_id, group_control),
+        (status, stamp(now), partner, functional_id, group_control),
     )
     return cursor.rowcount > 0
 
@@ -83,12 +84,12 @@ def record_document_event(conn: Db, outbox_id: int, event: str, now: datetime) -
     """Resent or purged, in the audit trail."""
     with transaction(conn):
         conn.execute("INSERT INTO document_history (outbox_id, at, event) VALUES (?, ?, ?)",
-                     (outbox_id, now.isoformat(timespec="seconds"), event))  # fmt: skip
+                     (outbox_id, stamp(now), event))  # fmt: skip
 
 
 def published_before(conn: Db, before: datetime) -> list[tuple[int, str]]:
     """Documents published before ``before`` whose file was not purged yet: (row id, file name)."""
     rows = conn.execute("SELECT id, file_name FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ? AND id NOT IN"
                         " (SELECT outbox_id FROM document_history WHERE event = 'purged') ORDER BY id",
-                        (before.isoformat(timespec="seconds"),))  # fmt: skip
+                        (stamp(before),))  # fmt: skip
     return [(int(r[0]), str(r[1])) for r in rows]

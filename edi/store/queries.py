@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from edi.store.connection import Db
+from edi.times import stamp
 
 ACKNOWLEDGED_KINDS = ("814", "814-change", "810")  # documents a partner owes us a 997 for (B13)
 
@@ -45,7 +46,7 @@ def overdue_acknowledgments(conn: Db, sent_before: datetime) -> list[dict[str, A
     rows = conn.execute(
         f"SELECT file_name, sent_at FROM outbox WHERE kind IN ({marks}) AND sent_at IS NOT NULL"
         " AND ack_status IS NULL AND sent_at <= ? ORDER BY id",
-        (*ACKNOWLEDGED_KINDS, sent_before.isoformat(timespec="seconds")),
+        (*ACKNOWLEDGED_KINDS, stamp(sent_before)),
     )
     return [dict(r) for r in rows]
 
@@ -137,7 +138,7 @@ def outcome_shortfalls(conn: Db) -> list[dict[str, Any]]:
 
 def beat(conn: Db, pid: int, now: datetime, interval: float, *, watching: bool) -> None:
     """The watcher is alive (or, with ``watching`` false, stopped cleanly)."""
-    row = (pid, now.isoformat(timespec="seconds"), interval, int(watching))
+    row = (pid, stamp(now), interval, int(watching))
     conn.execute("INSERT INTO heartbeat VALUES ('watch', ?, ?, ?, ?) ON CONFLICT (worker) DO UPDATE SET pid ="
                  " excluded.pid, beat_at = excluded.beat_at, interval_seconds = excluded.interval_seconds,"
                  " watching = excluded.watching", row)  # fmt: skip

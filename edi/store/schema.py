@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 # Amounts are TEXT holding exact decimals (never REAL); dates are ISO text. Append new migrations, never edit old ones.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -359,27 +357,3 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX document_history_outbox ON document_history(outbox_id)
     """,
 )
-
-
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to the latest migration, each in its own transaction; returns the version."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(MIGRATIONS):
-        raise RuntimeError(f"the store is at schema version {version}, newer than this program ({len(MIGRATIONS)})")
-    for number in range(version, len(MIGRATIONS)):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _statements(MIGRATIONS[number]):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    return len(MIGRATIONS)
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration into statements (ours hold no semicolons inside literals)."""
-    lines = [line.split("--", 1)[0] for line in script.splitlines()]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

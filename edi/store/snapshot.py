@@ -16,6 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from edi.store.connection import transaction
+from edi.times import stamp
 
 MAX_LINE_ERRORS = 50  # per file: enough to fix a batch, never a flood
 
@@ -189,7 +190,7 @@ def _insert_bill(conn: sqlite3.Connection, r: dict[str, Any], now: datetime) -> 
         return  # the same bill imported again
     version = 1 if latest is None else int(latest[0]) + 1
     row = (r["account"], r["bill_group"], r["period_start"], r["period_end"], version, digest,
-           now.isoformat(timespec="seconds"))  # fmt: skip
+           stamp(now))  # fmt: skip
     cursor = conn.execute("INSERT INTO bills_run (account_number, bill_group, period_start, period_end, version,"
                           " content_hash, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)", row)  # fmt: skip
     bill_id = int(cursor.lastrowid or 0)

@@ -1,0 +1,63 @@
+"""The outcome rows' hash chain (F7): each row's seal covers the previous seal and its audited columns."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from typing import Any
+
+SEALED_COLUMNS = (
+    "id",
+    "interchange_id",
+    "group_control",
+    "st02",
+    "supplier_duns",
+    "request_id",
+    "account_number",
+    "outcome",
+    "rules",
+    "reasons",
+    "changes",
+    "response_reference",
+    "processed_at",
+)
+
+
+def outcome_seal(previous: str, row: Any) -> str:
+    """sha256 over the previous row's seal and this row's audited columns (F7: a changed row breaks the chain)."""
+    payload = json.dumps([previous, *[row[i] for i in range(len(SEALED_COLUMNS))]], separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def seal_row(conn: sqlite3.Connection, outcome_id: int) -> None:
+    """Seal a new outcome row onto the chain (inside the caller's transaction)."""
+    previous = conn.execute("SELECT seal FROM outcomes WHERE id < ? ORDER BY id DESC LIMIT 1", (outcome_id,)).fetchone()
+    row = conn.execute(f"SELECT {', '.join(SEALED_COLUMNS)} FROM outcomes WHERE id = ?", (outcome_id,)).fetchone()
+    conn.execute(
+        "UPDATE outcomes SET seal = ? WHERE id = ?", (outcome_seal(previous[0] if previous else "", row), outcome_id)
+    )
+
+
+def verify_chain(conn: sqlite3.Connection) -> tuple[int, int | None]:
+    """Recompute every outcome seal in order: (rows checked, the first row whose seal does not match or None)."""
+    previous = ""
+    checked = 0
+    for row in conn.execute(f"SELECT {', '.join(SEALED_COLUMNS)}, seal FROM outcomes ORDER BY id"):
+        checked += 1
+        expected = outcome_seal(previous, row)
+        if row[len(SEALED_COLUMNS)] != expected:
+            return checked, int(row[0])
+        previous = expected
+    return checked, None
+
+
+def reseal_chain(conn: sqlite3.Connection) -> int:
+    """Seal every outcome row again in order (a migration that rewrites an audited column does this); the count."""
+    previous, count = "", 0
+    rows = conn.execute(f"SELECT {', '.join(SEALED_COLUMNS)} FROM outcomes ORDER BY id").fetchall()
+    for row in rows:
+        previous = outcome_seal(previous, row)
+        conn.execute("UPDATE outcomes SET seal = ? WHERE id = ?", (previous, row[0]))
+        count += 1
+    return count
