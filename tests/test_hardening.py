@@ -170,7 +170,7 @@ def test_h5_file_names_and_database_errors_never_reach_the_logs(
     stream = io.StringIO()
     configure(stream, as_json=True)
     monkeypatch.setattr("edi.commands.runs.event_sink", lambda: event_sink(structlog.get_logger("t")))
-    monkeypatch.setattr("edi.commands.runs.configure", lambda **kw: None)
+    monkeypatch.setattr("edi.commands.runs.configure", lambda *a, **kw: None)
     result = CliRunner().invoke(
         main,
         [

@@ -236,7 +236,7 @@ class _Terminal(io.StringIO):
 
 
 def test_6_the_terminal_bar_moves_by_bytes_and_counts_transactions(monkeypatch: pytest.MonkeyPatch) -> None:
-    from edi.commands.runs import progress_bar
+    from edi.commands.terminal import progress_bar
 
     screen = _Terminal()
     monkeypatch.setattr("sys.stderr", screen)
@@ -246,6 +246,42 @@ def test_6_the_terminal_bar_moves_by_bytes_and_counts_transactions(monkeypatch: 
     text = screen.getvalue()
     assert "4,000 transactions" in text and "100%" in text
     assert progress_bar(quiet=True) is not show
+
+
+def test_6_the_bar_stays_one_line_while_sets_are_counted_after_the_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from edi.commands.terminal import TerminalBar, progress_bar
+
+    screen = _Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    show = progress_bar(quiet=False)
+    assert isinstance(show, TerminalBar)
+    for sets in (4000, 4500, 5000):  # every byte read; the last interchanges still committing
+        show(1000, 1000, sets)
+    show.close()
+    text = screen.getvalue()
+    assert "5,000 transactions" in text and text.count("\n") == 1  # one bar, its line ended once
+
+
+def test_6_log_lines_print_above_the_bar_never_glued_to_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from edi.commands.terminal import CLEAR_LINE, log_stream, progress_bar
+
+    screen = _Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    bar = progress_bar(quiet=False)
+    configure(log_stream(None, bar), level="info")
+    bar(250, 1000, 1000)
+    event_sink()("file_taken", file="#2", bytes=1000)
+    bar(500, 1000, 2000)
+    event_sink()("interchange", file="#2", sets=2000)
+    bar.close()
+    rows = screen.getvalue().split("\n")
+    logged = [row for row in rows if "file_taken" in row or "interchange" in row]
+    assert len(logged) == 2
+    assert "2,000 transactions" in rows[-2].rsplit(CLEAR_LINE, 1)[-1]  # the bar is drawn again below the log
+    for row in logged:  # the bar's line was erased first: the event's line starts with its time, no bar text
+        line = row.rsplit(CLEAR_LINE, 1)[-1]
+        assert line.startswith("20"), row  # the timestamp
+        assert "transactions" not in line and "%" not in line, row
 
 
 def test_9_accounts_refresh_replaces_billing_facts_and_keeps_decisions(tmp_path: Path) -> None:
@@ -269,3 +305,20 @@ def test_9_accounts_refresh_replaces_billing_facts_and_keeps_decisions(tmp_path:
     assert "accounts changed" not in again.output and "accounts unchanged" in again.output
     import_again = CliRunner().invoke(main, ["accounts", "import", str(tmp_path / "new.jsonl"), "--db", db])
     assert import_again.exit_code == 1  # a plain import still only inserts: refresh is the way to update
+
+
+def test_6_log_file_holds_json_lines_per_file_and_interchange(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for control in (901, 902):
+        sets = [request("0001", f"LF{control}", BUDGET), request("0002", f"LG{control}", BUDGET)]
+        (inbox / f"d{control}.edi").write_text(interchange(control, sets))
+    log = tmp_path / "logs" / "process.log"
+    log.parent.mkdir()
+    result = CliRunner().invoke(main, ["process", "--inbox", str(inbox), "--outbox", str(tmp_path / "out"), "--db",
+                                       str(db), "--settle", "0", "--log-file", str(log)],
+                                env={"SBO_EDI_CONFIG": ""})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line)["event"] for line in log.read_text().splitlines()]
+    assert sorted(events) == sorted(["file_taken", "interchange", "file_archived"] * 2 + ["run_finished"])

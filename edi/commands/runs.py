@@ -8,14 +8,13 @@ import sys
 import time
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
 from edi.batch.health import Limits, health
 from edi.batch.lock import BatchError, StoreLock
 from edi.batch.logs import LEVELS, configure, event_sink
-from edi.batch.processor import BatchSettings, Folders, Progress
+from edi.batch.processor import BatchSettings, Folders
 from edi.batch.runner import StopFlag, Watch, run_batch
 from edi.batch.verify import reconcile
 from edi.commands.common import (
@@ -35,6 +34,7 @@ from edi.commands.common import (
     now_option,
     open_db,
 )
+from edi.commands.terminal import log_stream, progress_bar
 from edi.flows.delivery import deliver, write_outputs
 from edi.flows.inbound import FileProcessor, RunSettings
 from edi.guides.files import validate_file
@@ -112,16 +112,19 @@ def replay(file: Path, db_path: Path | None, out_dir: Path | None, dry_run: bool
 @click.option("--metrics", type=FILE, help="Write a Prometheus textfile here after each run.")
 @click.option("--log-level", type=click.Choice(sorted(LEVELS)), default="info", show_default=True,
               help="Per-transaction events are debug; files and interchanges info.")  # fmt: skip
+@click.option("--log-file", type=FILE, help="Append the log here as JSON lines (the terminal keeps the bar).")
 @click.option("-q", "--quiet", is_flag=True, help="Warnings and errors only, no progress bar.")
 @now_option("Fixed clock for document dates")
 @as_of_option
 @json_option
 def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | None, db_path: Path | None,
             watch: bool, interval: float, settle: float, max_size: int, metrics: Path | None, log_level: str,
-            quiet: bool, now: datetime | None, as_of: date | None, as_json: bool) -> None:  # fmt: skip
+            log_file: Path | None, quiet: bool, now: datetime | None, as_of: date | None,
+            as_json: bool) -> None:  # fmt: skip
     """Process every complete file in INBOX exactly once: acknowledge, decide, answer, archive or quarantine."""
     os.umask(0o027)  # F8: what we create is not world-readable
-    configure(level="warning" if quiet else log_level)
+    bar = progress_bar(quiet)
+    configure(log_stream(log_file, bar), as_json=True if log_file else None, level="warning" if quiet else log_level)
     folders = Folders(inbox, outbox, archive or inbox.parent / "archive", quarantine or inbox.parent / "quarantine")
     settings = BatchSettings(clock=lambda: clock(now), wall_clock=time.time, as_of=as_of, settle_seconds=settle,
                              max_bytes=max_size * 1024 * 1024, policy=current_config().policy)  # fmt: skip
@@ -131,35 +134,16 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
     stop.install()
     try:
         done = run_batch(lambda: open_db(db), StoreLock(db), folders, settings, events=event_sink(), stop=stop,
-                         loop=Watch(watch, interval, metrics, progress_bar(quiet)))  # fmt: skip
+                         loop=Watch(watch, interval, metrics, bar))  # fmt: skip
     except BatchError as error:
         fail(str(error), EXIT_USAGE)
+    finally:
+        bar.close()
     if done.error:
         click.echo(f"error: the run stopped: {done.error}", err=True)
     click.echo(json.dumps(done.summary.to_json(), sort_keys=True) if as_json else "\n".join(done.summary.lines()))
     troubled = done.error or done.summary.quarantined or done.summary.failed  # a person should look (H2)
     sys.exit(EXIT_PROBLEMS if troubled else EXIT_CLEAN)
-
-
-def progress_bar(quiet: bool) -> Progress:
-    """On a terminal, a bar by bytes with the transactions counted (its time left is from bytes); else nothing."""
-    if quiet or not sys.stderr.isatty():
-        return lambda done, total, sets: None
-    state: dict[str, Any] = {"bar": None, "at": 0}
-
-    def show(done: int, total: int, sets: int) -> None:
-        if state["bar"] is None or state["total"] != total:
-            state.update(bar=click.progressbar(length=max(total, 1), label="process", file=sys.stderr,
-                                               show_eta=True, show_percent=True), total=total, at=0)  # fmt: skip
-        bar = state["bar"]
-        bar.label = f"{sets:,} transactions"
-        bar.update(max(done - state["at"], 0))
-        state["at"] = max(done, state["at"])
-        if done >= total:
-            bar.render_finish()
-            state["bar"] = None
-
-    return show
 
 
 @main.command()

@@ -45,6 +45,7 @@ KEYS: dict[str, Key] = {
     "process.max_size_mib": Key(int, 256, (("process", "max_size"),)),
     "process.metrics": Key(str, None, (("process", "metrics"),), path=True),
     "process.log_level": Key(str, "info", (("process", "log_level"),)),
+    "process.log_file": Key(str, None, (("process", "log_file"),), path=True),
     "retention.days": Key(float, None, (("purge", "days"),)),
     "monitoring.ack_overdue_hours": Key(float, 48.0, (("status", "ack_overdue_hours"),)),
     "monitoring.backlog_minutes": Key(float, 60.0, (("status", "backlog_minutes"),)),
