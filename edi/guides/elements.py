@@ -56,7 +56,7 @@ def check_value(rule: ElementRule, position: int, value: str, component: str) ->
     return None
 
 
-def _syntax_errors(rule: SegmentRule, values: list[str]) -> list[ElementError]:
+def syntax_errors(rule: SegmentRule, values: list[str]) -> list[ElementError]:
     """Relational conditions (P, R, C, L, E) of the segment."""
     errors: list[ElementError] = []
     n = len(values)
@@ -116,5 +116,5 @@ def check_segment(rule: SegmentRule, values: list[str], component: str) -> list[
         if error is not None:
             errors.append(error)
     if rule.syntax:
-        errors.extend(_syntax_errors(rule, values))
+        errors.extend(syntax_errors(rule, values))
     return errors

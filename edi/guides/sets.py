@@ -7,6 +7,7 @@ from typing import cast
 
 from edi.guides.compiler import SegmentRule, TransactionGuide
 from edi.guides.elements import check_segment
+from edi.guides.fast import MAX_FAST_SEGMENTS, FastPath
 from edi.guides.walker import SetWalker
 from edi.x12.problems import Bounded, Issue, Where
 from edi.x12.results import SegmentReport, SetResult
@@ -18,7 +19,7 @@ Locate = Callable[[Segment | None], Where]  # where a segment stands: file, posi
 class SetCheck:
     """ST..SE of one set, checked segment by segment as it is read."""
 
-    __slots__ = ("result", "guide", "walker", "count", "start", "_where", "_component")
+    __slots__ = ("result", "guide", "walker", "count", "start", "_where", "_component", "fast", "pending")
 
     def __init__(self, result: SetResult, guide: TransactionGuide | None, start: Segment, where: Locate,
                  component: str) -> None:  # fmt: skip
@@ -29,6 +30,37 @@ class SetCheck:
         self.start = start
         self._where = where
         self._component = component
+        self.fast: FastPath | None = None  # set when the set may take the fast path: its body is held until SE
+        self.pending: list[Segment] = []
+
+    def body(self, segment: Segment) -> None:
+        """One segment between ST and SE: held for the fast path, or checked by the full engine."""
+        if self.fast is None:
+            self.check_body(segment)
+        elif len(self.pending) < MAX_FAST_SEGMENTS:
+            self.pending.append(segment)
+        else:
+            self._full_engine()
+            self.check_body(segment)
+
+    def _full_engine(self) -> None:
+        """Leave the fast path: the held segments go through the full engine, in order, as if just read."""
+        held, self.pending, self.fast = self.pending, [], None
+        for segment in held:
+            self.check_body(segment)
+
+    def _fast_close(self) -> bool:
+        """At SE: True when the fast path confirms the whole body (nothing to report), else the full engine ran."""
+        if self.fast is None:
+            return False
+        if self.fast.accepts(self.pending):
+            self.count += len(self.pending)
+            if self.result.segments is not None:
+                self.result.segments.extend(self.pending)
+            self.pending, self.fast = [], None
+            return True
+        self._full_engine()
+        return False
 
     def error(self, code: str, message: str, segment: Segment | None) -> None:
         """An AK5 code for the whole set."""
@@ -36,8 +68,8 @@ class SetCheck:
             self.result.set_codes.append(code)
         self.result.issues.append(Issue(f"AK5:{code}", message, self._where(segment), segment.tag if segment else ""))
 
-    def body(self, segment: Segment) -> None:
-        """One segment between ST and SE: its place in the guide (AK3), then its elements (AK4)."""
+    def check_body(self, segment: Segment) -> None:
+        """One segment through the full engine: its place in the guide (AK3), then its elements (AK4)."""
         self.count += 1
         result = self.result
         if result.segments is not None:
@@ -83,13 +115,15 @@ class SetCheck:
         """The set at its SE (or cut short by ``by``): what the guide still wanted, SE01 and SE02 checked."""
         result = self.result
         if se is None:
+            self._full_engine()
             self.error("2", f"SE missing for transaction set {result.control_number} (found {by})", last)
             return result
+        confirmed = self._fast_close()
         self.count += 1
         if result.segments is not None:
             result.segments.append(se)
         if self.walker is not None:
-            for error in self.walker.finish():
+            for error in () if confirmed else self.walker.finish():
                 self.report(se, SegmentReport(error.tag, self.count, error.loop_id, error.code), error.message)
             if self.guide is not None:
                 self.check_segment(self.guide.se, se)

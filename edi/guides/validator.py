@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, cast
 
 from edi.guides.compiler import GuideSet, LoopRule, SegmentRule, TransactionGuide, load_guides
+from edi.guides.fast import fast_path
 from edi.guides.sets import SetCheck
 from edi.guides.walker import SetWalker
 from edi.x12.control_numbers import ControlNumberSet
@@ -31,6 +32,7 @@ class FileProblem:
 
 
 Event = SetResult | InterchangeResult | FileProblem
+ENVELOPE_TAGS = frozenset({"ST", "SE", "GS", "GE", "IEA", "ISA"})  # every other tag inside a set is its body
 
 
 def gs_findings(v: list[str], guides: GuideSet, has_guide: bool, seen: ControlNumberSet) -> list[tuple[str, str]]:
@@ -76,11 +78,12 @@ class Validator:
     """Validate X12 against the compiled guides; ``keep_segments`` attaches ST..SE to each accepted set."""
 
     def __init__(self, guides: GuideSet | None = None, *, file_name: str = "", keep_segments: bool = False,
-                 receiver_ids: Collection[str] | None = None) -> None:  # fmt: skip
+                 receiver_ids: Collection[str] | None = None, fast: bool = True) -> None:  # fmt: skip
         self.guides = guides or load_guides()
         self.file_name = file_name
         self.keep_segments = keep_segments
         self.receiver_ids = receiver_ids
+        self.fast = fast  # the compiled fast path for sets it accepts (False: the full engine for every set)
         self._indexes: dict[int, dict[str, list[SegmentRule | LoopRule]]] = {}
         self.reader: X12Reader | None = None  # the last run's reader: its failure says why reading stopped
         self._ix: InterchangeResult | None = None  # the open interchange, group and set
@@ -120,6 +123,10 @@ class Validator:
         for segment in reader:
             seen_any = True
             self._last = segment
+            held = self._set
+            if held is not None and held.fast is not None and segment.elements[0] not in ENVELOPE_TAGS:
+                held.body(segment)  # the common case, held for the fast path: no generator per segment
+                continue
             yield from self._segment(segment, reader)
         yield from self._end_of_data(reader, seen_any)
 
@@ -147,7 +154,7 @@ class Validator:
             if self._outside <= KEPT_PER_FILE:
                 yield outside_interchange(self.file_name, segment)
             return
-        if self._set is not None and tag not in ("ST", "SE", "GS", "GE", "IEA"):
+        if self._set is not None and tag not in ENVELOPE_TAGS:
             self._set.body(segment)
             return
         handler = {"GS": self._gs, "ST": self._st, "SE": self._se, "GE": self._ge, "TA1": self._ta1}.get(tag)
@@ -211,6 +218,8 @@ class Validator:
         else:
             state.walker = SetWalker(guide, self._indexes)
             state.check_segment(guide.st, st)
+            if self.fast and not state.result.issues:
+                state.fast = fast_path(guide, self._ix.separators.element, self._ix.separators.component)
         if not (control.isascii() and control.isalnum() and 4 <= len(control) <= 9):
             state.error("7", f"ST02 {control!r} is not a control number of 4 to 9 characters", st)
         elif not self._group_st02.add(control):

@@ -123,24 +123,27 @@ class X12Reader:
             parts = text.split(terminator)
             tail = parts.pop()
             offset = base
+            # Per chunk, in C: whether any part may start a new ISA or be too long (then each part is checked).
+            isa_inside = "ISA" in text
+            too_long = max(map(len, parts), default=0) > max_segment
             for index, part in enumerate(parts):
                 start = offset
                 offset += len(part) + 1
-                if part[:1] in ("\r", "\n", " ", "\t"):
+                if part[:1] <= " ":  # CR, LF, blanks (or nothing) before the segment
                     trimmed = part.lstrip(" \t\r\n")
                     start += len(part) - len(trimmed)
                     part = trimmed
-                if not part:
-                    number += 1
-                    yield Segment([""], start, number)
-                    continue
-                if index and part.startswith("ISA"):
+                    if not part:
+                        number += 1
+                        yield Segment([""], start, number)
+                        continue
+                if isa_inside and index and part.startswith("ISA"):
                     header = parse_isa_header(part + terminator)
                     if header is None or header[0].element != element or header[0].segment != terminator:
                         self.segment_count = number
                         rest = terminator.join(parts[index:]) + terminator + tail
                         return rest, start, eof
-                if len(part) > max_segment:
+                if too_long and len(part) > max_segment:
                     self.failure = ReadFailure(
                         "SEGMENT_TOO_LONG", f"a segment is longer than {max_segment} bytes", start
                     )
