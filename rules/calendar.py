@@ -25,12 +25,18 @@ def add_business_days(day: date, count: int, calendar: ReadCalendar) -> date:
 
 def billing_window(read: date, calendar: ReadCalendar) -> tuple[date, date]:
     """From 2 business days before a scheduled read to 1 business day after it."""
-    return add_business_days(read, -2, calendar), add_business_days(read, 1, calendar)
+    window = calendar.windows.get(read)
+    if window is None:
+        window = calendar.windows[read] = (add_business_days(read, -2, calendar), add_business_days(read, 1, calendar))
+    return window
 
 
 def reads_for(group: int, calendar: ReadCalendar) -> tuple[date, ...]:
     """The group's scheduled read dates, in order."""
-    return tuple(sorted(calendar.reads.get(group, ())))
+    reads = calendar.ordered.get(group)
+    if reads is None:
+        reads = calendar.ordered[group] = tuple(sorted(calendar.reads.get(group, ())))
+    return reads
 
 
 def read_in_window(group: int, day: date, calendar: ReadCalendar) -> date | None:

@@ -98,10 +98,16 @@ class Supplier:
 
 @dataclass(frozen=True)
 class ReadCalendar:
-    """Scheduled meter-read dates per bill group, and the utility's holidays."""
+    """Scheduled meter-read dates per bill group, and the utility's holidays.
+
+    ``windows`` and ``ordered`` remember what is computed from them: the calendar never changes while it is in
+    use, so a billing window or a group's sorted reads are computed once per run, not once per request.
+    """
 
     reads: dict[int, tuple[date, ...]]
     holidays: frozenset[date] = field(default_factory=frozenset)
+    windows: dict[date, tuple[date, date]] = field(default_factory=dict, compare=False, repr=False)
+    ordered: dict[int, tuple[date, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 ACCOUNT_DIGITS = 10  # guide section 1: account numbers are 10 digits

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from edi.store import accounts, outbox
-from edi.store.apply import apply_decision
+from edi.store.apply import AccountFacts, apply_decision
 from edi.store.connection import Db, next_value
 from edi.store.ledger import OutcomeKey, record_outcome
 from edi.transactions.tx814 import Granted, Request814, Utility, response_body
@@ -19,7 +19,7 @@ from edi.x12.segments import Segment
 from rules.decisions import Change, Decision
 from rules.enrollment import Context, Policy, decide_enrollment
 from rules.interchange import SetKind, not_processed_request
-from rules.model import ReadCalendar
+from rules.model import Account, Commodity, ReadCalendar, Supplier
 from rules.outcomes import Outcome, OutcomeKind, decided
 
 
@@ -45,6 +45,7 @@ class HandlerContext:
     utility: Utility
     calendar: ReadCalendar
     partner: str  # the sender as our outbox names it
+    suppliers: dict[str, Supplier | None] = field(default_factory=dict)  # read once per interchange
 
 
 @dataclass
@@ -67,11 +68,21 @@ def _request(item: Staged) -> Request814:
     return item.request
 
 
-def _answer(ctx: HandlerContext, request: Request814, key: OutcomeKey, decision: Decision) -> Handled:
+def _granted(account: Account | None) -> Granted | None:
+    """The bill group and electric rate classes an accept states, from the account the decision was made on."""
+    if account is None:
+        return None
+    rates = tuple(sp.rate_class for sp in account.service_points if sp.commodity is Commodity.ELECTRIC)
+    return Granted(account.bill_group, rates)
+
+
+def _answer(ctx: HandlerContext, request: Request814, key: OutcomeKey, decision: Decision,
+            account: Account | None = None) -> Handled:  # fmt: skip
     """Record the decision with its account changes and build the 814 response (one reference each)."""
     reference = f"AIC{next_value(ctx.conn, 'reference'):012d}"
-    applied = apply_decision(ctx.conn, key, ctx.now, request.to_rules(), decision, reference)
-    granted = Granted(*accounts.granted_facts(ctx.conn, request.account_number)) if decision.accepted else None
+    facts = AccountFacts(account is not None, account.bill_group if account else None)
+    applied = apply_decision(ctx.conn, key, ctx.now, request.to_rules(), decision, reference, facts)
+    granted = _granted(account) if decision.accepted else None
     body = response_body(
         request, decision, utility=ctx.utility, reference=reference, today=ctx.now.date(), granted=granted
     )
@@ -81,15 +92,26 @@ def _answer(ctx: HandlerContext, request: Request814, key: OutcomeKey, decision:
 def handle_enrollment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
     """An 814 enrollment request: the rules against the store's state (earlier sets of the file count)."""
     request = _request(item)
+    account = accounts.load_account(ctx.conn, request.account_number, ctx.as_of)
     context = Context(
-        account=accounts.load_account(ctx.conn, request.account_number, ctx.as_of),
-        supplier=accounts.load_supplier(ctx.conn, request.supplier_duns),
+        account=account,
+        supplier=_supplier(ctx, request.supplier_duns),
         calendar=ctx.calendar,
         as_of=ctx.as_of,
         seen_request=accounts.request_seen(ctx.conn, request.supplier_duns, request.request_id),
         policy=ctx.policy,
     )
-    return _answer(ctx, request, key, decide_enrollment(request.to_rules(), context))
+    return _answer(ctx, request, key, decide_enrollment(request.to_rules(), context), account)
+
+
+def _supplier(ctx: HandlerContext, duns: str) -> Supplier | None:
+    """A registered RES, read once per interchange (registrations do not change while one is decided)."""
+    if duns in ctx.suppliers:
+        return ctx.suppliers[duns]
+    found = accounts.load_supplier(ctx.conn, duns)
+    if len(ctx.suppliers) < 1000:  # H1: DUNS come from the file
+        ctx.suppliers[duns] = found
+    return found
 
 
 def handle_other_request(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:

@@ -93,15 +93,6 @@ def request_seen(conn: sqlite3.Connection, supplier_duns: str, request_id: str) 
     )
 
 
-def granted_facts(conn: sqlite3.Connection, number: str) -> tuple[int, tuple[str, ...]]:
-    """The bill group and electric rate classes an 814 response states for an accepted account."""
-    row = conn.execute("SELECT bill_group FROM accounts WHERE number = ?", (number,)).fetchone()
-    rates = conn.execute(
-        "SELECT rate_class FROM service_points WHERE account_number = ? AND commodity = 'EL' ORDER BY id", (number,)
-    ).fetchall()
-    return int(row[0]), tuple(r[0] for r in rates)
-
-
 def account_numbers(conn: sqlite3.Connection) -> list[str]:
     """Every account number in the store, in order."""
     return [str(r[0]) for r in conn.execute("SELECT number FROM accounts ORDER BY number")]

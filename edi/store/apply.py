@@ -58,15 +58,22 @@ class Applied:
     new_accounts: list[str]
 
 
-def apply_decision(
-    conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentRequest, decision: Decision, reference: str
-) -> Applied:
+@dataclass(frozen=True)
+class AccountFacts:
+    """What the handler already read of the account: whether it exists and its bill group (no second look-up)."""
+
+    exists: bool
+    bill_group: int | None
+
+
+def apply_decision(conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentRequest, decision: Decision,
+                   reference: str, facts: AccountFacts) -> Applied:  # fmt: skip
     """Write the outcome and, for an accept, every account change of the decision (D4: taken at acceptance)."""
     outcome: Outcome = decided(decision)
     outcome_id = record_outcome(conn, key, at, outcome, request=request, changes=decision.changes, reference=reference)
     number = request.account_number
     if not decision.accepted:
-        if conn.execute("SELECT 1 FROM accounts WHERE number = ?", (number,)).fetchone():
+        if facts.exists:
             add_timeline(
                 conn,
                 number,
@@ -96,7 +103,7 @@ def apply_decision(
                 raise StoreError("Direct Pay can only move to a gas account split in the same decision (R6)")
             _move_direct_pay(conn, number, gas_account, at, outcome_id)
         elif isinstance(change, SetSupplier):
-            _set_supplier(conn, number, at, outcome_id, request, change, decision.rules)
+            _set_supplier(conn, (number, facts.bill_group), at, outcome_id, request, change, decision.rules)
     return Applied(outcome_id, new_accounts)
 
 
@@ -180,9 +187,10 @@ def _move_direct_pay(conn: Db, number: str, gas: str, at: datetime, outcome_id: 
     add_timeline(conn, gas, at, outcome_id, "R6", "Direct Pay moved here from the SBO account", from_account=number)
 
 
-def _set_supplier(conn: Db, number: str, at: datetime, outcome_id: int, request: EnrollmentRequest,
+def _set_supplier(conn: Db, where: tuple[str, int | None], at: datetime, outcome_id: int, request: EnrollmentRequest,
                   change: SetSupplier, rules: tuple[str, ...]) -> None:  # fmt: skip
     """Supplier and billing option per service point from the effective date; D3's later switch to SBO."""
+    number, group = where
     duns, account = change.supplier_duns, request.supplier_account
     for sp in change.service_points:
         row = (sp, duns, change.billing_type, change.bill_calculator, change.effective.isoformat(),
@@ -199,7 +207,6 @@ def _set_supplier(conn: Db, number: str, at: datetime, outcome_id: int, request:
                  supplier=duns, service_points=list(change.service_points), sbo_from=change.sbo_from,
                  requested_sbo=request.billing_type == "ESP", rules=list(rules))  # fmt: skip
     if change.sbo_from is not None:
-        group = conn.execute("SELECT bill_group FROM accounts WHERE number = ?", (number,)).fetchone()[0]
         notice = (number, group, duns, account, request.request_id, change.sbo_from.isoformat(), outcome_id)
         conn.execute("INSERT INTO switch_notices (account_number, bill_group, supplier_duns, supplier_account,"
                      " request_id, switch_date, outcome_id) VALUES (?,?,?,?,?,?,?)", notice)  # fmt: skip

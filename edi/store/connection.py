@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from edi.store.migrate import migrate
+from edi.store.seal import register
 
 Db = sqlite3.Connection  # the handle every store function takes (the seam a second engine implements)
 DbError = sqlite3.Error  # what the store raises when the database itself fails (E4): callers stop the run
@@ -77,6 +78,7 @@ def open_store(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
         if str(path) != ":memory:" and (mode != "wal" or sync != 2):
             raise StoreError(f"the store must run in WAL with synchronous=FULL (got {mode}, {sync})")
         migrate(conn)
+        register(conn)  # F7: the outcome seal, computed as each row is written
     except (sqlite3.Error, RuntimeError, OSError) as error:
         raise StoreError(f"cannot open the store {path}: {error}") from error
     conn.row_factory = sqlite3.Row

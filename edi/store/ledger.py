@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from edi.store.connection import Db
-from edi.store.seal import seal_row
+from edi.store.seal import insert_sealed
 from edi.times import stamp
 from rules.decisions import Change
 from rules.interchange import COUNTS_AS_PROCESSED, InterchangeOutcome
@@ -147,9 +147,8 @@ def record_outcome(
     reference: str = "",
 ) -> int:
     """The one outcome row of a transaction set, sealed onto the chain (F7); the one writer of ``outcomes``."""
-    cursor = conn.execute(
-        "INSERT INTO outcomes (interchange_id, group_control, st02, supplier_duns, request_id, account_number,"
-        " outcome, rules, reasons, changes, response_reference, processed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+    outcome_id = insert_sealed(
+        conn,
         (
             key.interchange_id,
             key.group_control,
@@ -165,8 +164,6 @@ def record_outcome(
             stamp(at),
         ),
     )
-    outcome_id = int(cursor.lastrowid or 0)
-    seal_row(conn, outcome_id)
     if request is not None and request.request_id and request.supplier_duns and not outcome.test:
         # D7: the first use of a BGN02 is what later duplicates are measured against (tests do not count).
         conn.execute(

@@ -30,13 +30,25 @@ def outcome_seal(previous: str, row: Any) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def seal_row(conn: sqlite3.Connection, outcome_id: int) -> None:
-    """Seal a new outcome row onto the chain (inside the caller's transaction)."""
-    previous = conn.execute("SELECT seal FROM outcomes WHERE id < ? ORDER BY id DESC LIMIT 1", (outcome_id,)).fetchone()
-    row = conn.execute(f"SELECT {', '.join(SEALED_COLUMNS)} FROM outcomes WHERE id = ?", (outcome_id,)).fetchone()
-    conn.execute(
-        "UPDATE outcomes SET seal = ? WHERE id = ?", (outcome_seal(previous[0] if previous else "", row), outcome_id)
-    )
+def register(conn: sqlite3.Connection) -> None:
+    """Make ``outcome_seal(previous, id, ...)`` callable from SQL on this connection (the seal as a row is written)."""
+    conn.create_function(
+        "outcome_seal", len(SEALED_COLUMNS) + 1, lambda previous, *row: outcome_seal(previous or "", row),
+        deterministic=True,
+    )  # fmt: skip
+
+
+_VALUES = ", ".join("?" for _ in SEALED_COLUMNS[1:])
+SEALED_INSERT = (
+    f"INSERT INTO outcomes ({', '.join(SEALED_COLUMNS)}, seal) SELECT n.id, {_VALUES}, outcome_seal("
+    f"(SELECT seal FROM outcomes ORDER BY id DESC LIMIT 1), n.id, {_VALUES})"
+    " FROM (SELECT coalesce(max(id), 0) + 1 AS id FROM outcomes) AS n"
+)
+
+
+def insert_sealed(conn: sqlite3.Connection, values: tuple[object, ...]) -> int:
+    """Write one outcome row (``values``: the sealed columns after ``id``) with its seal, in one statement (F7)."""
+    return int(conn.execute(SEALED_INSERT, values + values).lastrowid or 0)
 
 
 def verify_chain(conn: sqlite3.Connection) -> tuple[int, int | None]:

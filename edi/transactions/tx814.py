@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from edi.x12.segments import DEFAULT_SEPARATORS, Segment, seg
 from rules.decisions import Decision
@@ -56,7 +56,7 @@ class Request814:
 def _date(value: str) -> date | None:
     """A CCYYMMDD value (already checked by validation), or None."""
     try:
-        return datetime.strptime(value, "%Y%m%d").date() if value else None
+        return date(int(value[:4]), int(value[4:6]), int(value[6:8])) if len(value) == 8 else None
     except ValueError:
         return None
 
