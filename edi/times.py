@@ -30,11 +30,16 @@ def in_zone(moment: datetime, where: ZoneInfo) -> datetime:
     return moment.replace(tzinfo=where) if moment.tzinfo is None else moment.astimezone(where)
 
 
+_LAST: list[object] = [None, ""]
+
+
 def stamp(moment: datetime) -> str:
     """The stored and printed form of a time: UTC to the second with ``Z`` (a naive time is refused)."""
     if moment.tzinfo is None:
         raise ValueError("a naive time cannot be stamped: place it in a zone first (edi.times.in_zone)")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if _LAST[0] is not moment:  # a run stamps thousands of rows with one clock reading: format it once
+        _LAST[:] = [moment, moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
+    return str(_LAST[1])
 
 
 def parse_stamp(text: str) -> datetime:

@@ -91,11 +91,13 @@ def redact(_: object, __: str, event_dict: MutableMapping[str, Any]) -> MutableM
 
 
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+_CONFIGURED = {"level": logging.DEBUG}  # the level ``configure`` set last (until then structlog passes everything)
 DEBUG_EVENTS = frozenset({"transaction", "document_sent"})  # one per set or document: detail, not the story
 
 
 def configure(stream: TextIO | None = None, *, as_json: bool | None = None, level: str = "info") -> None:
     """Logs to ``stream`` (stderr) from ``level`` up: JSON lines unless it is a terminal."""
+    _CONFIGURED["level"] = LEVELS[level]
     out = stream or sys.stderr
     use_json = as_json if as_json is not None else not out.isatty()
     renderer: Any = (
@@ -118,17 +120,27 @@ def configure(stream: TextIO | None = None, *, as_json: bool | None = None, leve
     )
 
 
-def event_sink(logger: Any | None = None) -> Any:
-    """An ``EventSink`` writing each processing event as one info line."""
-    log = logger or structlog.get_logger("sbo-edi")
-    broken = {"pipe": False}
+class _Sink:
+    """Processing events as log lines: per transaction and document at debug, everything else at info."""
 
-    def sink(event: str, **fields: object) -> None:
-        if broken["pipe"]:
+    def __init__(self, log: Any) -> None:
+        self.log = log
+        self.broken = False
+
+    def wants(self, event: str) -> bool:
+        """Whether ``event`` would be written at the configured level (callers skip building unwanted ones)."""
+        level = logging.DEBUG if event in DEBUG_EVENTS else logging.INFO
+        return not self.broken and level >= _CONFIGURED["level"]
+
+    def __call__(self, event: str, **fields: object) -> None:
+        if self.broken:
             return
         try:
-            (log.debug if event in DEBUG_EVENTS else log.info)(event, **fields)
+            (self.log.debug if event in DEBUG_EVENTS else self.log.info)(event, **fields)
         except (OSError, ValueError):  # a closed or broken log stream (`... | head`): the work goes on, unlogged
-            broken["pipe"] = True
+            self.broken = True
 
-    return sink
+
+def event_sink(logger: Any | None = None) -> Any:
+    """An ``EventSink`` writing each processing event as one log line."""
+    return _Sink(logger or structlog.get_logger("sbo-edi"))

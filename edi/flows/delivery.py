@@ -27,6 +27,12 @@ Failpoint = Callable[[str], None]  # named crash points for the exactly-once tes
 EventSink = Callable[..., None]  # event name, then allow-listed fields (never names or clear account numbers)
 
 
+def wants(events: EventSink, event: str) -> bool:
+    """Whether a sink would keep ``event`` (a sink without ``wants`` keeps everything)."""
+    check = getattr(events, "wants", None)
+    return bool(check(event)) if check is not None else True
+
+
 def no_failpoint(name: str) -> None:
     """The default: no crash points armed."""
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from edi.flows.delivery import EventSink, Failpoint, Output, no_event, no_failpoint, store_output
+from edi.flows.delivery import EventSink, Failpoint, Output, no_event, no_failpoint, store_output, wants
 from edi.flows.durable import open_regular
 from edi.flows.handlers import HANDLERS, Handled, HandlerContext, Staged, refused
 from edi.flows.reports import FileRun, transaction_report
@@ -316,7 +316,7 @@ class Interchange:
 
     def _log_committed(self) -> None:
         """H6: one ``transaction`` event per outcome row the store now holds (nothing for a rolled-back run)."""
-        if self._recorded_id is None or self.p.settings.dry_run:
+        if self._recorded_id is None or self.p.settings.dry_run or not wants(self.p.events, "transaction"):
             return
         for row in ledger.interchange_outcomes(self.conn, self._recorded_id):
             self.p.events("transaction", file=self.name, isa13=self.ix.control_number, gs06=row.group_control,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from edi.store.connection import Db, StoreError, next_value
-from edi.store.ledger import OutcomeKey, plain, record_outcome
+from edi.store.ledger import OutcomeKey, as_json, record_outcome
 from edi.times import stamp
 from rules.decisions import (
     Decision,
@@ -35,7 +35,7 @@ def add_timeline(
             outcome_id,
             rule,
             event,
-            json.dumps({k: plain(v) for k, v in detail.items()}, sort_keys=True),
+            as_json(detail, sort_keys=True),
         ),
     )
 

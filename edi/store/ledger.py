@@ -6,8 +6,7 @@ import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 from edi.store.connection import Db
@@ -19,19 +18,14 @@ from rules.model import EnrollmentRequest
 from rules.outcomes import Outcome
 
 
-def plain(value: Any) -> Any:
-    """Decimals and dates as text so JSON keeps them exact."""
-    if isinstance(value, Decimal | date):
-        return str(value)
-    if isinstance(value, tuple | list):
-        return [plain(v) for v in value]
-    return value
-
-
 def change_json(change: Change) -> dict[str, Any]:
-    """One change as a JSON object naming its type."""
-    fields = {f.name: plain(getattr(change, f.name)) for f in dataclasses.fields(change)}
-    return {"change": type(change).__name__, **fields}
+    """One change as a JSON object naming its type (its decimals and dates become text when dumped: ``as_json``)."""
+    return {"change": type(change).__name__, **{f.name: getattr(change, f.name) for f in dataclasses.fields(change)}}
+
+
+def as_json(value: Any, *, sort_keys: bool = False) -> str:
+    """JSON with decimals and dates as their exact text (the encoder calls ``str`` on them)."""
+    return json.dumps(value, default=str, sort_keys=sort_keys)
 
 
 @dataclass(frozen=True)
@@ -159,7 +153,7 @@ def record_outcome(
             outcome.label,
             " ".join(outcome.rules),
             json.dumps([[r.code, r.text] for r in outcome.reasons]),
-            json.dumps([change_json(c) for c in changes]),
+            as_json([change_json(c) for c in changes]),
             reference,
             stamp(at),
         ),

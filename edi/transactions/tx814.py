@@ -69,20 +69,22 @@ def parse_request(segments: Sequence[Segment]) -> Request814:
     asi: tuple[str, str] = ("", "")
     lines = 0
     for s in segments:
-        tag = s.tag
+        v = s.elements
+        tag = v[0]
+        first = v[1] if len(v) > 1 else ""
         if tag == "N1":
-            parties.setdefault(s.get(1), s)
+            parties.setdefault(first, s)
         elif tag == "LIN":
             lines += 1
             lin = lin or s
         elif lines > 1:
             continue  # guide section 4: one account per 814; later LIN loops are echoed by LIN01 only
         elif tag == "ASI":
-            asi = (s.get(1), s.get(2))
-        elif tag in ("REF", "DTM"):
-            values.setdefault(f"{tag}*{s.get(1)}", s.get(2))
+            asi = (first, s.get(2))
+        elif tag == "REF" or tag == "DTM":
+            values.setdefault(tag + "*" + first, v[2] if len(v) > 2 else "")
         elif tag == "BGN":
-            values["BGN01"], values["BGN02"] = s.get(1), s.get(2)
+            values["BGN01"], values["BGN02"] = first, s.get(2)
         elif tag == "ST":
             values["ST02"] = s.get(2)
     empty = Segment(["N1"])
@@ -128,6 +130,19 @@ class Granted:
 _OUR_SEPARATORS = str.maketrans(dict.fromkeys(DEFAULT_SEPARATORS.as_tuple(), " "))
 
 
+_DATES: dict[date, str] = {}
+
+
+def ccyymmdd(day: date) -> str:
+    """An X12 DT value; a run writes the same few dates on every response, so each is formatted once."""
+    text = _DATES.get(day)
+    if text is None:
+        if len(_DATES) > 10_000:
+            _DATES.clear()
+        text = _DATES[day] = day.strftime("%Y%m%d")
+    return text
+
+
 def clean(value: str) -> str:
     """An echoed or free-text value made safe for our separators (the inbound file may have used others)."""
     return value.translate(_OUR_SEPARATORS).strip()
@@ -155,7 +170,7 @@ def response_body(
     request: Request814, decision: Decision, *, utility: Utility, reference: str, today: date, granted: Granted | None
 ) -> list[Segment]:
     """The 814 response between ST and SE: accept (ASI*WQ) or reject (ASI*U with every REF*7G)."""
-    body = [seg("BGN", "11", reference, today.strftime("%Y%m%d"), "", "", clean(request.request_id))]
+    body = [seg("BGN", "11", reference, ccyymmdd(today), "", "", clean(request.request_id))]
     body += _parties(utility, request)
     body.append(seg("LIN", clean(request.line_ref) or "1", *(clean(v) for v in request.line_service)))
     account = clean(request.account_number)
@@ -170,7 +185,7 @@ def response_body(
         if granted is not None:
             body.append(seg("REF", "BF", f"{granted.bill_group:02d}"))
             body.extend(seg("REF", "NH", rate) for rate in granted.rate_classes)
-        body.append(seg("DTM", "007", option.effective.strftime("%Y%m%d")))
+        body.append(seg("DTM", "007", ccyymmdd(option.effective)))
         return body
     body.append(seg("ASI", "U", clean(request.action[1]) or "021"))
     if account:
@@ -195,7 +210,7 @@ class SwitchNotice:
 def change_body(notice: SwitchNotice, *, utility: Utility, reference: str, today: date) -> list[Segment]:
     """The utility-initiated 814 change of D3: ASI*7*001, REF*TD*REFBLT, REF*BLT*ESP, REF*PC*DUAL, DTM*007."""
     body = [
-        seg("BGN", "13", reference, today.strftime("%Y%m%d"), "", "", clean(notice.request_id)),
+        seg("BGN", "13", reference, ccyymmdd(today), "", "", clean(notice.request_id)),
         seg("N1", "8S", utility.name, "1", utility.duns),
         seg(
             "N1",

@@ -58,6 +58,8 @@ class Segment:
 def seg(*elements: str) -> Segment:
     """Build a segment from its tag and element values, trailing empty elements dropped."""
     values = list(elements)
+    if values[-1] != "":
+        return Segment(values)
     while len(values) > 1 and values[-1] == "":
         values.pop()
     return Segment(values)
