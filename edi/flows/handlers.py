@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from edi.store import accounts, outbox
+from edi.store.accounts import AccountCache
 from edi.store.apply import AccountFacts, apply_decision
 from edi.store.connection import Db, next_value
 from edi.store.ledger import OutcomeKey, record_outcome
@@ -46,6 +47,7 @@ class HandlerContext:
     calendar: ReadCalendar
     partner: str  # the sender as our outbox names it
     suppliers: dict[str, Supplier | None] = field(default_factory=dict)  # read once per interchange
+    accounts: AccountCache | None = None  # primed a block of requests at a time by the caller
 
 
 @dataclass
@@ -92,7 +94,8 @@ def _answer(ctx: HandlerContext, request: Request814, key: OutcomeKey, decision:
 def handle_enrollment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
     """An 814 enrollment request: the rules against the store's state (earlier sets of the file count)."""
     request = _request(item)
-    account = accounts.load_account(ctx.conn, request.account_number, ctx.as_of)
+    cache = ctx.accounts or AccountCache(ctx.conn, ctx.as_of)
+    account = cache.get(request.account_number)
     context = Context(
         account=account,
         supplier=_supplier(ctx, request.supplier_duns),
@@ -101,7 +104,10 @@ def handle_enrollment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Han
         seen_request=accounts.request_seen(ctx.conn, request.supplier_duns, request.request_id),
         policy=ctx.policy,
     )
-    return _answer(ctx, request, key, decide_enrollment(request.to_rules(), context), account)
+    handled = _answer(ctx, request, key, decide_enrollment(request.to_rules(), context), account)
+    for changed in (request.account_number, *handled.new_accounts):
+        cache.forget(changed)  # the next request about it reads what this decision wrote
+    return handled
 
 
 def _supplier(ctx: HandlerContext, duns: str) -> Supplier | None:

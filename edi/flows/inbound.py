@@ -7,6 +7,7 @@ only final when its group and interchange close (an IEA error rejects everything
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from edi.flows.responses import response_interchange
 from edi.guides.validator import FileProblem, Validator
 from edi.naming import mask_account, safe_stem
 from edi.store import accounts, ledger
+from edi.store.accounts import PRIME_BLOCK, AccountCache
 from edi.store.connection import Db, StoreControlNumbers, begin, commit, rollback, savepoint, setting
 from edi.store.staging import Stage
 from edi.transactions.tx814 import Utility, parse_request
@@ -272,14 +274,32 @@ class Interchange:
     def _handled(
         self, staged: Stage[Staged], interchange_id: int
     ) -> Iterator[tuple[Staged, ledger.OutcomeKey, Handled]]:
-        """Dispatch: a set the 997 rejected gets that outcome; every other goes to the handler of its kind."""
+        """Dispatch: a set the 997 rejected gets that outcome; every other goes to the handler of its kind.
+
+        Sets are taken a block at a time, and the accounts the block names are read together first.
+        """
+        ctx = dataclasses.replace(self.ctx, accounts=AccountCache(self.conn, self.ctx.as_of))
+        block: list[Staged] = []
         for item in staged:
+            block.append(item)
+            if len(block) == PRIME_BLOCK:
+                yield from self._dispatch(ctx, block, interchange_id)
+                block = []
+        yield from self._dispatch(ctx, block, interchange_id)
+
+    def _dispatch(
+        self, ctx: HandlerContext, block: list[Staged], interchange_id: int
+    ) -> Iterator[tuple[Staged, ledger.OutcomeKey, Handled]]:
+        """One block of sets through their handlers, in order."""
+        assert ctx.accounts is not None
+        ctx.accounts.prime([i.request.account_number for i in block if i.request and i.kind is SetKind.ENROLLMENT])
+        for item in block:
             key = self._key(interchange_id, item)
             group = self.ix.groups[item.group_index] if item.group_index < len(self.ix.groups) else None
             if item.kind is not SetKind.ACKNOWLEDGMENT and (group is None or group.group_codes or item.kind is None):
-                yield item, key, refused(self.ctx, key, Outcome(OutcomeKind.ACK_REJECTED), item.request)
+                yield item, key, refused(ctx, key, Outcome(OutcomeKind.ACK_REJECTED), item.request)
             elif item.kind is not None:
-                yield item, key, HANDLERS[item.kind](self.ctx, item, key)
+                yield item, key, HANDLERS[item.kind](ctx, item, key)
 
     def _decide_test(self, staged: Stage[Staged], interchange_id: int) -> None:
         """ISA15 T: decided and answered against the real state, then no account change survives.

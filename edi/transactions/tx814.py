@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from edi.x12.segments import DEFAULT_SEPARATORS, Segment, seg
 from rules.decisions import Decision
@@ -41,6 +42,11 @@ class Request814:
         return classify_814(self.bgn01, self.action)
 
     def to_rules(self) -> EnrollmentRequest:
+        """The request in the terms of ``rules/`` (built once per request)."""
+        return self.as_rules
+
+    @cached_property
+    def as_rules(self) -> EnrollmentRequest:
         """The request in the terms of ``rules/``."""
         return EnrollmentRequest(
             supplier_duns=self.supplier_duns,
@@ -143,9 +149,19 @@ def ccyymmdd(day: date) -> str:
     return text
 
 
+_CLEANED: dict[str, str] = {}
+
+
 def clean(value: str) -> str:
     """An echoed or free-text value made safe for our separators (the inbound file may have used others)."""
-    return value.translate(_OUR_SEPARATORS).strip()
+    done = _CLEANED.get(value)
+    if done is None:
+        done = value.translate(_OUR_SEPARATORS).strip()
+        if len(value) < 40:  # the same parties, codes and line values recur on every set: remember short ones
+            if len(_CLEANED) > 50_000:
+                _CLEANED.clear()
+            _CLEANED[value] = done
+    return done
 
 
 def _parties(utility: Utility, request: Request814) -> list[Segment]:
