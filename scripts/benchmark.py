@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
-"""Benchmark: our read+validate against pyx12 validating the same generated drop. Prints figures; asserts nothing.
+"""Benchmark: five rows in one run. Prints figures; asserts nothing.
 
-Usage: python scripts/benchmark.py [--sets 100000] [--skip-pyx12] [--skip-end-to-end]
-Each engine runs in its own process so that its peak memory (max RSS) is its own. The end-to-end figure is
-`sbo-edi process` on the same drop against a store holding every account it names: read, validate, decide,
-store, respond, publish and archive, with its JSON logs written to a file.
+1. `validate`: our read+validate of a generated drop; 2. pyx12 validating the same file (and the ratio);
+3. `process` end to end on the same drop against a store holding every account it names (read, validate,
+decide, store, respond, publish, archive; JSON logs to a file); 4. `accounts import` of a snapshot without
+history (1,200,000 accounts by default); 5. the same with 12 bills and 12 payments per account.
+
+Usage: python scripts/benchmark.py [--sets 100000] [--accounts 1200000] [--history-accounts 100000]
+                                   [--skip-pyx12] [--skip-end-to-end] [--skip-import] [--profile FILE]
+Each measurement runs in its own process so that its peak memory (max RSS) is its own. ``--profile FILE``
+writes a cProfile of the `process` run (read it with ``python -m pstats FILE``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scripts.bench_import import run_import  # noqa: E402
 
 OURS = """
 import json, sys, time
@@ -148,16 +155,19 @@ def report(name: str, figures: dict[str, float], size: int, segments: int) -> No
     )
 
 
-def run_end_to_end(folder: Path, drop: Path, sets: int) -> float:
+def run_end_to_end(folder: Path, drop: Path, sets: int, profile: Path | None = None) -> float:
     """Store with every account, the drop in an inbox, `sbo-edi process` in its own process; prints figures."""
     db, inbox, outbox = folder / "store.db", folder / "inbox", folder / "outbox"
     inbox.mkdir()
     build_store(db, sets)
     drop.rename(inbox / "drop.edi")
+    script = folder / "end_to_end.py"
+    script.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n{END_TO_END}")
+    profiler = ["-m", "cProfile", "-o", str(profile.resolve())] if profile else []
     wall = time.perf_counter()
     with open(folder / "process.log", "w") as log:
         done = subprocess.run(
-            [sys.executable, "-c", END_TO_END, str(inbox), str(outbox), str(db)],
+            [sys.executable, *profiler, str(script), str(inbox), str(outbox), str(db)],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=log,
@@ -185,6 +195,10 @@ def main() -> None:
     parser.add_argument("--sets", type=int, default=100_000)
     parser.add_argument("--skip-pyx12", action="store_true")
     parser.add_argument("--skip-end-to-end", action="store_true")
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--accounts", type=int, default=1_200_000, help="accounts in the no-history snapshot")
+    parser.add_argument("--history-accounts", type=int, default=100_000, help="accounts with 12 bills + payments")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the process run here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "drop.edi"
@@ -196,7 +210,7 @@ def main() -> None:
         report("sbo-edi", ours, size, segments)
         end_to_end = None
         if not args.skip_end_to_end:
-            end_to_end = run_end_to_end(Path(folder), path, args.sets)
+            end_to_end = run_end_to_end(Path(folder), path, args.sets, args.profile)
         if not args.skip_pyx12:
             theirs = measure(PYX12, path)
             report("pyx12", theirs, size, segments)
@@ -206,6 +220,9 @@ def main() -> None:
                     f"end to end: sbo-edi processes the drop {theirs['seconds'] / end_to_end:.1f}x faster than"
                     " pyx12 merely validates it"
                 )
+        if not args.skip_import:
+            run_import(Path(folder), args.accounts, history=False)
+            run_import(Path(folder), args.history_accounts, history=True)
 
 
 if __name__ == "__main__":

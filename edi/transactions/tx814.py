@@ -158,7 +158,7 @@ def clean(value: str) -> str:
     if done is None:
         done = value.translate(_OUR_SEPARATORS).strip()
         if len(value) < 40:  # the same parties, codes and line values recur on every set: remember short ones
-            if len(_CLEANED) > 50_000:
+            if len(_CLEANED) > 4096:
                 _CLEANED.clear()
             _CLEANED[value] = done
     return done

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from tempfile import SpooledTemporaryFile
 from typing import Protocol
 
 from edi.x12.datatypes import is_digits
@@ -68,12 +69,28 @@ def _clean(value: str, separators: Separators, limit: int = 99) -> str:
     return value[:limit]
 
 
+SPOOL_BYTES = 1 << 20
+
+
 @dataclass
 class _Loops:
-    """One group's AK2..AK5 loops, rendered as they arrive: two or three short lines per set, not segment objects."""
+    """One group's AK2..AK5 loops, rendered as they arrive and spooled: memory stays flat in the group's size.
 
-    text: list[str] = field(default_factory=list)
+    The text is held in memory up to ``SPOOL_BYTES`` and goes to a temporary file beyond (issue 13: a
+    million-set interchange must not hold a million strings).
+    """
+
+    spool: SpooledTemporaryFile[str] = field(
+        default_factory=lambda: SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="ascii", newline="")  # noqa: SIM115
+    )
     segments: int = 0
+
+    def text(self) -> str:
+        """Everything spooled, in order (then the spool is released)."""
+        self.spool.seek(0)
+        found = self.spool.read()
+        self.spool.close()
+        return found
 
 
 class AckCollector:
@@ -96,7 +113,7 @@ class AckCollector:
                 body.append(seg("AK4", str(element.position), element.data_element, element.code, bad))
         body.append(seg("AK5", "A" if result.accepted else "R", *result.ak5_codes))
         loops = self._loops.setdefault(result.group_index, _Loops())
-        loops.text.append(write_segments(body, separators, newline=True))
+        loops.spool.write(write_segments(body, separators, newline=True))
         loops.segments += len(body)
 
     def _group_text(self, loops: _Loops, group: GroupResult, gs06: int, st02: str, envelope: EnvelopeSettings) -> str:
@@ -118,7 +135,7 @@ class AckCollector:
         count = loops.segments + 4  # ST, AK1, AK9, SE
         head = write_segments([header.header(envelope), seg("ST", "997", st02), ak1], separators, newline=True)
         tail = write_segments([ak9, seg("SE", str(count), st02), header.trailer()], separators, newline=True)
-        return head + "".join(loops.text) + tail
+        return head + loops.text() + tail
 
     def ta1(self, ix: InterchangeResult) -> Segment:
         """TA1 for one interchange: TA104 R on an envelope error, else A with 000."""

@@ -1,0 +1,105 @@
+"""Issue 13: every faster path gives exactly what the path it replaces gave (imports, account reads, the seal)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from edi.store.accounts import AccountCache, account_numbers, load_account
+from edi.store.connection import open_store
+from edi.store.seal import verify_chain
+from edi.store.snapshot import BLOCK, SnapshotError, _compiled, _validator, import_accounts
+from tests.goldens import EXAMPLE
+from tests.store_helpers import fresh_store
+
+LINES = [json.loads(line) for line in (EXAMPLE / "accounts.jsonl").read_text().splitlines()]
+
+
+def _write(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def _many(count: int) -> list[dict[str, Any]]:
+    """``count`` distinct accounts made from the example lines (numbers and service point ids renumbered)."""
+    made = []
+    for i in range(count):
+        record = json.loads(json.dumps(LINES[i % len(LINES)]))
+        record["number"] = f"{9000000000 + i}"
+        for sp in record["service_points"]:
+            sp["id"] = f"{sp['id']}-{i}"
+        made.append(record)
+    return made
+
+
+def _tables(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    conn = open_store(db)
+    names = ("accounts", "service_points", "supply", "past_due", "budget_plans", "budget_periods", "bills", "payments")
+    return {t: [tuple(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY rowid")] for t in names}
+
+
+def test_a_block_with_a_bad_line_names_it_and_loads_nothing(tmp_path: Path) -> None:
+    conn = open_store(tmp_path / "s.db")
+    records = _many(BLOCK + 5)
+    records[BLOCK - 3]["number"] = records[2]["number"]  # a duplicate inside the first block
+    with pytest.raises(SnapshotError) as raised:
+        import_accounts(conn, _write(tmp_path / "a.jsonl", records))
+    assert [(e.line, e.message.split(" (")[0]) for e in raised.value.errors] == [(BLOCK - 2, "already in the store")]
+    assert conn.execute("SELECT count(*) FROM accounts").fetchone()[0] == 0
+
+
+def test_blocks_write_the_rows_lines_one_by_one_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    records = _many(2 * BLOCK + 7)
+    import_accounts(open_store(tmp_path / "batched.db"), _write(tmp_path / "a.jsonl", records))
+    monkeypatch.setattr("edi.store.snapshot.BLOCK", 1)  # every block one line: the per-line path's rows
+    import_accounts(open_store(tmp_path / "single.db"), tmp_path / "a.jsonl")
+    assert _tables(tmp_path / "batched.db") == _tables(tmp_path / "single.db")
+
+
+def test_an_escaped_impossible_date_is_still_found(tmp_path: Path) -> None:
+    record = _many(1)[0]
+    text = json.dumps(record).replace('"due_date": "2026-11-24"', '"due_date": "\\u0032026-02-30"')
+    assert "\\u0032026-02-30" in text
+    (tmp_path / "a.jsonl").write_text(text + "\n")
+    with pytest.raises(SnapshotError) as raised:
+        import_accounts(open_store(tmp_path / "s.db"), tmp_path / "a.jsonl")
+    assert "'2026-02-30' is not a calendar date" in raised.value.errors[0].message
+
+
+VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 30), st.text(max_size=12), st.just("2026-13-01"))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(LINES), st.lists(st.tuples(st.text(max_size=10), VALUES), max_size=3), st.data())
+def test_the_compiled_schema_agrees_with_the_reference(
+    line: dict[str, Any], edits: list[tuple[str, Any]], data: st.DataObject
+) -> None:
+    record = json.loads(json.dumps(line))
+    targets = [record, record["customer"], record["service_points"][0]]  # taken before any edit replaces one
+    for key, value in edits:
+        target = data.draw(st.sampled_from(targets))
+        target[data.draw(st.sampled_from([key, *target.keys()]))] = value
+    assert _compiled("account").is_valid(record) == (not list(_validator("account").iter_errors(record)))
+
+
+def test_accounts_read_a_block_at_a_time_equal_accounts_read_one_by_one(tmp_path: Path) -> None:
+    conn = fresh_store(tmp_path)
+    for as_of in (date(2026, 11, 2), date(2026, 12, 1)):
+        numbers = [*account_numbers(conn), "9999999999"]
+        cache = AccountCache(conn, as_of)
+        cache.prime(numbers)
+        assert [cache.get(n) for n in numbers] == [load_account(conn, n, as_of) for n in numbers]
+
+
+def test_the_seal_written_with_the_row_verifies(tmp_path: Path) -> None:
+    from tests.test_operations import _enrolled
+
+    conn = open_store(_enrolled(tmp_path))
+    checked, broken = verify_chain(conn)
+    assert checked > 0 and broken is None
