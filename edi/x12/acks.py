@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -72,6 +73,11 @@ def _clean(value: str, separators: Separators, limit: int = 99) -> str:
 SPOOL_BYTES = 1 << 20
 
 
+def _spool() -> SpooledTemporaryFile[str]:
+    """Text held in memory up to ``SPOOL_BYTES``, in a temporary file beyond."""
+    return SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="ascii", newline="")
+
+
 @dataclass
 class _Loops:
     """One group's AK2..AK5 loops, rendered as they arrive and spooled: memory stays flat in the group's size.
@@ -80,17 +86,14 @@ class _Loops:
     million-set interchange must not hold a million strings).
     """
 
-    spool: SpooledTemporaryFile[str] = field(
-        default_factory=lambda: SpooledTemporaryFile(SPOOL_BYTES, mode="w+", encoding="ascii", newline="")  # noqa: SIM115
-    )
+    spool: SpooledTemporaryFile[str] = field(default_factory=lambda: _spool())
     segments: int = 0
 
-    def text(self) -> str:
-        """Everything spooled, in order (then the spool is released)."""
+    def copy_to(self, out: SpooledTemporaryFile[str]) -> None:
+        """Everything spooled, in order, then the spool is released."""
         self.spool.seek(0)
-        found = self.spool.read()
+        shutil.copyfileobj(self.spool, out, 1 << 16)
         self.spool.close()
-        return found
 
 
 class AckCollector:
@@ -116,8 +119,9 @@ class AckCollector:
         loops.spool.write(write_segments(body, separators, newline=True))
         loops.segments += len(body)
 
-    def _group_text(self, loops: _Loops, group: GroupResult, gs06: int, st02: str, envelope: EnvelopeSettings) -> str:
-        """GS, ST, AK1, the loops, AK9, SE, GE of one 997 group."""
+    def _group_text(self, loops: _Loops, group: GroupResult, gs06: int, st02: str, envelope: EnvelopeSettings,
+                    out: SpooledTemporaryFile[str]) -> None:  # fmt: skip
+        """GS, ST, AK1, the loops, AK9, SE, GE of one 997 group, written to ``out``."""
         separators = self.settings.separators
         # A garbled GS06 cannot be echoed as it came; 0 names "the group we could not identify".
         control = _clean(group.control_number, separators, 9) if is_digits(group.control_number) else "0"
@@ -133,9 +137,9 @@ class AckCollector:
         )
         header = FunctionalGroup("FA", gs06, [TransactionSet("997", st02, ())])
         count = loops.segments + 4  # ST, AK1, AK9, SE
-        head = write_segments([header.header(envelope), seg("ST", "997", st02), ak1], separators, newline=True)
-        tail = write_segments([ak9, seg("SE", str(count), st02), header.trailer()], separators, newline=True)
-        return head + loops.text() + tail
+        out.write(write_segments([header.header(envelope), seg("ST", "997", st02), ak1], separators, newline=True))
+        loops.copy_to(out)
+        out.write(write_segments([ak9, seg("SE", str(count), st02), header.trailer()], separators, newline=True))
 
     def ta1(self, ix: InterchangeResult) -> Segment:
         """TA1 for one interchange: TA104 R on an envelope error, else A with 000."""
@@ -169,11 +173,14 @@ class AckCollector:
             return None
         envelope = self._envelope(ix)  # ISA13 drawn after the GS06s, as it always was
         separators = self.settings.separators
-        parts = [write_segments([isa_segment(envelope), *preamble], separators, newline=True)]
-        parts += [self._group_text(*group, envelope) for group in groups]
-        iea = seg("IEA", str(len(groups)), f"{envelope.interchange_control_number:09d}")
-        parts.append(write_segments([iea], separators, newline=True))
-        return "".join(parts)
+        with _spool() as out:  # the whole 997 is made once, from the spools: one copy in memory at the end
+            out.write(write_segments([isa_segment(envelope), *preamble], separators, newline=True))
+            for each in groups:
+                self._group_text(*each, envelope, out)
+            iea = seg("IEA", str(len(groups)), f"{envelope.interchange_control_number:09d}")
+            out.write(write_segments([iea], separators, newline=True))
+            out.seek(0)
+            return out.read()
 
     def _our_party(self, ix: InterchangeResult) -> Party | None:
         """Who we send as: the configured party, else the receiver the file named, if it is usable."""
