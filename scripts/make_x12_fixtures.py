@@ -172,7 +172,7 @@ write("bad", "empty_segment_mid_file", ic([group([req()[:5] + ["~"] + req()[5:-1
 write(
     "bad",
     "too_many_elements",
-    ic([group([req(extra_refs="")[:2] + ["N1*8S*AMEREN ILLINOIS*1*111111111*40*X~"] + req()[3:]])]),
+    ic([group([req(extra_refs="")[:2] + ["N1*8S*AMEREN ILLINOIS*1*111111111**40*X~"] + req()[3:]])]),
 )
 write("bad", "missing_required_element", ic([group([[s if not s.startswith("ASI") else "ASI*7~" for s in req()]])]))
 # mixed: some sets good, one bad (AK9 P); two interchanges, one bad (B11)
@@ -268,4 +268,47 @@ write(
         "GE*1*203~",
         "IEA*1*000000203~",
     ],
+)
+
+# good (issue 14): what Illinois partners send today must pass the 997 (guide section 10)
+write(
+    "good",
+    "814_response_n106",
+    [
+        isa("000000203", sender="111111111", receiver="222222222"),
+        "GS*GE*111111111*222222222*20261101*0900*203*X*004010~",
+        RESPONSE[0],
+        RESPONSE[1],
+        "N1*8S*AMEREN ILLINOIS*1*111111111**40~",
+        "N1*SJ*PRAIRIE POWER LLC*1*222222222**41~",
+        *RESPONSE[4:],
+        "GE*1*203~",
+        "IEA*1*000000203~",
+    ],
+)
+write(
+    "good",
+    "814_request_cpwg_fields",
+    ic(
+        [
+            group(
+                [
+                    req(
+                        bgn="RES20261101031",
+                        extra_refs="REF*PRT*RESIDENTIAL~\nREF*17*Y~\nREF*DR*N~",
+                        dtm="DTM*150*20261115~\nDTM*MRR*20261110~",
+                    )
+                ]
+            )
+        ],
+        ctrl="000000131",
+    ),
+)
+write(
+    "good",
+    "814_request_historical_usage",
+    ic(
+        [group([[s.replace("LIN*1*SH*EL*SH*CE~", "LIN*1*SH*EL*SH*HU~") for s in req(bgn="RES20261101032")]])],
+        ctrl="000000132",
+    ),
 )
