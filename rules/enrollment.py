@@ -43,6 +43,7 @@ class Context:
     as_of: date
     seen_request: bool = False  # this RES already sent this BGN02 (ABN, D7)
     policy: Policy = Policy()
+    our_duns: str = ""  # the utility's DUNS: N1*8S must name it (guide section 10)
 
 
 Check = Callable[[EnrollmentRequest, Context], Reason | None]
@@ -165,8 +166,19 @@ def _sbo_changes(account: Account) -> tuple[list[Change], list[str]]:
     return changes, rules
 
 
+def addressed_elsewhere(request: EnrollmentRequest, our_duns: str) -> Reason | None:
+    """Guide section 10: N1*8S N104 must be our DUNS; a request naming another utility is rejected, never decided."""
+    if not our_duns or request.utility_duns == our_duns:
+        return None
+    named = " ".join(request.utility_name.split()) or "ANOTHER UTILITY"
+    return Reason("A13", f"ADDRESSED TO {named} ({request.utility_duns or 'NO DUNS'}), NOT THIS UTILITY"[:80])
+
+
 def decide_enrollment(request: EnrollmentRequest, ctx: Context) -> Decision:
     """Accept or reject one enrollment request against the account's state on ``ctx.as_of``."""
+    elsewhere = addressed_elsewhere(request, ctx.our_duns)
+    if elsewhere is not None:
+        return Decision.reject((elsewhere,))  # not ours to decide: no other check applies
     reasons = tuple(r for check in CHECKS if (r := check(request, ctx)) is not None)
     if reasons:
         return Decision.reject(reasons, ("R3",) if any(r.text == ctx.policy.arrears_text for r in reasons) else ())

@@ -34,6 +34,8 @@ class EnrollmentRequest:
     bill_calculator: str  # REF*PC as sent
     requested_date: date | None = None  # DTM*150; None asks for the next scheduled read (on-cycle)
     supplier_account: str = ""  # REF*11, echoed
+    utility_duns: str = ""  # N1*8S N104: the utility the request is addressed to
+    utility_name: str = ""  # N1*8S N102
 
     @property
     def is_sbo(self) -> bool:

@@ -344,6 +344,16 @@ def cases() -> dict[str, dict[str, Any]]:
             "sets": one("plain", 18, supplier=LAKESIDE),
         },
         "nfi_not_first_in": {"covers": ["NFI"], "accounts": ["pending"], "sets": one("pending", 19)},
+        "n1_8s_names_another_utility": {  # guide section 10: the Texas request re-addressed to our ISA ID
+            "covers": ["A13", "N1*8S"],
+            "accounts": ["plain"],
+            "sets": [
+                [
+                    seg.replace(f"N1*8S*{UTILITY[0]}*1*{UTILITY[1]}~", "N1*8S*SHARYLAND*1*1052623364500~")
+                    for seg in one("plain", 21)[0]
+                ]
+            ],
+        },
         "several_reasons": {
             "covers": ["008", "FRB", "DIV"],
             "accounts": ["final"],

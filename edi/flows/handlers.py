@@ -103,6 +103,7 @@ def handle_enrollment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Han
         as_of=ctx.as_of,
         seen_request=accounts.request_seen(ctx.conn, request.supplier_duns, request.request_id),
         policy=ctx.policy,
+        our_duns=ctx.utility.duns,
     )
     handled = _answer(ctx, request, key, decide_enrollment(request.to_rules(), context), account)
     for changed in (request.account_number, *handled.new_accounts):

@@ -56,6 +56,8 @@ class Request814:
             bill_calculator=self.bill_calculator,
             requested_date=self.requested_date,
             supplier_account=self.supplier_account,
+            utility_duns=self.utility_duns,
+            utility_name=self.utility_name,
         )
 
 
