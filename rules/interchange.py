@@ -12,6 +12,8 @@ from rules.decisions import Decision, Reason
 DUPLICATE_NOTE = "025"  # D7: the same sender ISA06 + ISA13 already processed gets TA1 R 025
 NOT_ENROLLMENT = Reason("A13", "ONLY ENROLLMENT REQUESTS (ASI*7*021) ARE PROCESSED")
 ENROLLMENT_ACTION = ("7", "021")  # ASI01 ASI02 of an enrollment request (guide section 4)
+USAGE_HISTORY = ("HU", "HI")  # LIN05: historical usage, historical interval usage (guide section 10)
+USAGE_UNAVAILABLE = Reason("HUU", "HISTORICAL USAGE NOT AVAILABLE")  # a REF*1P status, not a REF*7G code
 REQUEST = "13"  # BGN01 of a request; 11 is a response, which its 997 answers
 
 
@@ -37,6 +39,7 @@ class SetKind(StrEnum):
     OTHER_REQUEST = "814 request other than an enrollment"
     RESPONSE = "814 response"
     ACKNOWLEDGMENT = "997 acknowledgment"
+    HISTORICAL_USAGE = "814 historical usage request"
 
 
 def interchange_outcome(*, rejected: bool, ta1_note: str, acknowledgment_only: bool) -> InterchangeOutcome:
@@ -51,11 +54,18 @@ def is_test(usage: str) -> bool:
     return usage == "T"
 
 
-def classify_814(bgn01: str, action: tuple[str, str]) -> SetKind:
-    """An 814 by BGN01 (request or response) and ASI01/ASI02 (which request)."""
+def classify_814(bgn01: str, action: tuple[str, str], service: str = "CE") -> SetKind:
+    """An 814 by BGN01 (request or response), LIN05 (a usage history request) and ASI01/ASI02 (which request)."""
     if bgn01 != REQUEST:
         return SetKind.RESPONSE
+    if service in USAGE_HISTORY:
+        return SetKind.HISTORICAL_USAGE
     return SetKind.ENROLLMENT if action == ENROLLMENT_ACTION else SetKind.OTHER_REQUEST
+
+
+def usage_history_unavailable() -> Decision:
+    """Guide section 10, LIN05 HU/HI: answered REF*1P*HUU until the 867 usage flow exists (README decisions)."""
+    return Decision.reject((USAGE_UNAVAILABLE,))
 
 
 def not_processed_request() -> Decision:

@@ -354,6 +354,11 @@ def cases() -> dict[str, dict[str, Any]]:
                 ]
             ],
         },
+        "hu_request_answered_huu": {  # guide section 10: LIN05 HU is read and answered, never a 997 rejection
+            "covers": ["HUU", "LIN05 HU"],
+            "accounts": ["plain"],
+            "sets": [[seg.replace("LIN*1*SH*EL*SH*CE~", "LIN*1*SH*EL*SH*HU~") for seg in one("plain", 22)[0]]],
+        },
         "several_reasons": {
             "covers": ["008", "FRB", "DIV"],
             "accounts": ["final"],

@@ -51,3 +51,19 @@ def test_the_addressing_check_accepts_our_duns_and_names_any_other() -> None:
     reason = addressed_elsewhere(other, "111111111")
     assert reason is not None and reason.code == "A13" and "SOME OTHER CO (999999999)" in reason.text
     assert len(reason.text) <= 80
+
+
+def test_a_historical_usage_request_is_answered_huu(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    out = tmp_path / "out"
+    source = FIXTURES / "good" / "814_request_historical_usage.edi"
+    data = source.read_text().replace("0123456789", "1000000001")  # an account the example store holds
+    (tmp_path / "hu.edi").write_text(data)
+    result = CliRunner().invoke(main, ["replay", str(tmp_path / "hu.edi"), "--db", str(db), "--now",
+                                       "2026-11-02T09:30", "--out", str(out)], env={"SBO_EDI_CONFIG": ""})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "HUU" in result.output and "997 rejected" not in result.output
+    (response,) = out.glob("*.814")
+    text = response.read_text()
+    assert "LIN*1*SH*EL*SH*HU~" in text and "ASI*U*021~" in text
+    assert "REF*1P*HUU*HISTORICAL USAGE NOT AVAILABLE~" in text and "REF*7G" not in text

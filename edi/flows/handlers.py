@@ -19,7 +19,7 @@ from edi.transactions.tx997 import AckReceived
 from edi.x12.segments import Segment
 from rules.decisions import Change, Decision
 from rules.enrollment import Context, Policy, decide_enrollment
-from rules.interchange import SetKind, not_processed_request
+from rules.interchange import SetKind, not_processed_request, usage_history_unavailable
 from rules.model import Account, Commodity, ReadCalendar, Supplier
 from rules.outcomes import Outcome, OutcomeKind, decided
 
@@ -126,6 +126,11 @@ def handle_other_request(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> 
     return _answer(ctx, _request(item), key, not_processed_request())
 
 
+def handle_usage_history(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
+    """An 814 HU/HI request (LIN05): answered REF*1P*HUU until the 867 exists; never a 997 rejection."""
+    return _answer(ctx, _request(item), key, usage_history_unavailable())
+
+
 def handle_response(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
     """An 814 response (BGN01 11) sent to us: recorded, never answered (its 997 is its answer)."""
     request = _request(item)
@@ -153,6 +158,7 @@ HANDLERS: dict[SetKind, Handler] = {
     SetKind.OTHER_REQUEST: handle_other_request,
     SetKind.RESPONSE: handle_response,
     SetKind.ACKNOWLEDGMENT: handle_acknowledgment,
+    SetKind.HISTORICAL_USAGE: handle_usage_history,
 }
 
 

@@ -39,7 +39,7 @@ class Request814:
     @property
     def kind(self) -> SetKind:
         """Request or response, and which request (rules/interchange.py decides)."""
-        return classify_814(self.bgn01, self.action)
+        return classify_814(self.bgn01, self.action, self.line_service[3] if len(self.line_service) > 3 else "")
 
     def to_rules(self) -> EnrollmentRequest:
         """The request in the terms of ``rules/`` (built once per request)."""
@@ -151,6 +151,7 @@ def ccyymmdd(day: date) -> str:
     return text
 
 
+STATUS_CODES = frozenset({"HUU", "HIU"})  # answered in REF*1P (guide section 10)
 _CLEANED: dict[str, str] = {}
 
 
@@ -209,7 +210,8 @@ def response_body(
     if account:
         body.append(seg("REF", "12", account))
     for reason in decision.reasons:
-        body.append(seg("REF", "7G", reason.code, clean(reason.text)[:80]))
+        status = reason.code in STATUS_CODES  # a REF*1P status (HUU) rather than a REF*7G reject reason
+        body.append(seg("REF", "1P" if status else "7G", reason.code, clean(reason.text)[:80]))
     return body
 
 
