@@ -67,7 +67,17 @@ class SetSupplier:
     sbo_from: date | None = None
 
 
-Change = RemoveBudgetBilling | RemoveSummaryBilling | SplitGas | MoveDirectPay | SetSupplier
+@dataclass(frozen=True)
+class EndSupply:
+    """D8: the RES's supply of the electric service points ends at ``effective``; the utility supplies and bills."""
+
+    supplier_duns: str
+    service_points: tuple[str, ...]
+    effective: date
+    off_cycle: bool
+
+
+Change = RemoveBudgetBilling | RemoveSummaryBilling | SplitGas | MoveDirectPay | SetSupplier | EndSupply
 
 
 @dataclass(frozen=True)
@@ -93,3 +103,8 @@ class Decision:
     def granted(self) -> SetSupplier | None:
         """The billing option and effective date the 814 response states."""
         return next((c for c in self.changes if isinstance(c, SetSupplier)), None)
+
+    @property
+    def ended(self) -> EndSupply | None:
+        """The end of supply an accepted drop states (D8)."""
+        return next((c for c in self.changes if isinstance(c, EndSupply)), None)

@@ -49,15 +49,15 @@ class Context:
 Check = Callable[[EnrollmentRequest, Context], Reason | None]
 
 
-def _account_found(request: EnrollmentRequest, ctx: Context) -> Reason | None:
+def account_found(request: EnrollmentRequest, ctx: Context) -> Reason | None:
     return None if ctx.account is not None else Reason("A76", "ACCOUNT NOT FOUND")
 
 
-def _account_active(request: EnrollmentRequest, ctx: Context) -> Reason | None:
+def account_active(request: EnrollmentRequest, ctx: Context) -> Reason | None:
     return None if ctx.account is None or ctx.account.active else Reason("008", "ACCOUNT NOT ACTIVE")
 
 
-def _supplier_known(request: EnrollmentRequest, ctx: Context) -> Reason | None:
+def supplier_known(request: EnrollmentRequest, ctx: Context) -> Reason | None:
     return None if ctx.supplier is not None else Reason("UND", "SUPPLIER NOT REGISTERED")
 
 
@@ -75,11 +75,11 @@ def _required_information(request: EnrollmentRequest, ctx: Context) -> Reason | 
     return Reason("API", f"MISSING {' '.join(missing)}") if missing else None
 
 
-def _not_duplicate(request: EnrollmentRequest, ctx: Context) -> Reason | None:
+def not_duplicate(request: EnrollmentRequest, ctx: Context) -> Reason | None:
     return Reason("ABN", "DUPLICATE REQUEST") if ctx.seen_request else None
 
 
-def _date_in_range(request: EnrollmentRequest, ctx: Context) -> Reason | None:
+def date_in_range(request: EnrollmentRequest, ctx: Context) -> Reason | None:
     if request.requested_date and request.requested_date > ctx.as_of + timedelta(days=MAX_DAYS_AHEAD):
         return Reason("DIV", f"REQUESTED DATE MORE THAN {MAX_DAYS_AHEAD} DAYS AHEAD")
     return None
@@ -116,18 +116,18 @@ def _sbo_not_in_arrears(request: EnrollmentRequest, ctx: Context) -> Reason | No
 # Explicit and ordered: every reason that applies is reported (a reject may carry several REF*7G).
 CHECKS: tuple[Check, ...] = (
     _required_information,
-    _account_found,
-    _account_active,
-    _supplier_known,
-    _not_duplicate,
-    _date_in_range,
+    account_found,
+    account_active,
+    supplier_known,
+    not_duplicate,
+    date_in_range,
     _billing_option,
     _first_in,
     _sbo_not_in_arrears,
 )
 
 
-def _timing(request: EnrollmentRequest, account: Account, ctx: Context) -> tuple[date, bool] | Reason:
+def effective_timing(request: EnrollmentRequest, account: Account, ctx: Context) -> tuple[date, bool] | Reason:
     """Effective date and whether it is off-cycle (guide section 2, timing facts)."""
     if request.requested_date is None:
         read = next_open_read(account.bill_group, ctx.as_of, ctx.calendar)
@@ -183,8 +183,8 @@ def decide_enrollment(request: EnrollmentRequest, ctx: Context) -> Decision:
     if reasons:
         return Decision.reject(reasons, ("R3",) if any(r.text == ctx.policy.arrears_text for r in reasons) else ())
     account = ctx.account
-    assert account is not None  # _account_found passed
-    timing = _timing(request, account, ctx)
+    assert account is not None  # account_found passed
+    timing = effective_timing(request, account, ctx)
     if isinstance(timing, Reason):
         return Decision.reject((timing,))
     effective, off_cycle = timing

@@ -10,8 +10,9 @@ from enum import StrEnum
 from rules.decisions import Decision, Reason
 
 DUPLICATE_NOTE = "025"  # D7: the same sender ISA06 + ISA13 already processed gets TA1 R 025
-NOT_ENROLLMENT = Reason("A13", "ONLY ENROLLMENT REQUESTS (ASI*7*021) ARE PROCESSED")
+NOT_ENROLLMENT = Reason("A13", "ONLY ENROLLMENTS (ASI*7*021) AND DROPS (ASI*7*024) ARE PROCESSED")
 ENROLLMENT_ACTION = ("7", "021")  # ASI01 ASI02 of an enrollment request (guide section 4)
+DROP_ACTION = ("7", "024")  # a RES ends its service (guide section 10, D8)
 USAGE_HISTORY = ("HU", "HI")  # LIN05: historical usage, historical interval usage (guide section 10)
 USAGE_UNAVAILABLE = Reason("HUU", "HISTORICAL USAGE NOT AVAILABLE")  # a REF*1P status, not a REF*7G code
 REQUEST = "13"  # BGN01 of a request; 11 is a response, which its 997 answers
@@ -40,6 +41,7 @@ class SetKind(StrEnum):
     RESPONSE = "814 response"
     ACKNOWLEDGMENT = "997 acknowledgment"
     HISTORICAL_USAGE = "814 historical usage request"
+    DROP = "814 drop request"
 
 
 def interchange_outcome(*, rejected: bool, ta1_note: str, acknowledgment_only: bool) -> InterchangeOutcome:
@@ -60,6 +62,8 @@ def classify_814(bgn01: str, action: tuple[str, str], service: str = "CE") -> Se
         return SetKind.RESPONSE
     if service in USAGE_HISTORY:
         return SetKind.HISTORICAL_USAGE
+    if action == DROP_ACTION:
+        return SetKind.DROP
     return SetKind.ENROLLMENT if action == ENROLLMENT_ACTION else SetKind.OTHER_REQUEST
 
 

@@ -90,6 +90,14 @@ class Account:
 
 
 @dataclass(frozen=True)
+class SupplyState:
+    """Who supplies an account's electric service points, as last scheduled (D8)."""
+
+    serving: str | None  # the RES serving, or about to serve; None: utility supply
+    drop_pending: date | None = None  # a drop accepted but not yet in effect
+
+
+@dataclass(frozen=True)
 class Supplier:
     """A registered RES and the billing options it may offer."""
 

@@ -205,6 +205,29 @@ ACCOUNTS = {
         ),
     ),
     "dual_ok": account("1000000012", "LEO DUAL", seed=12, group=3),
+    "served_sbo": account(  # D8: served by Prairie Power on SBO since June; Prairie drops it
+        "1000000013",
+        "LENA SERVED",
+        seed=13,
+        service_points=[
+            {
+                "id": "E000013",
+                "commodity": "EL",
+                "rate_class": "DS1",
+                "meter": "M000013",
+                "supply": [
+                    {"billing_type": "LDC", "bill_calculator": "LDC", "effective": "2019-06-01"},
+                    {
+                        "supplier": PRAIRIE[1],
+                        "supplier_account": "PP-000900",
+                        "billing_type": "ESP",
+                        "bill_calculator": "DUAL",
+                        "effective": "2026-06-09",
+                    },
+                ],
+            }
+        ],
+    ),
 }
 
 
@@ -358,6 +381,16 @@ def cases() -> dict[str, dict[str, Any]]:
             "covers": ["HUU", "LIN05 HU"],
             "accounts": ["plain"],
             "sets": [[seg.replace("LIN*1*SH*EL*SH*CE~", "LIN*1*SH*EL*SH*HU~") for seg in one("plain", 22)[0]]],
+        },
+        "drop_accepted_sbo_ends": {  # D8: the serving RES ends service at the next read; SBO ends with it
+            "covers": ["drop", "D8"],
+            "accounts": ["served_sbo"],
+            "sets": one("served_sbo", 23, blt=None, pc=None, asi="ASI*7*024"),
+        },
+        "drop_not_served_rejected": {  # D8: a RES cannot drop an account it does not serve
+            "covers": ["drop", "D8", "A13"],
+            "accounts": ["plain"],
+            "sets": one("plain", 24, blt=None, pc=None, asi="ASI*7*024"),
         },
         "several_reasons": {
             "covers": ["008", "FRB", "DIV"],
@@ -573,8 +606,19 @@ def main() -> None:
             res_account=f"PP-1{i + 1:05d}",
             start=OFF_CYCLE_DATE if key == "off_cycle" else None,
         )
-        for i, key in enumerate(k for k in ACCOUNTS if k != "dual_ok")
+        for i, key in enumerate(k for k in ACCOUNTS if k not in ("dual_ok", "served_sbo"))
     ]
+    sets.append(
+        request(
+            f"{len(sets) + 1:04d}",
+            f"RES2026110210{len(sets) + 1:02d}",
+            number("served_sbo"),
+            blt=None,
+            pc=None,
+            asi="ASI*7*024",
+            res_account="PP-000900",
+        )
+    )  # D8: the demo's drop
     (DROP / "prairie_power_20261102_01.edi").write_text(interchange(201, sets), encoding="ascii")
     dual = [
         request(

@@ -18,6 +18,7 @@ from edi.transactions.tx814 import Granted, Request814, Utility, response_body
 from edi.transactions.tx997 import AckReceived
 from edi.x12.segments import Segment
 from rules.decisions import Change, Decision
+from rules.drops import decide_drop
 from rules.enrollment import Context, Policy, decide_enrollment
 from rules.interchange import SetKind, not_processed_request, usage_history_unavailable
 from rules.model import Account, Commodity, ReadCalendar, Supplier
@@ -79,10 +80,10 @@ def _granted(account: Account | None) -> Granted | None:
 
 
 def _answer(ctx: HandlerContext, request: Request814, key: OutcomeKey, decision: Decision,
-            account: Account | None = None) -> Handled:  # fmt: skip
+            account: Account | None = None, what: str = "enrollment") -> Handled:  # fmt: skip
     """Record the decision with its account changes and build the 814 response (one reference each)."""
     reference = f"AIC{next_value(ctx.conn, 'reference'):012d}"
-    facts = AccountFacts(account is not None, account.bill_group if account else None)
+    facts = AccountFacts(account is not None, account.bill_group if account else None, what)
     applied = apply_decision(ctx.conn, key, ctx.now, request.to_rules(), decision, reference, facts)
     granted = _granted(account) if decision.accepted else None
     body = response_body(
@@ -91,12 +92,9 @@ def _answer(ctx: HandlerContext, request: Request814, key: OutcomeKey, decision:
     return Handled(decided(decision), request, body, decision.changes, applied.new_accounts)
 
 
-def handle_enrollment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
-    """An 814 enrollment request: the rules against the store's state (earlier sets of the file count)."""
-    request = _request(item)
-    cache = ctx.accounts or AccountCache(ctx.conn, ctx.as_of)
-    account = cache.get(request.account_number)
-    context = Context(
+def _context(ctx: HandlerContext, request: Request814, account: Account | None) -> Context:
+    """What the rules decide a request against, besides the request."""
+    return Context(
         account=account,
         supplier=_supplier(ctx, request.supplier_duns),
         calendar=ctx.calendar,
@@ -105,6 +103,14 @@ def handle_enrollment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Han
         policy=ctx.policy,
         our_duns=ctx.utility.duns,
     )
+
+
+def handle_enrollment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
+    """An 814 enrollment request: the rules against the store's state (earlier sets of the file count)."""
+    request = _request(item)
+    cache = ctx.accounts or AccountCache(ctx.conn, ctx.as_of)
+    account = cache.get(request.account_number)
+    context = _context(ctx, request, account)
     handled = _answer(ctx, request, key, decide_enrollment(request.to_rules(), context), account)
     for changed in (request.account_number, *handled.new_accounts):
         cache.forget(changed)  # the next request about it reads what this decision wrote
@@ -124,6 +130,18 @@ def _supplier(ctx: HandlerContext, duns: str) -> Supplier | None:
 def handle_other_request(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
     """An 814 request this utility does not process yet: rejected A13 with ASI02 echoed."""
     return _answer(ctx, _request(item), key, not_processed_request())
+
+
+def handle_drop(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
+    """An 814 drop request (D8): the RES serving the account ends its service at the next read or its date."""
+    request = _request(item)
+    cache = ctx.accounts or AccountCache(ctx.conn, ctx.as_of)
+    account = cache.get(request.account_number)
+    context = _context(ctx, request, account)
+    state = accounts.supply_state(ctx.conn, request.account_number, ctx.as_of)
+    handled = _answer(ctx, request, key, decide_drop(request.to_rules(), context, state), account, "drop")
+    cache.forget(request.account_number)
+    return handled
 
 
 def handle_usage_history(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
@@ -159,6 +177,7 @@ HANDLERS: dict[SetKind, Handler] = {
     SetKind.RESPONSE: handle_response,
     SetKind.ACKNOWLEDGMENT: handle_acknowledgment,
     SetKind.HISTORICAL_USAGE: handle_usage_history,
+    SetKind.DROP: handle_drop,
 }
 
 

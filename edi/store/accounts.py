@@ -14,6 +14,7 @@ from rules.model import (
     ReadCalendar,
     ServicePoint,
     Supplier,
+    SupplyState,
 )
 
 
@@ -66,6 +67,23 @@ def load_account(conn: sqlite3.Connection, number: str, as_of: date) -> Account 
         direct_pay=bool(row["direct_pay"]),
         pending=tuple(PendingEnrollment(p[0], date.fromisoformat(p[1])) for p in pending),
     )
+
+
+def supply_state(conn: sqlite3.Connection, number: str, as_of: date) -> SupplyState:
+    """D8: who supplies the account's electric points as last scheduled, and whether a drop is pending."""
+    rows = conn.execute(
+        "SELECT supply.supplier_duns, supply.effective, supply.kind FROM supply JOIN service_points sp"
+        " ON sp.id = supply.sp_id WHERE sp.account_number = ? AND sp.commodity = 'EL'"
+        " ORDER BY supply.effective DESC, supply.id DESC LIMIT 2",
+        (number,),
+    ).fetchall()
+    if not rows:
+        return SupplyState(None)
+    last = rows[0]
+    if last["kind"] == "drop":
+        pending = date.fromisoformat(last["effective"]) if last["effective"] > as_of.isoformat() else None
+        return SupplyState(None, pending)
+    return SupplyState(last["supplier_duns"])
 
 
 def load_supplier(conn: sqlite3.Connection, duns: str) -> Supplier | None:

@@ -13,6 +13,7 @@ from edi.store.ledger import OutcomeKey, as_json, record_outcome
 from edi.times import stamp
 from rules.decisions import (
     Decision,
+    EndSupply,
     MoveDirectPay,
     RemoveBudgetBilling,
     RemoveSummaryBilling,
@@ -64,6 +65,7 @@ class AccountFacts:
 
     exists: bool
     bill_group: int | None
+    request_kind: str = "enrollment"  # what the timeline calls a rejected request
 
 
 def apply_decision(conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentRequest, decision: Decision,
@@ -80,7 +82,7 @@ def apply_decision(conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentR
                 at,
                 outcome_id,
                 " ".join(decision.rules) or "-",
-                "enrollment rejected",
+                f"{facts.request_kind} rejected",
                 supplier=request.supplier_duns,
                 reasons=[[r.code, r.text] for r in decision.reasons],
             )
@@ -102,6 +104,8 @@ def apply_decision(conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentR
             if gas_account is None:
                 raise StoreError("Direct Pay can only move to a gas account split in the same decision (R6)")
             _move_direct_pay(conn, number, gas_account, at, outcome_id)
+        elif isinstance(change, EndSupply):
+            _end_supply(conn, number, at, outcome_id, change)
         elif isinstance(change, SetSupplier):
             _set_supplier(conn, (number, facts.bill_group), at, outcome_id, request, change, decision.rules)
     return Applied(outcome_id, new_accounts)
@@ -210,3 +214,13 @@ def _set_supplier(conn: Db, where: tuple[str, int | None], at: datetime, outcome
         notice = (number, group, duns, account, request.request_id, change.sbo_from.isoformat(), outcome_id)
         conn.execute("INSERT INTO switch_notices (account_number, bill_group, supplier_duns, supplier_account,"
                      " request_id, switch_date, outcome_id) VALUES (?,?,?,?,?,?,?)", notice)  # fmt: skip
+
+
+def _end_supply(conn: Db, number: str, at: datetime, outcome_id: int, change: EndSupply) -> None:
+    """D8: utility supply, billed by the utility (LDC), from the drop's effective date; SBO ends with it."""
+    rows = [(sp, change.effective.isoformat(), int(change.off_cycle), outcome_id) for sp in change.service_points]
+    conn.executemany("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, off_cycle,"
+                     " kind, outcome_id) VALUES (?, NULL, 'LDC', 'LDC', ?, ?, 'drop', ?)", rows)  # fmt: skip
+    when = f"{change.effective} 23:59:59 (off-cycle)" if change.off_cycle else f"{change.effective} (meter read)"
+    add_timeline(conn, number, at, outcome_id, "D8", f"supplier drop accepted: utility supply from {when}",
+                 supplier=change.supplier_duns, service_points=list(change.service_points))  # fmt: skip

@@ -193,6 +193,13 @@ def response_body(
     body += _parties(utility, request)
     body.append(seg("LIN", clean(request.line_ref) or "1", *(clean(v) for v in request.line_service)))
     account = clean(request.account_number)
+    ended = decision.ended
+    if decision.accepted and ended is not None:  # D8: the drop's end of supply
+        body += [seg("ASI", "WQ", "024"), seg("REF", "12", account)]
+        if clean(request.supplier_account):
+            body.append(seg("REF", "11", clean(request.supplier_account)))
+        body.append(seg("DTM", "007", ccyymmdd(ended.effective)))
+        return body
     option = decision.granted
     if decision.accepted and option is not None:
         body.append(seg("ASI", "WQ", "021"))
