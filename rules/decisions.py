@@ -77,7 +77,16 @@ class EndSupply:
     off_cycle: bool
 
 
-Change = RemoveBudgetBilling | RemoveSummaryBilling | SplitGas | MoveDirectPay | SetSupplier | EndSupply
+@dataclass(frozen=True)
+class DropNotice:
+    """D9: another RES takes the account; the RES serving it is told its supply ends (an 814 drop notice)."""
+
+    supplier_duns: str
+    supplier_account: str
+    effective: date
+
+
+Change = RemoveBudgetBilling | RemoveSummaryBilling | SplitGas | MoveDirectPay | SetSupplier | EndSupply | DropNotice
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rules.decisions import Decision, EndSupply, Reason
+import dataclasses
+
+from rules.decisions import Decision, DropNotice, EndSupply, Reason
 from rules.enrollment import (
     Context,
     account_active,
@@ -51,3 +53,13 @@ def decide_drop(request: EnrollmentRequest, ctx: Context, state: SupplyState) ->
     effective, off_cycle = timing
     electric = tuple(sp.id for sp in account.service_points if sp.commodity == Commodity.ELECTRIC)
     return Decision.accept((EndSupply(request.supplier_duns, electric, effective, off_cycle),), ("D8",))
+
+
+def with_switch_notice(decision: Decision, state: SupplyState, new_supplier: str) -> Decision:
+    """D9: an accepted enrollment of an account another RES serves owes that RES one drop notice, same date."""
+    granted = decision.granted
+    if not decision.accepted or granted is None or state.serving in (None, new_supplier):
+        return decision
+    assert state.serving is not None
+    notice = DropNotice(state.serving, state.supplier_account, granted.effective)
+    return dataclasses.replace(decision, changes=(*decision.changes, notice), rules=(*decision.rules, "D9"))

@@ -95,6 +95,7 @@ class SupplyState:
 
     serving: str | None  # the RES serving, or about to serve; None: utility supply
     drop_pending: date | None = None  # a drop accepted but not yet in effect
+    supplier_account: str = ""  # the serving RES's account number for the customer (REF*11)
 
 
 @dataclass(frozen=True)

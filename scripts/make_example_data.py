@@ -228,6 +228,29 @@ ACCOUNTS = {
             }
         ],
     ),
+    "served_lakeside": account(  # D9: served by Lakeside on DUAL; Prairie's enrollment in the demo takes it
+        "1000000014",
+        "MARTA SWITCHING",
+        seed=14,
+        service_points=[
+            {
+                "id": "E000014",
+                "commodity": "EL",
+                "rate_class": "DS1",
+                "meter": "M000014",
+                "supply": [
+                    {"billing_type": "LDC", "bill_calculator": "LDC", "effective": "2019-06-01"},
+                    {
+                        "supplier": LAKESIDE[1],
+                        "supplier_account": "LK-000914",
+                        "billing_type": "DUAL",
+                        "bill_calculator": "DUAL",
+                        "effective": "2026-05-11",
+                    },
+                ],
+            }
+        ],
+    ),
 }
 
 
@@ -391,6 +414,12 @@ def cases() -> dict[str, dict[str, Any]]:
             "covers": ["drop", "D8", "A13"],
             "accounts": ["plain"],
             "sets": one("plain", 24, blt=None, pc=None, asi="ASI*7*024"),
+        },
+        "switch_drop_notice_to_old_supplier": {  # D9: Lakeside takes Prairie's SBO account; Prairie is told
+            "covers": ["switch", "D9", "drop notice"],
+            "accounts": ["served_sbo"],
+            "sender": LAKESIDE,
+            "sets": one("served_sbo", 25, supplier=LAKESIDE, blt="DUAL", pc="DUAL"),
         },
         "several_reasons": {
             "covers": ["008", "FRB", "DIV"],
@@ -653,7 +682,9 @@ def main() -> None:
         meta = {"description": name.replace("_", " "), "covers": case["covers"], "steps": steps}
         (folder / "case.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         write_jsonl(folder / "accounts.jsonl", [ACCOUNTS[key] for key in case["accounts"]])
-        (folder / "in" / "request.edi").write_text(interchange(1000 + len(name), case["sets"]), encoding="ascii")
+        sender = case.get("sender", PRAIRIE)
+        (folder / "in" / "request.edi").write_text(interchange(1000 + len(name), case["sets"], sender=sender),
+                                                   encoding="ascii")  # fmt: skip
     envelope_cases()
     for name in ("suppliers.jsonl", "calendar.jsonl"):  # the suite's and partner mode's own reference data
         for folder in (CASES / "reference", PACKAGED_REFERENCE):

@@ -36,15 +36,16 @@ def test_example_drop_is_processed_archived_and_answered(db: Path, tmp_path: Pat
     _drop(f)
     summary = process(db, f)
     assert (summary.files, summary.archived, summary.quarantined) == (4, 4, 0)
-    assert summary.transactions == 15 and summary.accepted == 10  # 11 enrollments and a drop (D8), then three
+    assert summary.transactions == 16 and summary.accepted == 11  # 12 enrollments (one a switch, D9), a drop (D8); 3
     assert dict(summary.rejected) == {"008": 1, "A13": 1, "NFI": 1}
     assert os.listdir(f.inbox) == []
     assert sorted(os.listdir(f.outbox)) == sorted(
         [
             "222222222.000000003.997",
             "222222222.000000004.814",
-            "222222222.000000005.997",
-            "222222222.000000006.ta1",
+            "4444444440001.000000005.814-drop",  # D9: Lakeside loses an account to Prairie
+            "222222222.000000006.997",
+            "222222222.000000007.ta1",
             "4444444440001.000000001.997",
             "4444444440001.000000002.814",
         ]

@@ -47,7 +47,7 @@ class DeliveryError(Exception):
 
 @dataclass
 class Output:
-    """One outbound interchange: its kind (997, ta1, 814, 814-change, 810), its file name once stored, its text."""
+    """One outbound interchange: its kind (997, ta1, 814, 814-change, 814-drop, 810), its name once stored, its text."""
 
     kind: str
     file_name: str

@@ -14,11 +14,11 @@ from edi.store.accounts import AccountCache
 from edi.store.apply import AccountFacts, apply_decision
 from edi.store.connection import Db, next_value
 from edi.store.ledger import OutcomeKey, record_outcome
-from edi.transactions.tx814 import Granted, Request814, Utility, response_body
+from edi.transactions.tx814 import Granted, Request814, Utility, drop_notice_body, response_body
 from edi.transactions.tx997 import AckReceived
 from edi.x12.segments import Segment
-from rules.decisions import Change, Decision
-from rules.drops import decide_drop
+from rules.decisions import Change, Decision, DropNotice
+from rules.drops import decide_drop, with_switch_notice
 from rules.enrollment import Context, Policy, decide_enrollment
 from rules.interchange import SetKind, not_processed_request, usage_history_unavailable
 from rules.model import Account, Commodity, ReadCalendar, Supplier
@@ -60,6 +60,7 @@ class Handled:
     response: list[Segment] | None = None
     changes: tuple[Change, ...] = ()
     new_accounts: list[str] = field(default_factory=list)
+    notices: list[tuple[str, list[Segment]]] = field(default_factory=list)  # D9: (old RES DUNS, 814 body)
 
 
 Handler = Callable[[HandlerContext, Staged, OutcomeKey], Handled]
@@ -111,10 +112,25 @@ def handle_enrollment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Han
     cache = ctx.accounts or AccountCache(ctx.conn, ctx.as_of)
     account = cache.get(request.account_number)
     context = _context(ctx, request, account)
-    handled = _answer(ctx, request, key, decide_enrollment(request.to_rules(), context), account)
+    decision = decide_enrollment(request.to_rules(), context)
+    if decision.accepted:  # D9: is another RES losing the account?
+        state = accounts.supply_state(ctx.conn, request.account_number, ctx.as_of)
+        decision = with_switch_notice(decision, state, request.supplier_duns)
+    handled = _answer(ctx, request, key, decision, account)
+    handled.notices = [_drop_notice(ctx, c, request.account_number) for c in decision.changes
+                       if isinstance(c, DropNotice)]  # fmt: skip
     for changed in (request.account_number, *handled.new_accounts):
         cache.forget(changed)  # the next request about it reads what this decision wrote
     return handled
+
+
+def _drop_notice(ctx: HandlerContext, notice: DropNotice, account: str) -> tuple[str, list[Segment]]:
+    """D9: the 814 drop notice the previous RES is owed (its own reference), by that RES's DUNS."""
+    reference = f"AIC{next_value(ctx.conn, 'reference'):012d}"
+    supplier = _supplier(ctx, notice.supplier_duns)
+    body = drop_notice_body(notice, account, utility=ctx.utility, supplier_name=supplier.name if supplier else "",
+                            reference=reference, today=ctx.now.date())  # fmt: skip
+    return notice.supplier_duns, body
 
 
 def _supplier(ctx: HandlerContext, duns: str) -> Supplier | None:

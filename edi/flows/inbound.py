@@ -15,7 +15,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from edi.flows.delivery import EventSink, Failpoint, Output, no_event, no_failpoint, store_output, wants
+from edi.flows.delivery import (
+    EventSink,
+    Failpoint,
+    Output,
+    no_event,
+    no_failpoint,
+    send_to_supplier,
+    store_output,
+    wants,
+)
 from edi.flows.durable import open_regular
 from edi.flows.handlers import HANDLERS, Handled, HandlerContext, Staged, refused
 from edi.flows.reports import FileRun, transaction_report
@@ -179,6 +188,7 @@ class Interchange:
         self.ix = ix
         self.partner = safe_stem(ix.sender_id.strip() or "unknown")
         self.outputs: list[Output] = []
+        self.notices: dict[str, list[str]] = {}  # D9: 814 drop notices owed, by the losing RES's DUNS
         self._recorded_id: int | None = None
         settings = processor.settings
         self.ctx = HandlerContext(self.conn, settings.now, settings.as_of, settings.policy, processor.utility,
@@ -222,6 +232,7 @@ class Interchange:
         else:
             for chunk in self._decide(staged, interchange_id, self._finish):
                 self._respond(chunk, interchange_id, stored=False)
+            self._send_notices()
         self._commit(staged, outcome, staged.count)
 
     def _record(self, outcome: InterchangeOutcome) -> int:
@@ -333,10 +344,23 @@ class Interchange:
         self.outputs.append(output)
 
     def _finish(self, key: ledger.OutcomeKey, handled: Handled) -> None:
-        """Count one transaction's outcome, and keep its report when a replay wants the list."""
+        """Count one transaction's outcome, keep its report when a replay wants the list, owe its drop notices."""
         self.run.count(handled.outcome)
+        for duns, body in handled.notices if not handled.outcome.test else ():  # a test interchange changes nobody
+            sets = self.notices.setdefault(duns, [])
+            sets.append(render_set(TransactionSet("814", f"{len(sets) + 1:04d}", body)))
+            if len(sets) == MAX_SETS_PER_RESPONSE:
+                self._send_notices(duns)
         if self.p.keep_reports:
             self.run.transactions.append(transaction_report(self.ix.control_number, key, handled))
+
+    def _send_notices(self, *only: str) -> None:
+        """D9: each losing RES's drop notices as one interchange to it, in this interchange's transaction."""
+        for duns in only or tuple(self.notices):
+            output = send_to_supplier(self.conn, duns, "GE", "814-drop", self.notices.pop(duns), self.ctx.now)
+            if not self.p.keep_reports:
+                output.content = ""
+            self.outputs.append(output)
 
     def _log_committed(self) -> None:
         """H6: one ``transaction`` event per outcome row the store now holds (nothing for a rolled-back run)."""

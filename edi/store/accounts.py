@@ -72,7 +72,8 @@ def load_account(conn: sqlite3.Connection, number: str, as_of: date) -> Account 
 def supply_state(conn: sqlite3.Connection, number: str, as_of: date) -> SupplyState:
     """D8: who supplies the account's electric points as last scheduled, and whether a drop is pending."""
     rows = conn.execute(
-        "SELECT supply.supplier_duns, supply.effective, supply.kind FROM supply JOIN service_points sp"
+        "SELECT supply.supplier_duns, supply.effective, supply.kind, supply.supplier_account FROM supply"
+        " JOIN service_points sp"
         " ON sp.id = supply.sp_id WHERE sp.account_number = ? AND sp.commodity = 'EL'"
         " ORDER BY supply.effective DESC, supply.id DESC LIMIT 2",
         (number,),
@@ -83,7 +84,7 @@ def supply_state(conn: sqlite3.Connection, number: str, as_of: date) -> SupplySt
     if last["kind"] == "drop":
         pending = date.fromisoformat(last["effective"]) if last["effective"] > as_of.isoformat() else None
         return SupplyState(None, pending)
-    return SupplyState(last["supplier_duns"])
+    return SupplyState(last["supplier_duns"], None, last["supplier_account"] or "")
 
 
 def load_supplier(conn: sqlite3.Connection, duns: str) -> Supplier | None:

@@ -13,6 +13,7 @@ from edi.store.ledger import OutcomeKey, as_json, record_outcome
 from edi.times import stamp
 from rules.decisions import (
     Decision,
+    DropNotice,
     EndSupply,
     MoveDirectPay,
     RemoveBudgetBilling,
@@ -104,6 +105,9 @@ def apply_decision(conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentR
             if gas_account is None:
                 raise StoreError("Direct Pay can only move to a gas account split in the same decision (R6)")
             _move_direct_pay(conn, number, gas_account, at, outcome_id)
+        elif isinstance(change, DropNotice):
+            event = f"switch: the previous supplier's supply ends {change.effective}; an 814 drop notice goes to it"
+            add_timeline(conn, number, at, outcome_id, "D9", event, supplier=change.supplier_duns)
         elif isinstance(change, EndSupply):
             _end_supply(conn, number, at, outcome_id, change)
         elif isinstance(change, SetSupplier):

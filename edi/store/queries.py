@@ -9,7 +9,7 @@ from typing import Any
 from edi.store.connection import Db
 from edi.times import stamp
 
-ACKNOWLEDGED_KINDS = ("814", "814-change", "810")  # documents a partner owes us a 997 for (B13)
+ACKNOWLEDGED_KINDS = ("814", "814-change", "814-drop", "810")  # documents a partner owes us a 997 for (B13)
 
 
 def recent_runs(conn: Db, count: int) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from datetime import date
 from functools import cached_property
 
 from edi.x12.segments import DEFAULT_SEPARATORS, Segment, seg
-from rules.decisions import Decision
+from rules.decisions import Decision, DropNotice
 from rules.interchange import SetKind, classify_814
 from rules.model import EnrollmentRequest
 
@@ -258,4 +258,27 @@ def change_body(notice: SwitchNotice, *, utility: Utility, reference: str, today
         seg("REF", "TD", "REFBLT"),
         seg("DTM", "007", notice.switch_date.strftime("%Y%m%d")),
     ]
+    return body
+
+
+def drop_notice_body(notice: DropNotice, account: str, *, utility: Utility, supplier_name: str, reference: str,
+                     today: date) -> list[Segment]:  # fmt: skip
+    """D9: the utility-initiated 814 drop to the RES losing an account: ASI*7*024, REF*12, REF*11, DTM*007."""
+    body = [
+        seg("BGN", "13", reference, ccyymmdd(today)),
+        seg("N1", "8S", utility.name, "1", utility.duns),
+        seg(
+            "N1",
+            "SJ",
+            clean(supplier_name) or notice.supplier_duns,
+            "1" if len(notice.supplier_duns) == 9 else "9",
+            notice.supplier_duns,
+        ),  # fmt: skip
+        seg("LIN", "1", "SH", "EL", "SH", "CE"),
+        seg("ASI", "7", "024"),
+        seg("REF", "12", account),
+    ]
+    if clean(notice.supplier_account):
+        body.append(seg("REF", "11", clean(notice.supplier_account)))
+    body.append(seg("DTM", "007", ccyymmdd(notice.effective)))
     return body
