@@ -220,11 +220,7 @@ class Interchange:
         ack = collector.finish(ix)
         if ack is not None:
             kind = "ta1" if ix.rejected or all(g.functional_id == "FA" for g in ix.groups) else "997"
-            output = Output(kind, "", ack)
-            if not self.p.keep_reports:  # into the outbox now, so a million-set 997 is not held while deciding
-                output.file_name = store_output(self.conn, output, self.partner, interchange_id, self.ctx.now)
-                output.content = ""
-            self.outputs.append(output)
+            self.outputs.append(Output(kind, "", ack))
         if ix.rejected:
             self._refuse_all(staged, interchange_id, Outcome(OutcomeKind.TA1_REJECTED, note=ix.ta1_note))
         elif is_test(ix.usage):
