@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cli import main
+from edi.flows.inbound import FileProcessor, RunSettings
 from edi.guides.validator import Validator
+from edi.store.connection import open_store
 from edi.x12.results import SetResult
 from rules.enrollment import addressed_elsewhere
 from rules.model import EnrollmentRequest
 from scripts.make_example_data import interchange, request
 from tests.batch_helpers import prepared_store
 from tests.goldens import FIXTURES
+from tests.store_helpers import AS_OF, NOW
 
 PARTNER_FILES = ["814_response_n106", "814_request_cpwg_fields", "814_request_historical_usage"]
 
@@ -67,3 +73,80 @@ def test_a_historical_usage_request_is_answered_huu(tmp_path: Path) -> None:
     text = response.read_text()
     assert "LIN*1*SH*EL*SH*HU~" in text and "ASI*U*021~" in text
     assert "REF*1P*HUU*HISTORICAL USAGE NOT AVAILABLE~" in text and "REF*7G" not in text
+
+
+def _replay(tmp_path: Path, db: Path, text: str, name: str) -> tuple[str, Path]:
+    source = tmp_path / f"{name}.edi"
+    source.write_text(text)
+    out = tmp_path / f"out-{name}"
+    result = CliRunner().invoke(main, ["replay", str(source), "--db", str(db), "--now", "2026-11-02T09:30",
+                                       "--out", str(out)], env={"SBO_EDI_CONFIG": ""})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return result.output, out
+
+
+SWITCHING = "1000000014"  # served by Lakeside on DUAL (example data)
+SERVED = "1000000013"  # served by Prairie on SBO (example data)
+
+
+def test_a_switch_sends_the_old_supplier_one_valid_drop_notice(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    _, out = _replay(tmp_path, db, interchange(821, [request("0001", "SW1", SWITCHING)]), "switch")
+    (notice,) = out.glob("4444444440001.*.814-drop")  # to Lakeside, not to the sender
+    text = notice.read_text()
+    assert "ASI*7*024~" in text and f"REF*12*{SWITCHING}~" in text and "REF*11*LK-000914~" in text
+    assert "DTM*007*20261110~" in text  # the new supplier's effective date (the next read)
+    sets = [e for e in Validator().run(io.BytesIO(notice.read_bytes())) if isinstance(e, SetResult)]
+    assert sets and all(s.accepted for s in sets)  # G3: what we send passes our own 997
+    _, again = _replay(tmp_path, db, interchange(822, [request("0001", "SW2", SWITCHING)]), "again")
+    assert not list(again.glob("*.814-drop"))  # Prairie is now the supplier: no RES loses it a second time
+
+
+def test_a_test_interchange_switches_nobody(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    _, out = _replay(tmp_path, db, interchange(823, [request("0001", "SW3", SWITCHING)], usage="T"), "test")
+    assert list(out.glob("*.814")) and not list(out.glob("*.814-drop"))
+
+
+def test_a_drop_ends_supply_and_a_second_drop_or_a_stranger_is_refused(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    drop: dict[str, Any] = {"blt": None, "pc": None, "asi": "ASI*7*024"}
+    _, out = _replay(tmp_path, db, interchange(824, [request("0001", "DR1", SERVED, **drop)]), "drop")
+    (response,) = out.glob("*.814")
+    assert "ASI*WQ*024~" in response.read_text() and "DTM*007*20261110~" in response.read_text()
+    _, out = _replay(tmp_path, db, interchange(825, [request("0001", "DR2", SERVED, **drop)]), "twice")
+    assert "REF*7G*A13*A DROP IS ALREADY PENDING~" in next(out.glob("*.814")).read_text()
+    _, out = _replay(tmp_path, db, interchange(826, [request("0001", "DR3", "1000000001", **drop)]), "stranger")
+    assert "REF*7G*A13*NOT SERVED BY THIS SUPPLIER~" in next(out.glob("*.814")).read_text()
+
+
+ACTORS = {"P": ("PRAIRIE POWER LLC", "222222222"), "L": ("LAKESIDE ENERGY INC", "4444444440001")}
+MOVES = st.lists(st.tuples(st.sampled_from(["P", "L"]), st.sampled_from(["enroll", "drop"]),
+                           st.sampled_from([SERVED, SWITCHING, "1000000001"])), min_size=1, max_size=8)  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(MOVES)
+def test_every_request_one_answer_one_supplier_a_day_one_notice_a_switch(
+    tmp_path_factory: pytest.TempPathFactory, moves: list[tuple[str, str, str]]
+) -> None:
+    root = tmp_path_factory.mktemp("moves")
+    conn = open_store(prepared_store(root / "s"))
+    sets = []
+    for n, (who, what, account) in enumerate(moves, start=1):
+        kw: dict[str, Any] = {"supplier": ACTORS[who], "blt": "DUAL", "pc": "DUAL"}
+        if what == "drop":
+            kw.update(blt=None, pc=None, asi="ASI*7*024")
+        sets.append(request(f"{n:04d}", f"MV{n}", account, **kw))
+    (root / "moves.edi").write_text(interchange(830, sets))
+    run = FileProcessor(conn, RunSettings(NOW, AS_OF)).run(root / "moves.edi")
+    responses = "".join(o.content for o in run.outputs if o.kind == "814")
+    assert responses.count("ST*814*") == len(moves)  # every request, exactly one answer
+    rows = conn.execute("SELECT sp_id, effective, supplier_duns FROM supply").fetchall()
+    per_day: dict[tuple[str, str], set[str]] = {}
+    for sp, effective, duns in rows:
+        per_day.setdefault((sp, effective), set()).update([duns] if duns else [])
+    assert all(len(suppliers) <= 1 for suppliers in per_day.values())  # never two RES on one day
+    switches = conn.execute("SELECT count(*) FROM outcomes WHERE rules LIKE '%D9%'").fetchone()[0]
+    notices = "".join(o.content for o in run.outputs if o.kind == "814-drop")
+    assert notices.count("ST*814*") == switches  # one drop notice per switch, no more

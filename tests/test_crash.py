@@ -247,3 +247,9 @@ def test_database_errors_at_many_points(world: dict[str, Any]) -> None:
         conn.close()
         _finish_and_compare(world, db, f, f"database error at tick {n}")
         shutil.rmtree(world["root"] / f"db{n}")
+
+
+def test_the_crash_world_holds_one_switch_notice_every_kill_is_compared_with(world: dict[str, Any]) -> None:
+    """D9: the example drop switches one account, so the runs above prove its notice is never lost nor doubled."""
+    notices = [name for name in world["expected"]["outbox"] if name.endswith(".814-drop")]
+    assert len(notices) == 1 and b"REF*12*1000000014~" in world["expected"]["outbox"][notices[0]]
