@@ -31,6 +31,10 @@ HOLIDAYS = {
     date(2026, 11, 27): "Day after Thanksgiving",
     date(2026, 12, 25): "Christmas",
     date(2027, 1, 1): "New Year's Day",
+    # Ameren's non-processing days for enrollments, drops and changes (guide section 10)
+    date(2027, 1, 18): "Martin Luther King Jr. Day",
+    date(2027, 2, 15): "Presidents' Day",
+    date(2027, 6, 18): "Juneteenth (observed)",
 }
 
 

@@ -235,7 +235,7 @@ class SwitchNotice:
 
 
 def change_body(notice: SwitchNotice, *, utility: Utility, reference: str, today: date) -> list[Segment]:
-    """The utility-initiated 814 change of D3: ASI*7*001, REF*TD*REFBLT, REF*BLT*ESP, REF*PC*DUAL, DTM*007."""
+    """The utility-initiated 814 change of D3: ASI*7*001, REF*BLT*ESP, REF*PC*DUAL, REF*TD*REFBLT/REFNM, DTM*007."""
     body = [
         seg("BGN", "13", reference, ccyymmdd(today), "", "", clean(notice.request_id)),
         seg("N1", "8S", utility.name, "1", utility.duns),
@@ -256,6 +256,7 @@ def change_body(notice: SwitchNotice, *, utility: Utility, reference: str, today
         seg("REF", "BLT", "ESP"),
         seg("REF", "PC", "DUAL"),
         seg("REF", "TD", "REFBLT"),
+        seg("REF", "TD", "REFNM"),  # Ameren change control 058 (2025-11-20): on every 814 change (guide section 10)
         seg("DTM", "007", notice.switch_date.strftime("%Y%m%d")),
     ]
     return body
