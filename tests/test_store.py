@@ -71,7 +71,7 @@ def test_supplier_and_calendar_imports_check_their_schemas(tmp_path: Path) -> No
     bad_calendar = _write(tmp_path / "c.jsonl", ['{"bill_group": 22, "reads": ["2026-11-02"]}'])
     with pytest.raises(SnapshotError):
         import_calendar(conn, bad_calendar)
-    assert import_calendar(conn, EXAMPLE / "calendar.jsonl") == 25
+    assert import_calendar(conn, EXAMPLE / "calendar.jsonl") == 28  # 21 groups, 7 holidays
 
 
 def test_sequences_draw_once_and_a_rollback_returns_the_number(tmp_path: Path) -> None:
