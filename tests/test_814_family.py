@@ -150,3 +150,17 @@ def test_every_request_one_answer_one_supplier_a_day_one_notice_a_switch(
     switches = conn.execute("SELECT count(*) FROM outcomes WHERE rules LIKE '%D9%'").fetchone()[0]
     notices = "".join(o.content for o in run.outputs if o.kind == "814-drop")
     assert notices.count("ST*814*") == switches  # one drop notice per switch, no more
+
+
+def test_an_account_that_finals_owes_its_supplier_one_drop_notice(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    args = ["accounts", "final", SWITCHING, "--date", "2026-11-20", "--db", str(db), "--now", "2026-11-03T08:00"]
+    done = CliRunner().invoke(main, args, env={"SBO_EDI_CONFIG": ""})
+    assert done.exit_code == 0 and "4444444440001." in done.output and SWITCHING not in done.output, done.output
+    conn = open_store(db)
+    (content,) = [r[0] for r in conn.execute("SELECT content FROM outbox WHERE kind = '814-drop'")]
+    assert "ASI*7*024~" in content and "DTM*007*20261120~" in content and "REF*11*LK-000914~" in content
+    assert conn.execute("SELECT status FROM accounts WHERE number = ?", (SWITCHING,)).fetchone()[0] == "final"
+    again = CliRunner().invoke(main, args, env={"SBO_EDI_CONFIG": ""})
+    assert again.exit_code == 2 and "not active" in again.output  # one notice, never a second
+    assert conn.execute("SELECT count(*) FROM outbox WHERE kind = '814-drop'").fetchone()[0] == 1

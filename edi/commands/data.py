@@ -33,9 +33,19 @@ from edi.commands.common import (
     suppliers,
 )
 from edi.commands.settings_file import CONFIG_ENV, DEFAULT_CONFIG, KEYS
+from edi.flows.finals import final
+from edi.naming import mask_account
 from edi.store import snapshot
 from edi.store.account_view import account_view
-from edi.store.connection import Db, StoreError, all_settings, change_setting, default_path, open_store
+from edi.store.connection import (
+    Db,
+    StoreError,
+    all_settings,
+    change_setting,
+    default_path,
+    open_store,
+    transaction,
+)
 from edi.store.refresh import refresh_accounts
 from edi.views.account import render_account
 
@@ -152,3 +162,23 @@ def accounts_refresh(file: Path, db_path: Path | None) -> None:
             click.echo(f"  {line_error.describe()}", err=True)
         sys.exit(EXIT_PROBLEMS)
     click.echo(f"{file}: " + (", ".join(f"{kind} {n}" for kind, n in sorted(changed.items())) or "nothing in it"))
+
+
+@accounts.command("final")
+@click.argument("number")
+@click.option("--date", "day", required=True, type=ISO_DATE, callback=day, help="The last day of service.")
+@db_option
+@now_option("Clock for the notice")
+def accounts_final(number: str, day: date, db_path: Path | None, now: datetime | None) -> None:
+    """ACCOUNT finals (move-out): status final, a RES's supply ends, and that RES is owed an 814 drop notice (D9).
+
+    The notice goes into the outbox; the next `process` publishes it.
+    """
+    conn, at = open_db(db_path), clock(now)
+    try:
+        with transaction(conn):
+            output = final(conn, number, day, at)
+    except StoreError as error:
+        fail(str(error), EXIT_USAGE)
+    click.echo(f"{mask_account(number)} finaled from {day}: " +
+               (f"drop notice {output.file_name} owed to the RES" if output else "no RES served it"))  # fmt: skip

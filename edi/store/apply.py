@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -228,3 +228,19 @@ def _end_supply(conn: Db, number: str, at: datetime, outcome_id: int, change: En
     when = f"{change.effective} 23:59:59 (off-cycle)" if change.off_cycle else f"{change.effective} (meter read)"
     add_timeline(conn, number, at, outcome_id, "D8", f"supplier drop accepted: utility supply from {when}",
                  supplier=change.supplier_duns, service_points=list(change.service_points))  # fmt: skip
+
+
+def final_account(conn: Db, number: str, day: date, at: datetime, served_by: str | None) -> tuple[str, ...]:
+    """An account finals (move-out): status final, and a RES's supply ends on ``day``; its electric points."""
+    conn.execute("UPDATE accounts SET status = 'final' WHERE number = ?", (number,))
+    query = "SELECT id FROM service_points WHERE account_number = ? AND commodity = 'EL' ORDER BY id"
+    points = tuple(r[0] for r in conn.execute(query, (number,)))
+    if served_by is not None:
+        rows = [(sp, day.isoformat()) for sp in points]
+        conn.executemany("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, kind)"
+                         " VALUES (?, NULL, 'LDC', 'LDC', ?, 'drop')", rows)  # fmt: skip
+    event = f"account finaled {day}" + (
+        ": the supplier's supply ends; an 814 drop notice goes to it" if served_by else ""
+    )
+    add_timeline(conn, number, at, None, "D9", event, supplier=served_by or "")
+    return points
