@@ -86,7 +86,16 @@ class DropNotice:
     effective: date
 
 
-Change = RemoveBudgetBilling | RemoveSummaryBilling | SplitGas | MoveDirectPay | SetSupplier | EndSupply | DropNotice
+@dataclass(frozen=True)
+class CancelRequest:
+    """D10: an earlier request's supply change is withdrawn before it takes effect."""
+
+    outcome_id: int
+    kind: str
+
+
+Change = (RemoveBudgetBilling | RemoveSummaryBilling | SplitGas | MoveDirectPay | SetSupplier | EndSupply | DropNotice
+          | CancelRequest)  # fmt: skip
 
 
 @dataclass(frozen=True)

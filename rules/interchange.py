@@ -15,6 +15,7 @@ ENROLLMENT_ACTION = ("7", "021")  # ASI01 ASI02 of an enrollment request (guide 
 DROP_ACTION = ("7", "024")  # a RES ends its service (guide section 10, D8)
 USAGE_HISTORY = ("HU", "HI")  # LIN05: historical usage, historical interval usage (guide section 10)
 USAGE_UNAVAILABLE = Reason("HUU", "HISTORICAL USAGE NOT AVAILABLE")  # a REF*1P status, not a REF*7G code
+CANCEL = "01"  # BGN01 of a cancel: BGN06 names the request it cancels (D10)
 REQUEST = "13"  # BGN01 of a request; 11 is a response, which its 997 answers
 
 
@@ -42,6 +43,7 @@ class SetKind(StrEnum):
     ACKNOWLEDGMENT = "997 acknowledgment"
     HISTORICAL_USAGE = "814 historical usage request"
     DROP = "814 drop request"
+    CANCEL = "814 cancel of a request"
 
 
 def interchange_outcome(*, rejected: bool, ta1_note: str, acknowledgment_only: bool) -> InterchangeOutcome:
@@ -58,6 +60,8 @@ def is_test(usage: str) -> bool:
 
 def classify_814(bgn01: str, action: tuple[str, str], service: str = "CE") -> SetKind:
     """An 814 by BGN01 (request or response), LIN05 (a usage history request) and ASI01/ASI02 (which request)."""
+    if bgn01 == CANCEL:
+        return SetKind.CANCEL
     if bgn01 != REQUEST:
         return SetKind.RESPONSE
     if service in USAGE_HISTORY:

@@ -99,6 +99,18 @@ class SupplyState:
 
 
 @dataclass(frozen=True)
+class OriginalRequest:
+    """D10: what a cancel names (BGN06), as the ledger recorded it for the same RES."""
+
+    outcome_id: int
+    accepted: bool
+    kind: str  # "enrollment" or "drop"
+    effective: date | None  # when the change it made takes effect
+    only_supply: bool  # it changed nothing but supply rows (no budget, summary, gas, Direct Pay, notice)
+    still_scheduled: bool  # its supply rows are still there (not cancelled already)
+
+
+@dataclass(frozen=True)
 class Supplier:
     """A registered RES and the billing options it may offer."""
 

@@ -425,6 +425,19 @@ def cases() -> dict[str, dict[str, Any]]:
             "sender": LAKESIDE,
             "sets": one("served_sbo", 25, supplier=LAKESIDE, blt="DUAL", pc="DUAL"),
         },
+        "cancel_pending_enrollment": {  # D10: the RES withdraws its own enrollment before it takes effect
+            "covers": ["cancel", "D10"],
+            "accounts": ["dual_ok"],
+            "sets": [
+                *one("dual_ok", 26, blt="DUAL", pc="DUAL"),
+                [
+                    seg.replace("ST*814*0001~", "ST*814*0002~")
+                    .replace("SE*12*0001~", "SE*12*0002~")
+                    .replace(f"BGN*13*{p}26*20261102~", f"BGN*01*{p}27*20261102***{p}26~")
+                    for seg in one("dual_ok", 26, blt="DUAL", pc="DUAL")[0]
+                ],
+            ],
+        },
         "several_reasons": {
             "covers": ["008", "FRB", "DIV"],
             "accounts": ["final"],

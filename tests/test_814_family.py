@@ -164,3 +164,33 @@ def test_an_account_that_finals_owes_its_supplier_one_drop_notice(tmp_path: Path
     again = CliRunner().invoke(main, args, env={"SBO_EDI_CONFIG": ""})
     assert again.exit_code == 2 and "not active" in again.output  # one notice, never a second
     assert conn.execute("SELECT count(*) FROM outbox WHERE kind = '814-drop'").fetchone()[0] == 1
+
+
+def _cancel(st02: str, bgn02: str, original: str, account: str, **kw: Any) -> list[str]:
+    """A cancel (BGN01 01, BGN06 the request withdrawn) built from an enrollment request's segments."""
+    return [s.replace(f"BGN*13*{bgn02}*20261102~", f"BGN*01*{bgn02}*20261102***{original}~")
+            for s in request(st02, bgn02, account, **kw)]  # fmt: skip
+
+
+def test_a_cancel_withdraws_only_this_suppliers_pending_request_once(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    dual = {"blt": "DUAL", "pc": "DUAL"}
+    sets = [
+        request("0001", "CN1", "1000000001", **dual),  # a plain pending enrollment
+        request("0002", "CN2", "1000000002"),  # SBO with a budget plan: R1/R2 already changed the account
+        _cancel("0003", "CX1", "CN1", "1000000001", **dual),  # honoured
+        _cancel("0004", "CX2", "CN1", "1000000001", **dual),  # a second time
+        _cancel("0005", "CX3", "CN2", "1000000002"),  # after side effects
+        _cancel("0006", "CX4", "NEVER", "1000000001", **dual),  # names nothing
+    ]
+    output, out = _replay(tmp_path, db, interchange(831, sets), "cancels")
+    text = next(out.glob("*.814")).read_text()
+    answers = text.split("ST*814*")[1:]
+    assert "ASI*WQ*021~" in answers[2] and "REF*7G" not in answers[2]
+    assert "REF*7G*A13*THE REQUEST WAS ALREADY CANCELLED~" in answers[3]
+    assert "REF*7G*A13*CANCEL NOT POSSIBLE: THE ACCOUNT WAS ALREADY CHANGED~" in answers[4]
+    assert "REF*7G*A13*NO ACCEPTED REQUEST OF THIS SUPPLIER TO CANCEL~" in answers[5]
+    conn = open_store(db)
+    rows = conn.execute("SELECT count(*) FROM supply s JOIN service_points p ON p.id = s.sp_id"
+                        " WHERE p.account_number = '1000000001' AND s.kind = 'enrollment'").fetchone()[0]  # fmt: skip
+    assert rows == 0  # the withdrawn enrollment's supply rows are gone; the account stays as it was

@@ -13,10 +13,11 @@ from edi.store import accounts, outbox
 from edi.store.accounts import AccountCache
 from edi.store.apply import AccountFacts, apply_decision
 from edi.store.connection import Db, next_value
-from edi.store.ledger import OutcomeKey, record_outcome
+from edi.store.ledger import OutcomeKey, original_request, record_outcome
 from edi.transactions.tx814 import Granted, Request814, Utility, drop_notice_body, response_body
 from edi.transactions.tx997 import AckReceived
 from edi.x12.segments import Segment
+from rules.cancels import decide_cancel
 from rules.decisions import Change, Decision, DropNotice
 from rules.drops import decide_drop, with_switch_notice
 from rules.enrollment import Context, Policy, decide_enrollment
@@ -160,6 +161,18 @@ def handle_drop(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
     return handled
 
 
+def handle_cancel(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
+    """D10: a RES withdraws its own pending enrollment or drop (BGN06 names it) before it takes effect."""
+    request = _request(item)
+    cache = ctx.accounts or AccountCache(ctx.conn, ctx.as_of)
+    account = cache.get(request.account_number)
+    original = original_request(ctx.conn, request.supplier_duns, request.original_id) if request.original_id else None
+    decision = decide_cancel(request.to_rules(), request.action[1], _context(ctx, request, account), original)
+    handled = _answer(ctx, request, key, decision, account, "cancel")
+    cache.forget(request.account_number)
+    return handled
+
+
 def handle_usage_history(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
     """An 814 HU/HI request (LIN05): answered REF*1P*HUU until the 867 exists; never a 997 rejection."""
     return _answer(ctx, _request(item), key, usage_history_unavailable())
@@ -194,6 +207,7 @@ HANDLERS: dict[SetKind, Handler] = {
     SetKind.ACKNOWLEDGMENT: handle_acknowledgment,
     SetKind.HISTORICAL_USAGE: handle_usage_history,
     SetKind.DROP: handle_drop,
+    SetKind.CANCEL: handle_cancel,
 }
 
 

@@ -21,12 +21,12 @@ from edi.flows.delivery import (
     Output,
     no_event,
     no_failpoint,
-    send_to_supplier,
     store_output,
     wants,
 )
 from edi.flows.durable import open_regular
 from edi.flows.handlers import HANDLERS, Handled, HandlerContext, Staged, refused
+from edi.flows.notices import NoticeBox
 from edi.flows.reports import FileRun, transaction_report
 from edi.flows.responses import response_interchange
 from edi.guides.validator import FileProblem, Validator
@@ -174,23 +174,25 @@ def ledger_rows(ix: InterchangeResult, name: str, file_id: int | None, now: date
     return row, groups
 
 
+def outcome_key(ix: InterchangeResult, interchange_id: int | None, item: Staged) -> ledger.OutcomeKey:
+    """Where a set's outcome row belongs: its interchange, its group's GS06 and its ST02."""
+    control = ix.groups[item.group_index].control_number if item.group_index < len(ix.groups) else ""
+    return ledger.OutcomeKey(interchange_id, control, item.st02)
+
+
 class Interchange:
     """Decide, respond and commit one interchange (or roll back a dry run)."""
 
     def __init__(
         self, processor: FileProcessor, run: FileRun, name: str, file_id: int | None, ix: InterchangeResult
     ) -> None:
-        self.p = processor
-        self.conn = processor.conn
-        self.run = run
-        self.name = name
-        self.file_id = file_id
-        self.ix = ix
+        self.p, self.conn, self.run, self.ix = processor, processor.conn, run, ix
+        self.name, self.file_id = name, file_id
         self.partner = safe_stem(ix.sender_id.strip() or "unknown")
         self.outputs: list[Output] = []
-        self.notices: dict[str, list[str]] = {}  # D9: 814 drop notices owed, by the losing RES's DUNS
         self._recorded_id: int | None = None
         settings = processor.settings
+        self.notices = NoticeBox(self.conn, settings.now, keep_text=processor.keep_reports)  # D9
         self.ctx = HandlerContext(self.conn, settings.now, settings.as_of, settings.policy, processor.utility,
                                   processor.calendar, self.partner)  # fmt: skip
 
@@ -228,7 +230,7 @@ class Interchange:
         else:
             for chunk in self._decide(staged, interchange_id, self._finish):
                 self._respond(chunk, interchange_id, stored=False)
-            self._send_notices()
+            self.outputs += self.notices.send()
         self._commit(staged, outcome, staged.count)
 
     def _record(self, outcome: InterchangeOutcome) -> int:
@@ -238,9 +240,7 @@ class Interchange:
         return self._recorded_id
 
     def _key(self, interchange_id: int | None, item: Staged) -> ledger.OutcomeKey:
-        groups = self.ix.groups
-        control = groups[item.group_index].control_number if item.group_index < len(groups) else ""
-        return ledger.OutcomeKey(interchange_id, control, item.st02)
+        return outcome_key(self.ix, interchange_id, item)
 
     def _refuse_all(self, staged: Stage[Staged], interchange_id: int | None, outcome: Outcome) -> None:
         for item in staged:
@@ -343,20 +343,9 @@ class Interchange:
         """Count one transaction's outcome, keep its report when a replay wants the list, owe its drop notices."""
         self.run.count(handled.outcome)
         for duns, body in handled.notices if not handled.outcome.test else ():  # a test interchange changes nobody
-            sets = self.notices.setdefault(duns, [])
-            sets.append(render_set(TransactionSet("814", f"{len(sets) + 1:04d}", body)))
-            if len(sets) == MAX_SETS_PER_RESPONSE:
-                self._send_notices(duns)
+            self.outputs += self.notices.add(duns, body)
         if self.p.keep_reports:
             self.run.transactions.append(transaction_report(self.ix.control_number, key, handled))
-
-    def _send_notices(self, *only: str) -> None:
-        """D9: each losing RES's drop notices as one interchange to it, in this interchange's transaction."""
-        for duns in only or tuple(self.notices):
-            output = send_to_supplier(self.conn, duns, "GE", "814-drop", self.notices.pop(duns), self.ctx.now)
-            if not self.p.keep_reports:
-                output.content = ""
-            self.outputs.append(output)
 
     def _log_committed(self) -> None:
         """H6: one ``transaction`` event per outcome row the store now holds (nothing for a rolled-back run)."""

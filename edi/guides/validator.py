@@ -17,11 +17,11 @@ from edi.guides.sets import SetCheck
 from edi.guides.walker import SetWalker
 from edi.x12.control_numbers import ControlNumberSet
 from edi.x12.datatypes import is_digits
-from edi.x12.envelope import check_isa, iea_findings, interchange_from_isa, sender_recoverable
+from edi.x12.envelope import EnvelopeFinding, check_isa, iea_findings, interchange_from_isa, sender_recoverable
 from edi.x12.problems import KEPT_PER_FILE, Bounded, Issue, Where
 from edi.x12.reader import X12Reader
 from edi.x12.results import GroupResult, InterchangeResult, SetResult
-from edi.x12.segments import Segment
+from edi.x12.segments import Segment, Separators
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +63,14 @@ def stopped_outside(reader: X12Reader, seen_any: bool, name: str) -> Iterator[Fi
         yield FileProblem(Issue(code, message, Where(name, 0, failure.offset)))
     else:
         yield FileProblem(Issue("FILE:OUTSIDE_INTERCHANGE", failure.message, Where(name, 0, failure.offset)))
+
+
+def envelope_findings(ix: InterchangeResult, isa: Segment, separators: Separators,
+                      receiver_ids: Collection[str] | None) -> list[EnvelopeFinding]:  # fmt: skip
+    """The ISA's TA1 findings; whether a TA1 can be sent at all is set on ``ix`` (B8, B9)."""
+    findings = check_isa(isa, separators, receiver_ids)
+    ix.sender_recoverable = sender_recoverable(isa, findings)
+    return findings
 
 
 def outside_interchange(file_name: str, segment: Segment) -> FileProblem:
@@ -170,10 +178,9 @@ class Validator:
         assert reader.separators is not None  # the reader knows them once it has read an ISA
         self._interchanges += 1
         self._ix = interchange_from_isa(self._interchanges, isa, reader.separators)
-        findings = check_isa(isa, reader.separators, self.receiver_ids)
+        findings = envelope_findings(self._ix, isa, reader.separators, self.receiver_ids)
         for finding in findings:
             self._envelope(finding.note, finding.message, isa)
-        self._ix.sender_recoverable = sender_recoverable(isa, findings)
         if findings and not self._ix.sender_recoverable:
             message = "no TA1 can be sent: the sender qualifier or ID is not trustworthy; the file needs an operator"
             self._ix.issues.append(Issue("FILE:SENDER_UNKNOWN", message, self._where(isa), "ISA"))

@@ -12,6 +12,7 @@ from edi.store.connection import Db, StoreError, next_value
 from edi.store.ledger import OutcomeKey, as_json, record_outcome
 from edi.times import stamp
 from rules.decisions import (
+    CancelRequest,
     Decision,
     DropNotice,
     EndSupply,
@@ -105,6 +106,8 @@ def apply_decision(conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentR
             if gas_account is None:
                 raise StoreError("Direct Pay can only move to a gas account split in the same decision (R6)")
             _move_direct_pay(conn, number, gas_account, at, outcome_id)
+        elif isinstance(change, CancelRequest):
+            _cancel(conn, number, at, outcome_id, change)
         elif isinstance(change, DropNotice):
             event = f"switch: the previous supplier's supply ends {change.effective}; an 814 drop notice goes to it"
             add_timeline(conn, number, at, outcome_id, "D9", event, supplier=change.supplier_duns)
@@ -244,3 +247,11 @@ def final_account(conn: Db, number: str, day: date, at: datetime, served_by: str
     )
     add_timeline(conn, number, at, None, "D9", event, supplier=served_by or "")
     return points
+
+
+def _cancel(conn: Db, number: str, at: datetime, outcome_id: int, change: CancelRequest) -> None:
+    """D10: the earlier request's supply rows (and a D3 change still owed for it) are withdrawn."""
+    conn.execute("DELETE FROM supply WHERE outcome_id = ?", (change.outcome_id,))
+    conn.execute("DELETE FROM switch_notices WHERE outcome_id = ? AND sent_on IS NULL", (change.outcome_id,))
+    add_timeline(conn, number, at, outcome_id, "D10", f"{change.kind} cancelled by the RES before it took effect",
+                 cancelled_outcome=change.outcome_id)  # fmt: skip

@@ -6,7 +6,7 @@ import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from edi.store.connection import Db
@@ -14,7 +14,7 @@ from edi.store.seal import insert_sealed
 from edi.times import stamp
 from rules.decisions import Change
 from rules.interchange import COUNTS_AS_PROCESSED, InterchangeOutcome
-from rules.model import EnrollmentRequest
+from rules.model import EnrollmentRequest, OriginalRequest
 from rules.outcomes import Outcome
 
 
@@ -192,3 +192,25 @@ def interchange_outcomes(conn: Db, interchange_id: int, chunk: int = 1000) -> It
         if len(rows) < chunk:
             return
         last = int(rows[-1][0])
+
+
+def original_request(conn: Db, supplier_duns: str, request_id: str) -> OriginalRequest | None:
+    """D10: the request a cancel names (this RES's BGN02), as its outcome row recorded it."""
+    row = conn.execute(
+        "SELECT o.id, o.outcome, o.changes, (SELECT count(*) FROM supply s WHERE s.outcome_id = o.id) AS scheduled"
+        " FROM requests_seen r JOIN outcomes o ON o.id = r.outcome_id WHERE r.supplier_duns = ? AND r.request_id = ?",
+        (supplier_duns, request_id),
+    ).fetchone()
+    if row is None:
+        return None
+    changes = json.loads(row["changes"])
+    names = {c["change"] for c in changes}
+    supply = next((c for c in changes if c["change"] in ("SetSupplier", "EndSupply")), None)
+    return OriginalRequest(
+        outcome_id=int(row["id"]),
+        accepted=row["outcome"] == "accepted",
+        kind="drop" if "EndSupply" in names else "enrollment",
+        effective=date.fromisoformat(supply["effective"]) if supply else None,
+        only_supply=names <= {"SetSupplier", "EndSupply"},
+        still_scheduled=int(row["scheduled"]) > 0,
+    )

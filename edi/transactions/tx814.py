@@ -35,6 +35,7 @@ class Request814:
     bill_calculator: str = ""
     requested_date: date | None = None
     lines: int = 1
+    original_id: str = ""  # BGN06: on a cancel, the BGN02 of the request it withdraws (D10)
 
     @property
     def kind(self) -> SetKind:
@@ -92,7 +93,7 @@ def parse_request(segments: Sequence[Segment]) -> Request814:
         elif tag == "REF" or tag == "DTM":
             values.setdefault(tag + "*" + first, v[2] if len(v) > 2 else "")
         elif tag == "BGN":
-            values["BGN01"], values["BGN02"] = first, s.get(2)
+            values["BGN01"], values["BGN02"], values["BGN06"] = first, s.get(2), s.get(6)
         elif tag == "ST":
             values["ST02"] = s.get(2)
     empty = Segment(["N1"])
@@ -116,6 +117,7 @@ def parse_request(segments: Sequence[Segment]) -> Request814:
         bill_calculator=values.get("REF*PC", ""),
         requested_date=_date(values.get("DTM*150", "")),
         lines=lines,
+        original_id=values.get("BGN06", ""),
     )
 
 
@@ -193,6 +195,11 @@ def response_body(
     body += _parties(utility, request)
     body.append(seg("LIN", clean(request.line_ref) or "1", *(clean(v) for v in request.line_service)))
     account = clean(request.account_number)
+    if decision.accepted and not decision.granted and not decision.ended:  # D10: a cancel honoured
+        body += [seg("ASI", "WQ", clean(request.action[1]) or "021"), seg("REF", "12", account)]
+        if clean(request.supplier_account):
+            body.append(seg("REF", "11", clean(request.supplier_account)))
+        return body
     ended = decision.ended
     if decision.accepted and ended is not None:  # D8: the drop's end of supply
         body += [seg("ASI", "WQ", "024"), seg("REF", "12", account)]
