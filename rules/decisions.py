@@ -94,8 +94,17 @@ class CancelRequest:
     kind: str
 
 
+@dataclass(frozen=True)
+class UpdateAccount:
+    """D11: what a change request updates besides the billing option: the RES's account number, the name."""
+
+    supplier_duns: str
+    supplier_account: str  # REF*11 from REF*TD*REF11, else ""
+    customer_name: str  # N1*8R from REF*TD*N18R, else ""
+
+
 Change = (RemoveBudgetBilling | RemoveSummaryBilling | SplitGas | MoveDirectPay | SetSupplier | EndSupply | DropNotice
-          | CancelRequest)  # fmt: skip
+          | CancelRequest | UpdateAccount)  # fmt: skip
 
 
 @dataclass(frozen=True)

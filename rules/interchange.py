@@ -10,8 +10,9 @@ from enum import StrEnum
 from rules.decisions import Decision, Reason
 
 DUPLICATE_NOTE = "025"  # D7: the same sender ISA06 + ISA13 already processed gets TA1 R 025
-NOT_ENROLLMENT = Reason("A13", "ONLY ENROLLMENTS (ASI*7*021) AND DROPS (ASI*7*024) ARE PROCESSED")
+NOT_ENROLLMENT = Reason("A13", "ONLY ENROLLMENTS, CHANGES, DROPS AND CANCELS ARE PROCESSED")
 ENROLLMENT_ACTION = ("7", "021")  # ASI01 ASI02 of an enrollment request (guide section 4)
+CHANGE_ACTION = ("7", "001")  # a RES changes an account it serves; REF*TD says what (guide section 10, D11)
 DROP_ACTION = ("7", "024")  # a RES ends its service (guide section 10, D8)
 USAGE_HISTORY = ("HU", "HI")  # LIN05: historical usage, historical interval usage (guide section 10)
 USAGE_UNAVAILABLE = Reason("HUU", "HISTORICAL USAGE NOT AVAILABLE")  # a REF*1P status, not a REF*7G code
@@ -44,6 +45,7 @@ class SetKind(StrEnum):
     HISTORICAL_USAGE = "814 historical usage request"
     DROP = "814 drop request"
     CANCEL = "814 cancel of a request"
+    CHANGE = "814 change request"
 
 
 def interchange_outcome(*, rejected: bool, ta1_note: str, acknowledgment_only: bool) -> InterchangeOutcome:
@@ -68,6 +70,8 @@ def classify_814(bgn01: str, action: tuple[str, str], service: str = "CE") -> Se
         return SetKind.HISTORICAL_USAGE
     if action == DROP_ACTION:
         return SetKind.DROP
+    if action == CHANGE_ACTION:
+        return SetKind.CHANGE
     return SetKind.ENROLLMENT if action == ENROLLMENT_ACTION else SetKind.OTHER_REQUEST
 
 

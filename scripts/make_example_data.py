@@ -438,6 +438,21 @@ def cases() -> dict[str, dict[str, Any]]:
                 ],
             ],
         },
+        "change_to_sbo_budget_removed": {  # D11: a DUAL account changed to SBO is an SBO request (R1, R2)
+            "covers": ["change", "D11", "R1", "R2"],
+            "accounts": ["budget_due"],
+            "sets": [
+                *one("budget_due", 28, blt="DUAL", pc="DUAL"),
+                [
+                    seg.replace("ST*814*0001~", "ST*814*0002~")
+                    .replace("SE*12*0001~", "SE*14*0002~")
+                    .replace(f"BGN*13*{p}28*", f"BGN*13*{p}29*")
+                    .replace("ASI*7*021~", "ASI*7*001~")
+                    .replace("REF*PC*DUAL~", "REF*PC*DUAL~\nREF*TD*REFBLT~\nREF*TD*REFPC~")
+                    for seg in one("budget_due", 28)[0]
+                ],
+            ],
+        },
         "several_reasons": {
             "covers": ["008", "FRB", "DIV"],
             "accounts": ["final"],

@@ -194,3 +194,37 @@ def test_a_cancel_withdraws_only_this_suppliers_pending_request_once(tmp_path: P
     rows = conn.execute("SELECT count(*) FROM supply s JOIN service_points p ON p.id = s.sp_id"
                         " WHERE p.account_number = '1000000001' AND s.kind = 'enrollment'").fetchone()[0]  # fmt: skip
     assert rows == 0  # the withdrawn enrollment's supply rows are gone; the account stays as it was
+
+
+def _change(st02: str, bgn02: str, account: str, items: list[str], **kw: Any) -> list[str]:
+    """An 814 change request (ASI*7*001) with its REF*TD items, from an enrollment request's segments."""
+    segments = request(st02, bgn02, account, asi="ASI*7*001", **kw)
+    segments[-1:-1] = [f"REF*TD*{item}~" for item in items]
+    segments[-1] = f"SE*{len(segments)}*{st02}~"
+    return segments
+
+
+def test_a_change_to_sbo_is_an_sbo_request_and_other_items_apply(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    dual = {"blt": "DUAL", "pc": "DUAL"}
+    sets = [
+        request("0001", "CH1", "1000000002", **dual),  # budget plan with a balance due, DUAL: no R1/R2 yet
+        _change("0002", "CH2", "1000000002", ["REFBLT", "REFPC"]),  # D11: to SBO: R1 and R2 apply now
+        request("0003", "CH3", "1000000004", **dual),  # in arrears: DUAL is fine (R3 only stops SBO)
+        _change("0004", "CH4", "1000000004", ["REFBLT"]),  # D11: to SBO in arrears: rejected as an enrollment is
+        _change("0005", "CH5", SERVED, ["REF11"], res_account="PP-NEW-7", blt=None, pc=None),
+        _change("0006", "CH6", "1000000001", ["REF11"], res_account="PP-X", blt=None, pc=None),  # not served
+    ]
+    _, out = _replay(tmp_path, db, interchange(841, sets), "changes")
+    answers = next(out.glob("*.814")).read_text().split("ST*814*")[1:]
+    assert "ASI*WQ*001~" in answers[1] and "REF*BLT*ESP~" in answers[1] and "REF*PC*DUAL~" in answers[1]
+    assert "ASI*U*001~" in answers[3] and "REF*7G*A13*ACCOUNT IN ARREARS - SBO NOT PERMITTED~" in answers[3]
+    assert "ASI*WQ*001~" in answers[4] and "REF*11*PP-NEW-7~" in answers[4] and "REF*TD*REF11~" in answers[4]
+    assert "REF*7G*A13*NOT SERVED BY THIS SUPPLIER~" in answers[5]
+    conn = open_store(db)
+    rules = conn.execute("SELECT rules FROM outcomes WHERE request_id = 'CH2'").fetchone()[0]
+    assert "R1+R2" in rules and "D11" in rules  # the budget plan ended with its balance due direct-billed
+    charge = conn.execute("SELECT count(*) FROM direct_bill_charges WHERE account_number = '1000000002'").fetchone()
+    assert charge[0] == 1
+    accounts_of = {r[0] for r in conn.execute("SELECT supplier_account FROM supply WHERE sp_id = 'E000013'")}
+    assert "PP-NEW-7" in accounts_of and "PP-000900" not in accounts_of

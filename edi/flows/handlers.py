@@ -18,6 +18,7 @@ from edi.transactions.tx814 import Granted, Request814, Utility, drop_notice_bod
 from edi.transactions.tx997 import AckReceived
 from edi.x12.segments import Segment
 from rules.cancels import decide_cancel
+from rules.changes import decide_change
 from rules.decisions import Change, Decision, DropNotice
 from rules.drops import decide_drop, with_switch_notice
 from rules.enrollment import Context, Policy, decide_enrollment
@@ -173,6 +174,20 @@ def handle_cancel(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled
     return handled
 
 
+def handle_change(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
+    """D11: a change request of the RES serving the account; a change to SBO is decided as an SBO enrollment."""
+    request = _request(item)
+    cache = ctx.accounts or AccountCache(ctx.conn, ctx.as_of)
+    account = cache.get(request.account_number)
+    state = accounts.supply_state(ctx.conn, request.account_number, ctx.as_of)
+    decision = decide_change(request.to_rules(), request.change_items, _context(ctx, request, account), state,
+                             request.customer_name)  # fmt: skip
+    handled = _answer(ctx, request, key, decision, account, "change")
+    for changed in (request.account_number, *handled.new_accounts):
+        cache.forget(changed)
+    return handled
+
+
 def handle_usage_history(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
     """An 814 HU/HI request (LIN05): answered REF*1P*HUU until the 867 exists; never a 997 rejection."""
     return _answer(ctx, _request(item), key, usage_history_unavailable())
@@ -208,6 +223,7 @@ HANDLERS: dict[SetKind, Handler] = {
     SetKind.HISTORICAL_USAGE: handle_usage_history,
     SetKind.DROP: handle_drop,
     SetKind.CANCEL: handle_cancel,
+    SetKind.CHANGE: handle_change,
 }
 
 

@@ -21,6 +21,7 @@ from rules.decisions import (
     RemoveSummaryBilling,
     SetSupplier,
     SplitGas,
+    UpdateAccount,
 )
 from rules.model import EnrollmentRequest, split_account_number
 from rules.outcomes import Outcome, decided
@@ -106,6 +107,8 @@ def apply_decision(conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentR
             if gas_account is None:
                 raise StoreError("Direct Pay can only move to a gas account split in the same decision (R6)")
             _move_direct_pay(conn, number, gas_account, at, outcome_id)
+        elif isinstance(change, UpdateAccount):
+            _update_account(conn, number, at, outcome_id, change)
         elif isinstance(change, CancelRequest):
             _cancel(conn, number, at, outcome_id, change)
         elif isinstance(change, DropNotice):
@@ -255,3 +258,18 @@ def _cancel(conn: Db, number: str, at: datetime, outcome_id: int, change: Cancel
     conn.execute("DELETE FROM switch_notices WHERE outcome_id = ? AND sent_on IS NULL", (change.outcome_id,))
     add_timeline(conn, number, at, outcome_id, "D10", f"{change.kind} cancelled by the RES before it took effect",
                  cancelled_outcome=change.outcome_id)  # fmt: skip
+
+
+def _update_account(conn: Db, number: str, at: datetime, outcome_id: int, change: UpdateAccount) -> None:
+    """D11: the RES's account number on its supply rows of this account, and the customer's name."""
+    if change.supplier_account:
+        conn.execute("UPDATE supply SET supplier_account = ? WHERE supplier_duns = ? AND sp_id IN"
+                     " (SELECT id FROM service_points WHERE account_number = ?)",
+                     (change.supplier_account, change.supplier_duns, number))  # fmt: skip
+    if change.customer_name:
+        conn.execute("UPDATE accounts SET customer_name = ? WHERE number = ?", (change.customer_name, number))
+    changed = [what for what, value in (("RES account number", change.supplier_account),
+                                        ("customer name", change.customer_name)) if value]  # fmt: skip
+    if changed:
+        add_timeline(conn, number, at, outcome_id, "D11", f"changed by the RES: {', '.join(changed)}",
+                     supplier=change.supplier_duns)  # fmt: skip

@@ -36,6 +36,7 @@ class Request814:
     requested_date: date | None = None
     lines: int = 1
     original_id: str = ""  # BGN06: on a cancel, the BGN02 of the request it withdraws (D10)
+    change_items: tuple[str, ...] = ()  # REF*TD: what a change request changes (D11)
 
     @property
     def kind(self) -> SetKind:
@@ -70,13 +71,13 @@ def _date(value: str) -> date | None:
         return None
 
 
-def parse_request(segments: Sequence[Segment]) -> Request814:
-    """Read a request from the segments ST..SE of a set the validator accepted against the 814 map."""
+def _collect(segments: Sequence[Segment]) -> tuple[dict[str, str], dict[str, Segment], Segment | None, int, list[str]]:
+    """One pass over a request's segments: keyed values, parties by N101, the first LIN, LIN count, REF*TD items."""
     values: dict[str, str] = {}
     parties: dict[str, Segment] = {}
     lin: Segment | None = None
-    asi: tuple[str, str] = ("", "")
     lines = 0
+    td: list[str] = []
     for s in segments:
         v = s.elements
         tag = v[0]
@@ -89,13 +90,21 @@ def parse_request(segments: Sequence[Segment]) -> Request814:
         elif lines > 1:
             continue  # guide section 4: one account per 814; later LIN loops are echoed by LIN01 only
         elif tag == "ASI":
-            asi = (first, s.get(2))
+            values["ASI01"], values["ASI02"] = first, s.get(2)
         elif tag == "REF" or tag == "DTM":
             values.setdefault(tag + "*" + first, v[2] if len(v) > 2 else "")
+            if first == "TD" and len(td) < 10:
+                td.append(v[2] if len(v) > 2 else "")
         elif tag == "BGN":
             values["BGN01"], values["BGN02"], values["BGN06"] = first, s.get(2), s.get(6)
         elif tag == "ST":
             values["ST02"] = s.get(2)
+    return values, parties, lin, lines, td
+
+
+def parse_request(segments: Sequence[Segment]) -> Request814:
+    """Read a request from the segments ST..SE of a set the validator accepted against the 814 map."""
+    values, parties, lin, lines, td = _collect(segments)
     empty = Segment(["N1"])
     utility, supplier, customer = (parties.get(q, empty) for q in ("8S", "SJ", "8R"))
     return Request814(
@@ -110,7 +119,7 @@ def parse_request(segments: Sequence[Segment]) -> Request814:
         customer_name=customer.get(2),
         line_ref=lin.get(1) if lin else "",
         line_service=tuple(lin.get(i) for i in range(2, 6)) if lin else ("SH", "EL", "SH", "CE"),
-        action=asi,
+        action=(values.get("ASI01", ""), values.get("ASI02", "")),
         account_number=values.get("REF*12", ""),
         supplier_account=values.get("REF*11", ""),
         billing_type=values.get("REF*BLT", ""),
@@ -118,6 +127,7 @@ def parse_request(segments: Sequence[Segment]) -> Request814:
         requested_date=_date(values.get("DTM*150", "")),
         lines=lines,
         original_id=values.get("BGN06", ""),
+        change_items=tuple(td),
     )
 
 
@@ -195,10 +205,11 @@ def response_body(
     body += _parties(utility, request)
     body.append(seg("LIN", clean(request.line_ref) or "1", *(clean(v) for v in request.line_service)))
     account = clean(request.account_number)
-    if decision.accepted and not decision.granted and not decision.ended:  # D10: a cancel honoured
+    if decision.accepted and not decision.granted and not decision.ended:  # D10 cancel, D11 change without option
         body += [seg("ASI", "WQ", clean(request.action[1]) or "021"), seg("REF", "12", account)]
         if clean(request.supplier_account):
             body.append(seg("REF", "11", clean(request.supplier_account)))
+        body += [seg("REF", "TD", clean(item)) for item in request.change_items if clean(item)]
         return body
     ended = decision.ended
     if decision.accepted and ended is not None:  # D8: the drop's end of supply
@@ -209,7 +220,7 @@ def response_body(
         return body
     option = decision.granted
     if decision.accepted and option is not None:
-        body.append(seg("ASI", "WQ", "021"))
+        body.append(seg("ASI", "WQ", clean(request.action[1]) or "021"))
         body.append(seg("REF", "12", account))
         if clean(request.supplier_account):
             body.append(seg("REF", "11", clean(request.supplier_account)))
