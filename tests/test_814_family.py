@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from rules.enrollment import addressed_elsewhere
 from rules.model import EnrollmentRequest
 from scripts.make_example_data import interchange, request
 from tests.batch_helpers import prepared_store
-from tests.goldens import FIXTURES
+from tests.goldens import EXAMPLE, FIXTURES
 from tests.store_helpers import AS_OF, NOW
 
 PARTNER_FILES = ["814_response_n106", "814_request_cpwg_fields", "814_request_historical_usage"]
@@ -228,3 +229,18 @@ def test_a_change_to_sbo_is_an_sbo_request_and_other_items_apply(tmp_path: Path)
     assert charge[0] == 1
     accounts_of = {r[0] for r in conn.execute("SELECT supplier_account FROM supply WHERE sp_id = 'E000013'")}
     assert "PP-NEW-7" in accounts_of and "PP-000900" not in accounts_of
+
+
+def test_a_refresh_that_finals_an_account_tells_its_supplier(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    lines = [json.loads(line) for line in (EXAMPLE / "accounts.jsonl").read_text().splitlines()]
+    for line in lines:
+        if line["number"] == SWITCHING:
+            line["status"] = "final"
+    (tmp_path / "new.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    done = CliRunner().invoke(main, ["accounts", "refresh", str(tmp_path / "new.jsonl"), "--db", str(db)],
+                              env={"SBO_EDI_CONFIG": ""})  # fmt: skip
+    assert done.exit_code == 0 and "status 1" in done.output, done.output
+    conn = open_store(db)
+    (content,) = [r[0] for r in conn.execute("SELECT content FROM outbox WHERE kind = '814-drop'")]
+    assert "ASI*7*024~" in content and f"REF*12*{SWITCHING}~" in content and "REF*11*LK-000914~" in content

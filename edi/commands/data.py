@@ -154,14 +154,20 @@ def accounts_refresh(file: Path, db_path: Path | None) -> None:
     What sbo-edi decided (supply rows, switch notices, gas splits, the timeline, a budget plan it ended) stays.
     All or nothing; prints what changed.
     """
-    try:
-        changed = refresh_accounts(open_db(db_path), file)
+    at = clock(None)
+    try:  # D9: an account the snapshot finals owes its RES a drop notice from today, in the same transaction
+        changed = refresh_accounts(open_db(db_path), file, lambda conn, number: _final_quietly(conn, number, at))
     except snapshot.SnapshotError as error:
         click.echo(f"{file}: nothing refreshed; {len(error.errors)} line(s) rejected:", err=True)
         for line_error in error.errors:
             click.echo(f"  {line_error.describe()}", err=True)
         sys.exit(EXIT_PROBLEMS)
     click.echo(f"{file}: " + (", ".join(f"{kind} {n}" for kind, n in sorted(changed.items())) or "nothing in it"))
+
+
+def _final_quietly(conn: Db, number: str, at: datetime) -> None:
+    """An account a refresh finals: as ``accounts final`` from today (its RES is owed the drop notice)."""
+    final(conn, number, at.date(), at)
 
 
 @accounts.command("final")

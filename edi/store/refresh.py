@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,15 +68,35 @@ def _budget(conn: sqlite3.Connection, number: str, budget: dict[str, Any] | None
     return True
 
 
-def _refresh(changed: Counter[str]) -> snapshot.Loader:
+OnFinal = Callable[[sqlite3.Connection, str], None]  # an active account the snapshot says is final (D9)
+
+
+def _status(conn: sqlite3.Connection, number: str, stored: str, record: dict[str, Any], on_final: OnFinal) -> bool:
+    """A new status: an account that finals goes through ``on_final`` (its RES is told); others are set."""
+    if record["status"] == stored:
+        return False
+    if record["status"] == "final" and stored == "active":
+        on_final(conn, number)
+    else:
+        conn.execute("UPDATE accounts SET status = ? WHERE number = ?", (record["status"], number))
+    return True
+
+
+def _set_final(conn: sqlite3.Connection, number: str) -> None:
+    """Final with nobody told (a caller that sends no notices)."""
+    conn.execute("UPDATE accounts SET status = 'final' WHERE number = ?", (number,))
+
+
+def _refresh(changed: Counter[str], on_final: OnFinal) -> snapshot.Loader:
     def refresh(conn: sqlite3.Connection, record: dict[str, Any]) -> None:
         number = record["number"]
-        row = conn.execute("SELECT balance, due_date FROM accounts WHERE number = ?", (number,)).fetchone()
+        row = conn.execute("SELECT balance, due_date, status FROM accounts WHERE number = ?", (number,)).fetchone()
         if row is None:
             snapshot.insert_account(conn, record)
             changed["new accounts"] += 1
             return
-        facts = {"balance": tuple(row) != (record.get("balance", "0.00"), record.get("due_date"))}
+        facts = {"balance": (row[0], row[1]) != (record.get("balance", "0.00"), record.get("due_date"))}
+        facts["status"] = _status(conn, number, row[2], record, on_final)
         if facts["balance"]:
             conn.execute("UPDATE accounts SET balance = ?, due_date = ? WHERE number = ?",
                          (record.get("balance", "0.00"), record.get("due_date"), number))  # fmt: skip
@@ -87,8 +108,8 @@ def _refresh(changed: Counter[str]) -> snapshot.Loader:
     return refresh
 
 
-def refresh_accounts(conn: sqlite3.Connection, path: Path) -> Counter[str]:
+def refresh_accounts(conn: sqlite3.Connection, path: Path, on_final: OnFinal | None = None) -> Counter[str]:
     """Refresh from a new snapshot, all or nothing; returns what changed, by kind of fact."""
     changed: Counter[str] = Counter()
-    snapshot.load_lines(conn, path, "account", _refresh(changed))
+    snapshot.load_lines(conn, path, "account", _refresh(changed, on_final or _set_final))
     return changed
