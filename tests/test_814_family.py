@@ -244,3 +244,14 @@ def test_a_refresh_that_finals_an_account_tells_its_supplier(tmp_path: Path) -> 
     conn = open_store(db)
     (content,) = [r[0] for r in conn.execute("SELECT content FROM outbox WHERE kind = '814-drop'")]
     assert "ASI*7*024~" in content and f"REF*12*{SWITCHING}~" in content and "REF*11*LK-000914~" in content
+
+
+def test_an_accept_echoes_the_cpwg_fields_and_stays_valid(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    data = (FIXTURES / "good" / "814_request_cpwg_fields.edi").read_text().replace("0123456789", "1000000001")
+    _, out = _replay(tmp_path, db, data, "cpwg")
+    response = next(out.glob("*.814"))
+    text = response.read_text()
+    assert "ASI*WQ*021~" in text and "REF*PRT*RESIDENTIAL~" in text and "REF*17*Y~" in text and "REF*DR*N~" in text
+    sets = [e for e in Validator().run(io.BytesIO(response.read_bytes())) if isinstance(e, SetResult)]
+    assert sets and all(s.accepted for s in sets)

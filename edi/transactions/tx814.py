@@ -37,6 +37,7 @@ class Request814:
     lines: int = 1
     original_id: str = ""  # BGN06: on a cancel, the BGN02 of the request it withdraws (D10)
     change_items: tuple[str, ...] = ()  # REF*TD: what a change request changes (D11)
+    echoes: tuple[tuple[str, str], ...] = ()  # REF*PRT, REF*17, REF*DR as sent: an accept echoes them
 
     @property
     def kind(self) -> SetKind:
@@ -128,6 +129,7 @@ def parse_request(segments: Sequence[Segment]) -> Request814:
         lines=lines,
         original_id=values.get("BGN06", ""),
         change_items=tuple(td),
+        echoes=tuple((q, values[f"REF*{q}"]) for q in ECHOED if values.get(f"REF*{q}")),
     )
 
 
@@ -163,6 +165,7 @@ def ccyymmdd(day: date) -> str:
     return text
 
 
+ECHOED = ("PRT", "17", "DR")  # product type, AMI interval data preference, demand response (guide section 10)
 STATUS_CODES = frozenset({"HUU", "HIU"})  # answered in REF*1P (guide section 10)
 _CLEANED: dict[str, str] = {}
 
@@ -226,6 +229,7 @@ def response_body(
             body.append(seg("REF", "11", clean(request.supplier_account)))
         body.append(seg("REF", "BLT", option.billing_type))
         body.append(seg("REF", "PC", option.bill_calculator))
+        body += [seg("REF", qualifier, clean(value)) for qualifier, value in request.echoes if clean(value)]
         if granted is not None:
             body.append(seg("REF", "BF", f"{granted.bill_group:02d}"))
             body.extend(seg("REF", "NH", rate) for rate in granted.rate_classes)
