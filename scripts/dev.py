@@ -68,6 +68,13 @@ def demo() -> int:
         ).returncode
     if code != 0:
         return code
+    print("\n== sbo-edi accounts final 1000000014: the account just switched to Prairie finals (D9)")
+    if run("sbo-edi", "accounts", "final", "1000000014", "--date", "2026-11-20", *db, "--now", "2026-11-03T08:00"):
+        return 1
+    publish = ["process", "--inbox", "out/demo/inbox", "--outbox", "out/demo/outbox", *db, "--now", "2026-11-03T08:05"]
+    with open(demo_dir / "process.log", "a") as log:  # the next run publishes the drop notice it owes Prairie
+        if subprocess.run([str(BIN / "sbo-edi"), *publish, "-q"], cwd=ROOT, stderr=log).returncode:
+            return 1
     print("\n== sbo-edi invoice: bill group 7, the first period after the enrollments")
     bills = example / "bills.g07.2026-11-10_2026-12-09.jsonl"
     if run("sbo-edi", "bills", "import", str(bills), *db, "--now", "2026-12-09T20:00") != 0:
@@ -91,6 +98,9 @@ def demo() -> int:
     run("sbo-edi", "explain", "RES202611021011", *db)
     print("\n== sbo-edi accounts show 1000000011 (every SBO side effect: R1, R2, R4, R5, R6)")
     run("sbo-edi", "accounts", "show", "1000000011", *db, "--as-of", DEMO_NOW[:10])
+    print("\n== the rest of the 814 family: a drop (D8), a switch and a final (D9), a cancel (D10), a change (D11)")
+    for number in ("1000000013", "1000000014", "1000000001", "1000000015"):
+        run("sbo-edi", "accounts", "show", number, *db, "--as-of", DEMO_NOW[:10])
     print(f"\nstore, inbox, outbox, archive, quarantine and the log are in {demo_dir}")
     return 0
 

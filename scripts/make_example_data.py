@@ -255,6 +255,32 @@ ACCOUNTS = {
             }
         ],
     ),
+    "served_dual": account(  # D11: served by Prairie on DUAL with a budget plan; the demo changes it to SBO
+        "1000000015",
+        "NORA CHANGING",
+        seed=15,
+        budget=budget(
+            "85.00", ["90.10", "88.40", "79.75", "65.10", "77.33", "110.44", "131.90", "128.27", "92.55", "80.14"]
+        ),
+        service_points=[
+            {
+                "id": "E000015",
+                "commodity": "EL",
+                "rate_class": "DS1",
+                "meter": "M000015",
+                "supply": [
+                    {"billing_type": "LDC", "bill_calculator": "LDC", "effective": "2019-06-01"},
+                    {
+                        "supplier": PRAIRIE[1],
+                        "supplier_account": "PP-000915",
+                        "billing_type": "DUAL",
+                        "bill_calculator": "DUAL",
+                        "effective": "2026-06-09",
+                    },
+                ],
+            }
+        ],
+    ),
 }
 
 
@@ -453,6 +479,12 @@ def cases() -> dict[str, dict[str, Any]]:
                 ],
             ],
         },
+        "final_notice_to_supplier": {  # D9: the account finals after the replay; its RES is told
+            "covers": ["final", "D9", "drop notice"],
+            "accounts": ["served_sbo"],
+            "sets": [],
+            "steps": [{"final": {"account": "1000000013", "date": "2026-11-20"}, "now": "2026-11-03T08:00"}],
+        },
         "several_reasons": {
             "covers": ["008", "FRB", "DIV"],
             "accounts": ["final"],
@@ -648,6 +680,23 @@ def write_jsonl(path: Path, lines: list[dict[str, Any]]) -> None:
     path.write_text("".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines), encoding="utf-8")
 
 
+def demo_change_and_cancel(before: int) -> list[list[str]]:
+    """The demo's change to SBO (D11, with a budget plan: R1, R2) and its cancel of Prairie's first enrollment (D10)."""
+    n = before + 1
+    change = request(f"{n:04d}", f"RES2026110210{n:02d}", number("served_dual"), asi="ASI*7*001",
+                     res_account="PP-000915")  # fmt: skip
+    change[-1:-1] = ["REF*TD*REFBLT~", "REF*TD*REFPC~"]
+    change[-1] = f"SE*{len(change)}*{n:04d}~"
+    n += 1
+    cancel = [
+        segment.replace(
+            f"BGN*13*RES2026110210{n:02d}*20261102~", f"BGN*01*RES2026110210{n:02d}*20261102***RES202611021001~"
+        )  # fmt: skip
+        for segment in request(f"{n:04d}", f"RES2026110210{n:02d}", number("plain"), res_account="PP-100001")
+    ]
+    return [change, cancel]
+
+
 def main() -> None:
     """Write everything."""
     write_jsonl(EXAMPLE / "suppliers.jsonl", SUPPLIERS)
@@ -667,7 +716,7 @@ def main() -> None:
             res_account=f"PP-1{i + 1:05d}",
             start=OFF_CYCLE_DATE if key == "off_cycle" else None,
         )
-        for i, key in enumerate(k for k in ACCOUNTS if k not in ("dual_ok", "served_sbo"))
+        for i, key in enumerate(k for k in ACCOUNTS if k not in ("dual_ok", "served_sbo", "served_dual"))
     ]
     sets.append(
         request(
@@ -680,6 +729,7 @@ def main() -> None:
             res_account="PP-000900",
         )
     )  # D8: the demo's drop
+    sets += demo_change_and_cancel(len(sets))
     (DROP / "prairie_power_20261102_01.edi").write_text(interchange(201, sets), encoding="ascii")
     dual = [
         request(

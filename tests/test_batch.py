@@ -36,7 +36,7 @@ def test_example_drop_is_processed_archived_and_answered(db: Path, tmp_path: Pat
     _drop(f)
     summary = process(db, f)
     assert (summary.files, summary.archived, summary.quarantined) == (4, 4, 0)
-    assert summary.transactions == 16 and summary.accepted == 11  # 12 enrollments (one a switch, D9), a drop (D8); 3
+    assert summary.transactions == 18 and summary.accepted == 13  # 12 enrollments (a switch, D9), drop, change, cancel
     assert dict(summary.rejected) == {"008": 1, "A13": 1, "NFI": 1}
     assert os.listdir(f.inbox) == []
     assert sorted(os.listdir(f.outbox)) == sorted(

@@ -45,15 +45,15 @@ def test_process_status_and_explain(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["process", *args, "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output.strip().splitlines()[-1])
-    assert summary["files"] == 4 and summary["transactions"] == 16 and summary["accepted"] == 11
+    assert summary["files"] == 4 and summary["transactions"] == 18 and summary["accepted"] == 13
     assert summary["rejected_by_code"] == {"008": 1, "A13": 1, "NFI": 1}
     assert oct((tmp_path / "store.db").stat().st_mode & 0o777) == "0o600"
     status = CliRunner().invoke(main, ["status", "--db", str(tmp_path / "store.db")])
-    assert "4 file(s) (0 quarantined), 16 transaction(s), 11 accepted" in status.output
+    assert "4 file(s) (0 quarantined), 18 transaction(s), 13 accepted" in status.output
     explained = CliRunner().invoke(main, ["explain", "RES202611021004", "--db", str(tmp_path / "store.db")])
     assert "rejected A13 ACCOUNT IN ARREARS - SBO NOT PERMITTED [R3]" in explained.output
     assert "prairie_power_20261102_01.edi" in explained.output and "sent 2026-11-02T15:30:00Z" in explained.output
-    assert "group GS06 201: AK9 A, 13 of 13 set(s) accepted" in explained.output
+    assert "group GS06 201: AK9 A, 15 of 15 set(s) accepted" in explained.output
     by_isa13 = CliRunner().invoke(main, ["explain", "203", "--db", str(tmp_path / "store.db"), "--json"])
     (item,) = json.loads(by_isa13.output)
     assert item["transaction"]["outcome"] == "TA1 rejected (023)" and item["documents"][0]["kind"] == "ta1"
@@ -141,7 +141,7 @@ def test_the_audit_trail_is_a_hash_chain_that_shows_tampering(tmp_path: Path) ->
     assert CliRunner().invoke(main, ["process", *args]).exit_code == 0
     db = ["--db", str(tmp_path / "store.db")]
     intact = CliRunner().invoke(main, ["verify-audit", *db])
-    assert intact.exit_code == 0 and "16 outcome row(s) checked" in intact.output
+    assert intact.exit_code == 0 and "18 outcome row(s) checked" in intact.output
     conn = sqlite3.connect(tmp_path / "store.db")
     conn.execute("UPDATE outcomes SET rules = 'R9', outcome = 'accepted' WHERE id = 4")  # a rewritten outcome
     conn.commit()

@@ -159,7 +159,7 @@ def test_every_transaction_has_exactly_one_outcome(tmp_path: Path) -> None:
     for path in sorted(DROP.glob("*.edi")):
         run = replay(conn, path)
         sets += len(run.transactions)
-    assert sets == 16  # 13 (12 enrollments, 1 drop) + 1 + 1 + 1 in the example drop
+    assert sets == 18  # 15 (12 enrollments, a drop, a change, a cancel) + 1 + 1 + 1
     assert conn.execute("SELECT count(*) FROM outcomes").fetchone()[0] == sets
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from edi.flows.cycle import close_cycle
+from edi.flows.finals import final
 from edi.flows.inbound import FileProcessor, RunSettings
 from edi.flows.invoicing import Invoicer, direct_bills_jsonl
 from edi.store.account_view import account_view
@@ -92,12 +93,19 @@ def _cycle_close(conn: Db, case: Case, step: dict[str, Any], now: datetime) -> d
     return {o.file_name: o.content for o in closed.outputs}
 
 
+def _final(conn: Db, case: Case, step: dict[str, Any], now: datetime) -> dict[str, str]:
+    with transaction(conn) as tx:
+        notice = final(tx, step["final"]["account"], date.fromisoformat(step["final"]["date"]), now)
+    return {notice.file_name: notice.content} if notice else {}
+
+
 STEPS: dict[str, Step] = {
     "replay": _replay,
     "bills_import": _bills_import,
     "res_payments_import": _res_payments_import,
     "invoice": _invoice,
     "cycle_close": _cycle_close,
+    "final": _final,
 }
 
 
