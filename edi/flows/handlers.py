@@ -23,7 +23,7 @@ from rules.decisions import Change, Decision, DropNotice
 from rules.drops import decide_drop, with_switch_notice
 from rules.enrollment import Context, Policy, decide_enrollment
 from rules.interchange import SetKind, not_processed_request, usage_history_unavailable
-from rules.model import Account, Commodity, ReadCalendar, Supplier
+from rules.model import Account, Commodity, ReadCalendar, Supplier, SupplyState
 from rules.outcomes import Outcome, OutcomeKind, decided
 
 
@@ -108,21 +108,36 @@ def _context(ctx: HandlerContext, request: Request814, account: Account | None) 
     )
 
 
-def handle_enrollment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
-    """An 814 enrollment request: the rules against the store's state (earlier sets of the file count)."""
+Decide = Callable[[HandlerContext, Request814, Context], Decision]
+
+
+def _about_account(ctx: HandlerContext, item: Staged, key: OutcomeKey, what: str, decide: Decide) -> Handled:
+    """A request about one account: read it (from the block read ahead), decide, answer, forget what changed."""
     request = _request(item)
     cache = ctx.accounts or AccountCache(ctx.conn, ctx.as_of)
     account = cache.get(request.account_number)
-    context = _context(ctx, request, account)
-    decision = decide_enrollment(request.to_rules(), context)
-    if decision.accepted:  # D9: is another RES losing the account?
-        state = accounts.supply_state(ctx.conn, request.account_number, ctx.as_of)
-        decision = with_switch_notice(decision, state, request.supplier_duns)
-    handled = _answer(ctx, request, key, decision, account)
-    handled.notices = [_drop_notice(ctx, c, request.account_number) for c in decision.changes
-                       if isinstance(c, DropNotice)]  # fmt: skip
+    handled = _answer(ctx, request, key, decide(ctx, request, _context(ctx, request, account)), account, what)
     for changed in (request.account_number, *handled.new_accounts):
         cache.forget(changed)  # the next request about it reads what this decision wrote
+    return handled
+
+
+def _state(ctx: HandlerContext, request: Request814) -> SupplyState:
+    return accounts.supply_state(ctx.conn, request.account_number, ctx.as_of)
+
+
+def _decide_enrollment(ctx: HandlerContext, request: Request814, context: Context) -> Decision:
+    decision = decide_enrollment(request.to_rules(), context)
+    if decision.accepted:  # D9: is another RES losing the account?
+        decision = with_switch_notice(decision, _state(ctx, request), request.supplier_duns)
+    return decision
+
+
+def handle_enrollment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
+    """An 814 enrollment request: the rules against the store's state (earlier sets of the file count)."""
+    handled = _about_account(ctx, item, key, "enrollment", _decide_enrollment)
+    account = handled.request.account_number if handled.request else ""
+    handled.notices = [_drop_notice(ctx, c, account) for c in handled.changes if isinstance(c, DropNotice)]
     return handled
 
 
@@ -152,40 +167,26 @@ def handle_other_request(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> 
 
 def handle_drop(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
     """An 814 drop request (D8): the RES serving the account ends its service at the next read or its date."""
-    request = _request(item)
-    cache = ctx.accounts or AccountCache(ctx.conn, ctx.as_of)
-    account = cache.get(request.account_number)
-    context = _context(ctx, request, account)
-    state = accounts.supply_state(ctx.conn, request.account_number, ctx.as_of)
-    handled = _answer(ctx, request, key, decide_drop(request.to_rules(), context, state), account, "drop")
-    cache.forget(request.account_number)
-    return handled
+    return _about_account(ctx, item, key, "drop", lambda c, r, rc: decide_drop(r.to_rules(), rc, _state(c, r)))
+
+
+def _decide_cancel(ctx: HandlerContext, request: Request814, context: Context) -> Decision:
+    original = original_request(ctx.conn, request.supplier_duns, request.original_id) if request.original_id else None
+    return decide_cancel(request.to_rules(), request.action[1], context, original)
 
 
 def handle_cancel(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
     """D10: a RES withdraws its own pending enrollment or drop (BGN06 names it) before it takes effect."""
-    request = _request(item)
-    cache = ctx.accounts or AccountCache(ctx.conn, ctx.as_of)
-    account = cache.get(request.account_number)
-    original = original_request(ctx.conn, request.supplier_duns, request.original_id) if request.original_id else None
-    decision = decide_cancel(request.to_rules(), request.action[1], _context(ctx, request, account), original)
-    handled = _answer(ctx, request, key, decision, account, "cancel")
-    cache.forget(request.account_number)
-    return handled
+    return _about_account(ctx, item, key, "cancel", _decide_cancel)
+
+
+def _decide_change(ctx: HandlerContext, request: Request814, context: Context) -> Decision:
+    return decide_change(request.to_rules(), request.change_items, context, _state(ctx, request), request.customer_name)
 
 
 def handle_change(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
     """D11: a change request of the RES serving the account; a change to SBO is decided as an SBO enrollment."""
-    request = _request(item)
-    cache = ctx.accounts or AccountCache(ctx.conn, ctx.as_of)
-    account = cache.get(request.account_number)
-    state = accounts.supply_state(ctx.conn, request.account_number, ctx.as_of)
-    decision = decide_change(request.to_rules(), request.change_items, _context(ctx, request, account), state,
-                             request.customer_name)  # fmt: skip
-    handled = _answer(ctx, request, key, decision, account, "change")
-    for changed in (request.account_number, *handled.new_accounts):
-        cache.forget(changed)
-    return handled
+    return _about_account(ctx, item, key, "change", _decide_change)
 
 
 def handle_usage_history(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
