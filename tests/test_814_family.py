@@ -255,3 +255,24 @@ def test_an_accept_echoes_the_cpwg_fields_and_stays_valid(tmp_path: Path) -> Non
     assert "ASI*WQ*021~" in text and "REF*PRT*RESIDENTIAL~" in text and "REF*17*Y~" in text and "REF*DR*N~" in text
     sets = [e for e in Validator().run(io.BytesIO(response.read_bytes())) if isinstance(e, SetResult)]
     assert sets and all(s.accepted for s in sets)
+
+
+def test_an_account_with_two_electric_points_gets_a_lin_loop_and_a_date_for_each(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    line = next(json.loads(x) for x in (EXAMPLE / "accounts.jsonl").read_text().splitlines())
+    line["number"], line["customer"]["name"] = "1000000099", "TWO POINTS"
+    first = line["service_points"][0]
+    second = {**first, "id": "E000099B", "rate_class": "DS2", "meter": "M99B"}
+    line["service_points"] = [{**first, "id": "E000099A"}, second]
+    line.pop("bills", None), line.pop("payments", None)
+    (tmp_path / "two.jsonl").write_text(json.dumps(line) + "\n")
+    imported = CliRunner().invoke(main, ["accounts", "import", str(tmp_path / "two.jsonl"), "--db", str(db)],
+                                  env={"SBO_EDI_CONFIG": ""})  # fmt: skip
+    assert imported.exit_code == 0, imported.output
+    _, out = _replay(tmp_path, db, interchange(851, [request("0001", "TP1", "1000000099")]), "two")
+    response = next(out.glob("*.814"))
+    text = response.read_text()
+    assert text.count("LIN*") == 2 and text.count("DTM*007*") == 2 and text.count("ASI*WQ*021~") == 2
+    assert "REF*NH*DS1~" in text and "REF*NH*DS2~" in text and "LIN*1.2*SH*EL*SH*CE~" in text
+    sets = [e for e in Validator().run(io.BytesIO(response.read_bytes())) if isinstance(e, SetResult)]
+    assert sets and all(s.accepted for s in sets)

@@ -8,7 +8,7 @@ from datetime import date
 from functools import cached_property
 
 from edi.x12.segments import DEFAULT_SEPARATORS, Segment, seg
-from rules.decisions import Decision, DropNotice
+from rules.decisions import Decision, DropNotice, SetSupplier
 from rules.interchange import SetKind, classify_814
 from rules.model import EnrollmentRequest
 
@@ -200,6 +200,30 @@ def _parties(utility: Utility, request: Request814) -> list[Segment]:
     return out
 
 
+def _granted_loop(request: Request814, option: SetSupplier, group: str, rate: str) -> list[Segment]:
+    """What an accept states for one service point (its LIN loop after the LIN itself)."""
+    body = [seg("ASI", "WQ", clean(request.action[1]) or "021"), seg("REF", "12", clean(request.account_number))]
+    if clean(request.supplier_account):
+        body.append(seg("REF", "11", clean(request.supplier_account)))
+    body += [seg("REF", "BLT", option.billing_type), seg("REF", "PC", option.bill_calculator)]
+    body += [seg("REF", qualifier, clean(value)) for qualifier, value in request.echoes if clean(value)]
+    body += [seg("REF", "BF", group)] if group else []
+    body += [seg("REF", "NH", rate)] if rate else []
+    return [*body, seg("DTM", "007", ccyymmdd(option.effective))]
+
+
+def _granted_loops(request: Request814, option: SetSupplier, granted: Granted | None) -> list[Segment]:
+    """One LIN loop per electric service point, each with its rate and its own DTM*007 (guide section 10)."""
+    group = f"{granted.bill_group:02d}" if granted is not None else ""
+    rates = granted.rate_classes if granted is not None and granted.rate_classes else ("",)
+    loops = _granted_loop(request, option, group, rates[0])
+    line = clean(request.line_ref) or "1"
+    for n, rate in enumerate(rates[1:], start=2):
+        loops.append(seg("LIN", f"{line}.{n}", *(clean(v) for v in request.line_service)))
+        loops += _granted_loop(request, option, group, rate)
+    return loops
+
+
 def response_body(
     request: Request814, decision: Decision, *, utility: Utility, reference: str, today: date, granted: Granted | None
 ) -> list[Segment]:
@@ -223,18 +247,7 @@ def response_body(
         return body
     option = decision.granted
     if decision.accepted and option is not None:
-        body.append(seg("ASI", "WQ", clean(request.action[1]) or "021"))
-        body.append(seg("REF", "12", account))
-        if clean(request.supplier_account):
-            body.append(seg("REF", "11", clean(request.supplier_account)))
-        body.append(seg("REF", "BLT", option.billing_type))
-        body.append(seg("REF", "PC", option.bill_calculator))
-        body += [seg("REF", qualifier, clean(value)) for qualifier, value in request.echoes if clean(value)]
-        if granted is not None:
-            body.append(seg("REF", "BF", f"{granted.bill_group:02d}"))
-            body.extend(seg("REF", "NH", rate) for rate in granted.rate_classes)
-        body.append(seg("DTM", "007", ccyymmdd(option.effective)))
-        return body
+        return body + _granted_loops(request, option, granted)
     body.append(seg("ASI", "U", clean(request.action[1]) or "021"))
     if account:
         body.append(seg("REF", "12", account))
