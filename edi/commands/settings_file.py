@@ -137,7 +137,8 @@ def _checked(flat: dict[str, Any], path: Path) -> dict[str, Any]:
             value = float(value)
         if not isinstance(value, spec.kind) or isinstance(value, bool):
             raise ConfigError(f"{path}: {key} must be a {spec.kind.__name__}, not {value!r}")
-        values[key] = str(path.parent / str(value)) if spec.path and not Path(str(value)).is_absolute() else value
+        relative = spec.path and not Path(str(value)).is_absolute()
+        values[key] = os.path.normpath(path.parent / str(value)) if relative else value
     try:
         zone(values.get("timezone", UTILITY_ZONE))
     except ZoneError as error:
