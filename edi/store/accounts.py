@@ -32,41 +32,7 @@ def past_due_on(conn: sqlite3.Connection, number: str, as_of: date) -> Decimal:
 
 def load_account(conn: sqlite3.Connection, number: str, as_of: date) -> Account | None:
     """The rules' view of one account on ``as_of``, or None when the utility has no such account."""
-    row = conn.execute("SELECT * FROM accounts WHERE number = ?", (number,)).fetchone()
-    if row is None:
-        return None
-    points = conn.execute(
-        "SELECT id, commodity, rate_class FROM service_points WHERE account_number = ? ORDER BY id", (number,)
-    ).fetchall()
-    budget = None
-    plan = conn.execute(
-        "SELECT monthly_amount FROM budget_plans WHERE account_number = ? AND ended_on IS NULL", (number,)
-    ).fetchone()
-    if plan is not None:
-        periods = conn.execute(
-            "SELECT installment_paid, actual_charge FROM budget_periods WHERE account_number = ? ORDER BY period_end",
-            (number,),
-        ).fetchall()
-        budget = BudgetPlan(
-            Decimal(plan[0]), tuple(Decimal(p[0]) for p in periods), tuple(Decimal(p[1]) for p in periods)
-        )
-    pending = conn.execute(
-        "SELECT DISTINCT supplier_duns, effective FROM supply JOIN service_points sp ON sp.id = supply.sp_id"
-        " WHERE sp.account_number = ? AND supply.kind IN ('enrollment', 'snapshot')"
-        " AND supply.supplier_duns IS NOT NULL AND supply.effective > ? ORDER BY supplier_duns, effective",
-        (number, as_of.isoformat()),
-    ).fetchall()
-    return Account(
-        number=number,
-        active=row["status"] == "active",
-        bill_group=int(row["bill_group"]),
-        service_points=tuple(ServicePoint(p[0], Commodity(p[1]), p[2]) for p in points),
-        past_due=past_due_on(conn, number, as_of),
-        budget=budget,
-        summary_group=row["summary_group"],
-        direct_pay=bool(row["direct_pay"]),
-        pending=tuple(PendingEnrollment(p[0], date.fromisoformat(p[1])) for p in pending),
-    )
+    return read_accounts(conn, [number], as_of).get(number)
 
 
 def supply_state(conn: sqlite3.Connection, number: str, as_of: date) -> SupplyState:
@@ -146,24 +112,30 @@ class AccountCache:
         """Read these accounts (at most ``PRIME_BLOCK``) in one query per table; the last block is dropped."""
         wanted = sorted(set(numbers))[:PRIME_BLOCK]
         self.known = dict.fromkeys(wanted)
-        if not wanted:
-            return
-        marks = ", ".join("?" for _ in wanted)
-        rows = {r["number"]: r for r in self.conn.execute(f"SELECT * FROM accounts WHERE number IN ({marks})", wanted)}
-        parts = _account_parts(self.conn, wanted, marks, self.as_of)
-        for number, row in rows.items():
-            points, plan, periods, pending, due = (part.get(number, []) for part in parts)
-            budget = None
-            if plan:
-                budget = BudgetPlan(Decimal(plan[0][0]), tuple(Decimal(p[0]) for p in periods),
-                                    tuple(Decimal(p[1]) for p in periods))  # fmt: skip
-            self.known[number] = Account(
-                number=number, active=row["status"] == "active", bill_group=int(row["bill_group"]),
-                service_points=tuple(ServicePoint(p[0], Commodity(p[1]), p[2]) for p in points),
-                past_due=_money([d[0] for d in due]), budget=budget, summary_group=row["summary_group"],
-                direct_pay=bool(row["direct_pay"]),
-                pending=tuple(PendingEnrollment(p[0], date.fromisoformat(p[1])) for p in pending),
-            )  # fmt: skip
+        if wanted:
+            self.known.update(read_accounts(self.conn, wanted, self.as_of))
+
+
+def read_accounts(conn: sqlite3.Connection, numbers: list[str], as_of: date) -> dict[str, Account]:
+    """The rules' view of these accounts (at most ``PRIME_BLOCK``) on ``as_of``: one query per table."""
+    marks = ", ".join("?" for _ in numbers)
+    rows = {r["number"]: r for r in conn.execute(f"SELECT * FROM accounts WHERE number IN ({marks})", numbers)}
+    parts = _account_parts(conn, numbers, marks, as_of)
+    found: dict[str, Account] = {}
+    for number, row in rows.items():
+        points, plan, periods, pending, due = (part.get(number, []) for part in parts)
+        budget = None
+        if plan:
+            budget = BudgetPlan(Decimal(plan[0][0]), tuple(Decimal(p[0]) for p in periods),
+                                tuple(Decimal(p[1]) for p in periods))  # fmt: skip
+        found[number] = Account(
+            number=number, active=row["status"] == "active", bill_group=int(row["bill_group"]),
+            service_points=tuple(ServicePoint(p[0], Commodity(p[1]), p[2]) for p in points),
+            past_due=_money([d[0] for d in due]), budget=budget, summary_group=row["summary_group"],
+            direct_pay=bool(row["direct_pay"]),
+            pending=tuple(PendingEnrollment(p[0], date.fromisoformat(p[1])) for p in pending),
+        )  # fmt: skip
+    return found
 
 
 def _account_parts(conn: sqlite3.Connection, numbers: list[str], marks: str,
