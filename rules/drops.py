@@ -15,7 +15,7 @@ from rules.enrollment import (
     not_duplicate,
     supplier_known,
 )
-from rules.model import Commodity, EnrollmentRequest, SupplyState
+from rules.model import EnrollmentRequest, SupplyState
 
 NOT_SERVED = Reason("A13", "NOT SERVED BY THIS SUPPLIER")  # D8
 DROP_PENDING = Reason("A13", "A DROP IS ALREADY PENDING")  # D8
@@ -51,7 +51,7 @@ def decide_drop(request: EnrollmentRequest, ctx: Context, state: SupplyState) ->
     if isinstance(timing, Reason):
         return Decision.reject((timing,))
     effective, off_cycle = timing
-    electric = tuple(sp.id for sp in account.service_points if sp.commodity == Commodity.ELECTRIC)
+    electric = tuple(sp.id for sp in account.electric_points)
     return Decision.accept((EndSupply(request.supplier_duns, electric, effective, off_cycle),), ("D8",))
 
 

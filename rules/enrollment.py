@@ -156,7 +156,7 @@ def _sbo_changes(account: Account) -> tuple[list[Change], list[str]]:
         changes.append(RemoveSummaryBilling(account.summary_group))
         rules.append("R4")
     gas = tuple(sp.id for sp in account.service_points if sp.commodity == Commodity.GAS)
-    electric = [sp for sp in account.service_points if sp.commodity == Commodity.ELECTRIC]
+    electric = account.electric_points
     if gas and electric:
         changes.append(SplitGas(gas))
         rules.append("R5")
@@ -188,7 +188,7 @@ def decide_enrollment(request: EnrollmentRequest, ctx: Context) -> Decision:
     if isinstance(timing, Reason):
         return Decision.reject((timing,))
     effective, off_cycle = timing
-    electric = tuple(sp.id for sp in account.service_points if sp.commodity == Commodity.ELECTRIC)
+    electric = tuple(sp.id for sp in account.electric_points)
     changes: list[Change] = []
     rules: list[str] = []
     if request.is_sbo:

@@ -88,6 +88,11 @@ class Account:
     direct_pay: bool = False
     pending: tuple[PendingEnrollment, ...] = ()
 
+    @property
+    def electric_points(self) -> tuple[ServicePoint, ...]:
+        """The electric service points: the ones a RES supplies (gas is split off, R5)."""
+        return tuple(sp for sp in self.service_points if sp.commodity == Commodity.ELECTRIC)
+
 
 @dataclass(frozen=True)
 class SupplyState:

@@ -23,7 +23,7 @@ from rules.decisions import Change, Decision, DropNotice
 from rules.drops import decide_drop, with_switch_notice
 from rules.enrollment import Context, Policy, decide_enrollment
 from rules.interchange import SetKind, not_processed_request, usage_history_unavailable
-from rules.model import Account, Commodity, ReadCalendar, Supplier, SupplyState
+from rules.model import Account, ReadCalendar, Supplier, SupplyState
 from rules.outcomes import Outcome, OutcomeKind, decided
 
 
@@ -78,7 +78,7 @@ def _granted(account: Account | None) -> Granted | None:
     """The bill group and electric rate classes an accept states, from the account the decision was made on."""
     if account is None:
         return None
-    rates = tuple(sp.rate_class for sp in account.service_points if sp.commodity is Commodity.ELECTRIC)
+    rates = tuple(sp.rate_class for sp in account.electric_points)
     return Granted(account.bill_group, rates)
 
 
