@@ -95,6 +95,11 @@ def _answer(ctx: HandlerContext, request: Request814, key: OutcomeKey, decision:
     return Handled(decided(decision), request, body, decision.changes, applied.new_accounts)
 
 
+def _cache(ctx: HandlerContext) -> AccountCache:
+    """The block read ahead by the caller, or an empty one that reads each look-up from the store."""
+    return ctx.accounts or AccountCache(ctx.conn, ctx.as_of)
+
+
 def _context(ctx: HandlerContext, request: Request814, account: Account | None) -> Context:
     """What the rules decide a request against, besides the request."""
     return Context(
@@ -102,7 +107,7 @@ def _context(ctx: HandlerContext, request: Request814, account: Account | None) 
         supplier=_supplier(ctx, request.supplier_duns),
         calendar=ctx.calendar,
         as_of=ctx.as_of,
-        seen_request=accounts.request_seen(ctx.conn, request.supplier_duns, request.request_id),
+        seen_request=_cache(ctx).seen(request.supplier_duns, request.request_id),
         policy=ctx.policy,
         our_duns=ctx.utility.duns,
     )
@@ -114,7 +119,7 @@ Decide = Callable[[HandlerContext, Request814, Context], Decision]
 def _about_account(ctx: HandlerContext, item: Staged, key: OutcomeKey, what: str, decide: Decide) -> Handled:
     """A request about one account: read it (from the block read ahead), decide, answer, forget what changed."""
     request = _request(item)
-    cache = ctx.accounts or AccountCache(ctx.conn, ctx.as_of)
+    cache = _cache(ctx)
     account = cache.get(request.account_number)
     handled = _answer(ctx, request, key, decide(ctx, request, _context(ctx, request, account)), account, what)
     for changed in (request.account_number, *handled.new_accounts):
@@ -123,7 +128,7 @@ def _about_account(ctx: HandlerContext, item: Staged, key: OutcomeKey, what: str
 
 
 def _state(ctx: HandlerContext, request: Request814) -> SupplyState:
-    return accounts.supply_state(ctx.conn, request.account_number, ctx.as_of)
+    return _cache(ctx).supply(request.account_number)
 
 
 def _decide_enrollment(ctx: HandlerContext, request: Request814, context: Context) -> Decision:

@@ -302,15 +302,20 @@ class Interchange:
         self, ctx: HandlerContext, block: list[Staged], interchange_id: int
     ) -> Iterator[tuple[Staged, ledger.OutcomeKey, Handled]]:
         """One block of sets through their handlers, in order."""
-        assert ctx.accounts is not None
-        ctx.accounts.prime([i.request.account_number for i in block if i.request and i.kind is SetKind.ENROLLMENT])
+        cache = ctx.accounts
+        assert cache is not None
+        cache.prime([i.request.account_number for i in block if i.request and i.kind is SetKind.ENROLLMENT],
+                    [(i.request.supplier_duns, i.request.request_id) for i in block if i.request])  # fmt: skip
         for item in block:
             key = self._key(interchange_id, item)
             group = self.ix.groups[item.group_index] if item.group_index < len(self.ix.groups) else None
             if item.kind is not SetKind.ACKNOWLEDGMENT and (group is None or group.group_codes or item.kind is None):
                 yield item, key, refused(ctx, key, Outcome(OutcomeKind.ACK_REJECTED), item.request)
             elif item.kind is not None:
-                yield item, key, HANDLERS[item.kind](ctx, item, key)
+                handled = HANDLERS[item.kind](ctx, item, key)
+                if item.request is not None:  # its BGN02 may now be recorded (D7): read it again if asked
+                    cache.forget_request(item.request.supplier_duns, item.request.request_id)
+                yield item, key, handled
 
     def _decide_test(self, staged: Stage[Staged], interchange_id: int) -> None:
         """ISA15 T: decided and answered against the real state, then no account change survives.

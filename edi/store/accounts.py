@@ -44,13 +44,43 @@ def supply_state(conn: sqlite3.Connection, number: str, as_of: date) -> SupplySt
         " ORDER BY supply.effective DESC, supply.id DESC LIMIT 2",
         (number,),
     ).fetchall()
-    if not rows:
+    return _supply_from(tuple(rows[0]) if rows else None, as_of)
+
+
+def _supply_from(last: tuple[str | None, str, str, str | None] | None, as_of: date) -> SupplyState:
+    """D8: the state the last scheduled supply row (duns, effective, kind, RES account) leaves the account in."""
+    if last is None:
         return SupplyState(None)
-    last = rows[0]
-    if last["kind"] == "drop":
-        pending = date.fromisoformat(last["effective"]) if last["effective"] > as_of.isoformat() else None
-        return SupplyState(None, pending)
-    return SupplyState(last["supplier_duns"], None, last["supplier_account"] or "")
+    duns, effective, kind, supplier_account = last
+    if kind == "drop":
+        return SupplyState(None, date.fromisoformat(effective) if effective > as_of.isoformat() else None)
+    return SupplyState(duns, None, supplier_account or "")
+
+
+def supply_states(conn: sqlite3.Connection, numbers: list[str], as_of: date) -> dict[str, SupplyState]:
+    """``supply_state`` of many accounts (at most ``PRIME_BLOCK``) in one query."""
+    marks = ", ".join("?" for _ in numbers)
+    rows = conn.execute(
+        "SELECT sp.account_number, supply.supplier_duns, supply.effective, supply.kind, supply.supplier_account"
+        f" FROM supply JOIN service_points sp ON sp.id = supply.sp_id WHERE sp.account_number IN ({marks})"
+        " AND sp.commodity = 'EL' ORDER BY sp.account_number, supply.effective DESC, supply.id DESC",
+        numbers,
+    )
+    last: dict[str, tuple[str | None, str, str, str | None]] = {}
+    for row in rows:
+        last.setdefault(row[0], tuple(row)[1:])
+    return {number: _supply_from(last.get(number), as_of) for number in numbers}
+
+
+def requests_seen(conn: sqlite3.Connection, requests: list[tuple[str, str]]) -> dict[tuple[str, str], bool]:
+    """``request_seen`` of many (RES DUNS, BGN02) pairs (at most ``PRIME_BLOCK``) in one query."""
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(requests), PRIME_BLOCK // 2):  # two parameters a pair, within SQLite's 999
+        chunk = requests[start : start + PRIME_BLOCK // 2]
+        pairs = "VALUES " + ", ".join("(?, ?)" for _ in chunk)
+        query = f"SELECT supplier_duns, request_id FROM requests_seen WHERE (supplier_duns, request_id) IN ({pairs})"
+        found.update((str(r[0]), str(r[1])) for r in conn.execute(query, [value for pair in chunk for value in pair]))
+    return {pair: pair in found for pair in requests}
 
 
 def load_supplier(conn: sqlite3.Connection, duns: str) -> Supplier | None:
@@ -87,8 +117,9 @@ PRIME_BLOCK = 500  # accounts read per query when a block of requests is primed 
 
 
 class AccountCache:
-    """Accounts read a block at a time for the requests about to be decided: six queries a block, not six a request.
+    """Accounts read a block at a time for the requests about to be decided: a few queries a block, not a few a request.
 
+    Besides the accounts, a block primes who supplies each (D8) and which of its BGN02s were seen before (D7).
     Whatever a decision changes is forgotten at once, so a later request in the same file sees the store as it
     now is; a number not primed is read on its own, as ``load_account`` does.
     """
@@ -97,6 +128,8 @@ class AccountCache:
         self.conn = conn
         self.as_of = as_of
         self.known: dict[str, Account | None] = {}
+        self.supplied: dict[str, SupplyState] = {}
+        self.requests: dict[tuple[str, str], bool] = {}
 
     def get(self, number: str) -> Account | None:
         """The account as the store holds it now."""
@@ -104,16 +137,34 @@ class AccountCache:
             return self.known[number]
         return load_account(self.conn, number, self.as_of)
 
+    def supply(self, number: str) -> SupplyState:
+        """Who supplies the account now (``supply_state``), from the block when it was read with it."""
+        state = self.supplied.get(number)
+        return state if state is not None else supply_state(self.conn, number, self.as_of)
+
+    def seen(self, supplier_duns: str, request_id: str) -> bool:
+        """D7: this RES already sent this BGN02 (``request_seen``), from the block when it was read with it."""
+        seen = self.requests.get((supplier_duns, request_id))
+        return seen if seen is not None else request_seen(self.conn, supplier_duns, request_id)
+
     def forget(self, number: str) -> None:
         """A decision changed this account: read it again next time."""
         self.known.pop(number, None)
+        self.supplied.pop(number, None)
 
-    def prime(self, numbers: list[str]) -> None:
-        """Read these accounts (at most ``PRIME_BLOCK``) in one query per table; the last block is dropped."""
+    def forget_request(self, supplier_duns: str, request_id: str) -> None:
+        """A request was recorded: whether its BGN02 was seen is read again next time."""
+        self.requests.pop((supplier_duns, request_id), None)
+
+    def prime(self, numbers: list[str], requests: list[tuple[str, str]] | None = None) -> None:
+        """Read these accounts and requests (at most ``PRIME_BLOCK`` each), a query per table; the last block goes."""
         wanted = sorted(set(numbers))[:PRIME_BLOCK]
         self.known = dict.fromkeys(wanted)
+        self.supplied = {}
         if wanted:
             self.known.update(read_accounts(self.conn, wanted, self.as_of))
+            self.supplied = supply_states(self.conn, wanted, self.as_of)
+        self.requests = requests_seen(self.conn, list(dict.fromkeys(requests or []))[:PRIME_BLOCK])
 
 
 def read_accounts(conn: sqlite3.Connection, numbers: list[str], as_of: date) -> dict[str, Account]:

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from edi.store.handle import StoreConnection
 from edi.store.migrate import migrate
-from edi.store.seal import register
 
 Db = sqlite3.Connection  # the handle every store function takes (the seam a second engine implements)
 DbError = sqlite3.Error  # what the store raises when the database itself fails (E4): callers stop the run
@@ -67,7 +67,7 @@ def open_store(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
         new = str(path) != ":memory:" and not Path(path).exists()
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0, factory=StoreConnection)
         if new:
             os.chmod(path, 0o600)  # F8: customer data, owner only
         conn.execute("PRAGMA journal_mode = WAL")
@@ -78,7 +78,6 @@ def open_store(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
         if str(path) != ":memory:" and (mode != "wal" or sync != 2):
             raise StoreError(f"the store must run in WAL with synchronous=FULL (got {mode}, {sync})")
         migrate(conn)
-        register(conn)  # F7: the outcome seal, computed as each row is written
     except (sqlite3.Error, RuntimeError, OSError) as error:
         raise StoreError(f"cannot open the store {path}: {error}") from error
     conn.row_factory = sqlite3.Row
@@ -131,7 +130,15 @@ def change_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def next_value(conn: sqlite3.Connection, name: str) -> int:
-    """Draw from a store-held sequence (inside the caller's transaction: a rollback returns the number)."""
+    """Draw from a store-held sequence (inside the caller's transaction: a rollback returns the number).
+
+    Inside a write transaction the handle counts in memory and writes the value back before anything can see it.
+    """
+    if isinstance(conn, StoreConnection) and conn.in_transaction:
+        drawn = conn.draw(name)
+        if drawn is None:
+            raise StoreError(f"sequence {name!r} is missing from the store")
+        return drawn
     row = conn.execute(
         "UPDATE sequences SET next_value = next_value + 1 WHERE name = ? RETURNING next_value - 1", (name,)
     ).fetchone()

@@ -23,9 +23,12 @@ def change_json(change: Change) -> dict[str, Any]:
     return {"change": type(change).__name__, **{f.name: getattr(change, f.name) for f in dataclasses.fields(change)}}
 
 
+_ENCODERS = {sort: json.JSONEncoder(default=str, sort_keys=sort).encode for sort in (False, True)}  # built once
+
+
 def as_json(value: Any, *, sort_keys: bool = False) -> str:
-    """JSON with decimals and dates as their exact text (the encoder calls ``str`` on them)."""
-    return json.dumps(value, default=str, sort_keys=sort_keys)
+    """JSON with decimals and dates as their exact text (the encoder calls ``str`` on them); as ``json.dumps``."""
+    return _ENCODERS[sort_keys](value)
 
 
 @dataclass(frozen=True)

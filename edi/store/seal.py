@@ -7,6 +7,8 @@ import json
 import sqlite3
 from typing import Any
 
+from edi.store.handle import StoreConnection
+
 SEALED_COLUMNS = (
     "id",
     "interchange_id",
@@ -30,25 +32,29 @@ def outcome_seal(previous: str, row: Any) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def register(conn: sqlite3.Connection) -> None:
-    """Make ``outcome_seal(previous, id, ...)`` callable from SQL on this connection (the seal as a row is written)."""
-    conn.create_function(
-        "outcome_seal", len(SEALED_COLUMNS) + 1, lambda previous, *row: outcome_seal(previous or "", row),
-        deterministic=True,
-    )  # fmt: skip
-
-
-_VALUES = ", ".join("?" for _ in SEALED_COLUMNS[1:])
-SEALED_INSERT = (
-    f"INSERT INTO outcomes ({', '.join(SEALED_COLUMNS)}, seal) SELECT n.id, {_VALUES}, outcome_seal("
-    f"(SELECT seal FROM outcomes ORDER BY id DESC LIMIT 1), n.id, {_VALUES})"
-    " FROM (SELECT coalesce(max(id), 0) + 1 AS id FROM outcomes) AS n"
+_INSERT = (
+    f"INSERT INTO outcomes ({', '.join(SEALED_COLUMNS)}, seal) VALUES ({', '.join('?' for _ in SEALED_COLUMNS)}, ?)"
 )
 
 
 def insert_sealed(conn: sqlite3.Connection, values: tuple[object, ...]) -> int:
-    """Write one outcome row (``values``: the sealed columns after ``id``) with its seal, in one statement (F7)."""
-    return int(conn.execute(SEALED_INSERT, values + values).lastrowid or 0)
+    """Write one outcome row (``values``: the sealed columns after ``id``) with its seal; its id (F7).
+
+    The chain's tail is read once per transaction and the seal computed here, as the row is written.
+    """
+    if isinstance(conn, StoreConnection):
+        last, previous = conn.outcome_tail()
+    else:
+        row = conn.execute("SELECT id, seal FROM outcomes ORDER BY id DESC LIMIT 1").fetchone()
+        last, previous = (int(row[0]), str(row[1])) if row is not None else (0, "")
+    row_id = last + 1
+    sealed = (row_id, *values)
+    seal = outcome_seal(previous, sealed)
+    if isinstance(conn, StoreConnection):
+        conn.insert_outcome(_INSERT, (*sealed, seal), (row_id, seal))
+    else:
+        conn.execute(_INSERT, (*sealed, seal))
+    return row_id
 
 
 def verify_chain(conn: sqlite3.Connection) -> tuple[int, int | None]:

@@ -1,0 +1,108 @@
+"""The store's connection: sqlite3's, plus what one write transaction may keep in memory (issue 13).
+
+Two things are drawn many times per interchange and were a statement each: the store's sequences (a reference
+number per 814 answered) and the tail of the outcome chain (F7: each seal covers the previous one). Inside a write
+transaction nobody else can change either, so the first draw reads them and later draws count in memory:
+
+- sequence values are written back before anything that could see them: COMMIT, SAVEPOINT, RELEASE and any
+  statement naming ``sequences``; a ROLLBACK (or ROLLBACK TO) forgets what was drawn since, as the database does;
+- the chain tail is forgotten at every transaction boundary, at a ROLLBACK TO, and whenever another statement
+  names ``outcomes`` (only ``insert_outcome`` writes that table through the handle's own path).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+_WRITE_BACK = frozenset({"COMMIT", "END", "SAVEPOINT", "RELEASE"})
+_FORGET = frozenset({"ROLLBACK", "BEGIN"})
+
+
+class StoreConnection(sqlite3.Connection):
+    """A sqlite3 connection that keeps sequence draws and the outcome chain's tail for the open transaction."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._drawn: dict[str, int] = {}  # the next value of each sequence read in this transaction
+        self._dirty: set[str] = set()  # sequences drawn from since they were last written back
+        self._tail: tuple[int, str] | None = None  # (id, seal) of the last outcome row, while it cannot change
+
+    def _before(self, sql: str) -> None:
+        """Write back or forget what is kept, as the statement about to run requires."""
+        if not (self._drawn or self._tail):
+            return
+        word = sql.lstrip()[:9].split(None, 1)[0].upper() if sql.strip() else ""
+        if word in _FORGET:
+            self._forget()
+            return
+        if self._dirty and (word in _WRITE_BACK or "sequences" in sql):
+            self._write_back()
+        if word in ("COMMIT", "END") or "outcomes" in sql:
+            self._tail = None
+        if word in ("COMMIT", "END"):
+            self._drawn.clear()
+
+    def _forget(self) -> None:
+        self._drawn.clear()
+        self._dirty.clear()
+        self._tail = None
+
+    def _write_back(self) -> None:
+        for name in sorted(self._dirty):
+            super().execute("UPDATE sequences SET next_value = ? WHERE name = ?", (self._drawn[name], name))
+        self._dirty.clear()
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        """As sqlite3's, after writing back or forgetting what the statement could see or undo."""
+        self._before(sql)
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
+        """As sqlite3's, after writing back or forgetting what the statement could see or undo."""
+        self._before(sql)
+        return super().executemany(sql, parameters)
+
+    def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
+        """As sqlite3's; everything kept is written back first and forgotten (a script may do anything)."""
+        if self._dirty:
+            self._write_back()
+        self._forget()
+        return super().executescript(sql_script)
+
+    def commit(self) -> None:
+        """As sqlite3's, with the sequence draws written back first."""
+        if self._dirty:
+            self._write_back()
+        self._forget()
+        super().commit()
+
+    def rollback(self) -> None:
+        """As sqlite3's; the draws are forgotten with the transaction."""
+        self._forget()
+        super().rollback()
+
+    def draw(self, name: str) -> int | None:
+        """The next value of a sequence inside the open transaction (None when the store has no such sequence)."""
+        value = self._drawn.get(name)
+        if value is None:
+            row = super().execute("SELECT next_value FROM sequences WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                return None
+            value = int(row[0])
+        self._drawn[name] = value + 1
+        self._dirty.add(name)
+        return value
+
+    def outcome_tail(self) -> tuple[int, str]:
+        """(id, seal) of the last outcome row ((0, '') for none), read once per transaction."""
+        if self._tail is None:
+            row = super().execute("SELECT id, seal FROM outcomes ORDER BY id DESC LIMIT 1").fetchone()
+            self._tail = (int(row[0]), str(row[1])) if row is not None else (0, "")
+        return self._tail
+
+    def insert_outcome(self, sql: str, values: tuple[object, ...], tail: tuple[int, str]) -> None:
+        """Write one outcome row (its id and seal computed by the caller) and remember it as the chain's tail."""
+        super().execute(sql, values)
+        self._tail = tail if self.in_transaction else None
