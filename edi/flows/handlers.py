@@ -36,6 +36,7 @@ class Staged:
     kind: SetKind | None  # None: the 997 rejected it (or it is of no kind we read)
     request: Request814 | None = None
     ack: AckReceived | None = None
+    group_control: str = ""  # its group's GS06 as read (a set decided before its group closes is keyed by it)
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,14 @@ class FileRun:
         else:
             self.other[outcome.label] += 1
 
+    def absorb(self, part: FileRun) -> None:
+        """Add the outcomes counted (and transactions reported) in ``part``, one interchange's, to this run's."""
+        self.outcomes.update(part.outcomes)
+        self.accepted += part.accepted
+        self.rejected_codes.update(part.rejected_codes)
+        self.other.update(part.other)
+        self.transactions.extend(part.transactions)
+
     def to_json(self) -> dict[str, Any]:
         """The machine view of the run."""
         return {

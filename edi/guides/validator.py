@@ -31,7 +31,14 @@ class FileProblem:
     issue: Issue
 
 
-Event = SetResult | InterchangeResult | FileProblem
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """An interchange's ISA was read (``announce``): the interchange as its envelope left it, still open."""
+
+    interchange: InterchangeResult
+
+
+Event = SetResult | InterchangeResult | FileProblem | Opened
 ENVELOPE_TAGS = frozenset({"ST", "SE", "GS", "GE", "IEA", "ISA"})  # every other tag inside a set is its body
 
 
@@ -86,12 +93,14 @@ class Validator:
     """Validate X12 against the compiled guides; ``keep_segments`` attaches ST..SE to each accepted set."""
 
     def __init__(self, guides: GuideSet | None = None, *, file_name: str = "", keep_segments: bool = False,
-                 receiver_ids: Collection[str] | None = None, fast: bool = True) -> None:  # fmt: skip
+                 receiver_ids: Collection[str] | None = None, fast: bool = True,
+                 announce: bool = False) -> None:  # fmt: skip
         self.guides = guides or load_guides()
         self.file_name = file_name
         self.keep_segments = keep_segments
         self.receiver_ids = receiver_ids
         self.fast = fast  # the compiled fast path for sets it accepts (False: the full engine for every set)
+        self.announce = announce  # an ``Opened`` event after each ISA
         self._indexes: dict[int, dict[str, list[SegmentRule | LoopRule]]] = {}
         self.reader: X12Reader | None = None  # the last run's reader: its failure says why reading stopped
         self._ix: InterchangeResult | None = None  # the open interchange, group and set
@@ -101,6 +110,11 @@ class Validator:
         self._group_st02, self._group_gs06 = ControlNumberSet(), ControlNumberSet()  # seen ST02s, GS06s
         self._interchanges, self._last = 0, cast(Segment | None, None)
         self._outside = 0  # segments outside any interchange: the first KEPT_PER_FILE are reported (H1)
+
+    @property
+    def group_control(self) -> str:
+        """GS06 of the group open now ("" outside one): the group of the set just yielded."""
+        return self._group.control_number if self._group is not None else ""
 
     def _where(self, segment: Segment | None) -> Where:
         ix, group, ts = self._ix, self._group, self._set
@@ -156,6 +170,8 @@ class Validator:
             if self._ix is not None:
                 yield from self._close_interchange(segment, truncated=True)
             self._open_interchange(segment, reader)
+            if self.announce and self._ix is not None:
+                yield Opened(self._ix)
             return
         if self._ix is None:
             self._outside += 1

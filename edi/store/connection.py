@@ -210,6 +210,22 @@ def savepoint(conn: Db, name: str, *, keep: bool = True) -> Iterator[None]:
     conn.execute(f"RELEASE {name}")
 
 
+def open_savepoint(conn: Db, name: str) -> None:
+    """Start a nested unit inside the open transaction, ended by ``release`` or undone by ``rollback_to``."""
+    conn.execute(f"SAVEPOINT {name}")
+
+
+def release(conn: Db, name: str) -> None:
+    """Keep what the savepoint holds as part of the enclosing transaction."""
+    conn.execute(f"RELEASE {name}")
+
+
+def rollback_to(conn: Db, name: str) -> None:
+    """Undo everything since the savepoint began, and end it."""
+    conn.execute(f"ROLLBACK TO {name}")
+    conn.execute(f"RELEASE {name}")
+
+
 def db_file(conn: Db) -> Path | None:
     """The file behind the connection's main database (None in memory)."""
     row = conn.execute("PRAGMA database_list").fetchone()

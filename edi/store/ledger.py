@@ -112,6 +112,11 @@ def record_interchange(conn: Db, row: InterchangeRow) -> int:
     return int(cursor.lastrowid or 0)
 
 
+def settle_interchange(conn: Db, interchange_id: int, outcome: str, ta1_note: str) -> None:
+    """The outcome of an interchange recorded when it opened (decided as read), now that it has closed."""
+    conn.execute("UPDATE interchanges SET outcome = ?, ta1_note = ? WHERE id = ?", (outcome, ta1_note, interchange_id))
+
+
 def record_groups(conn: Db, interchange_id: int, groups: list[GroupRow]) -> None:
     """A row per inbound functional group with our AK9."""
     conn.executemany(

@@ -1,0 +1,54 @@
+"""Sets read but not yet decided, spooled so memory stays flat for 100,000-set interchanges.
+
+The spool is a temporary file outside the database transaction: an interchange decided as it was read (issue 13)
+and then rolled back to its savepoint still finds every set here to decide again as staged.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+from tempfile import SpooledTemporaryFile
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+STAGE_CHUNK = 1000
+SPOOL_BYTES = 8 << 20  # held in memory up to this, in a temporary file beyond
+
+
+class Stage(Generic[T]):
+    """Staged items in insertion order; each full chunk of ``STAGE_CHUNK`` is pickled once into the spool."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.held: list[T] = []
+        self._spool: SpooledTemporaryFile[bytes] | None = None
+        self.rows = 0
+
+    def add(self, item: T) -> None:
+        """Keep one item."""
+        self.count += 1
+        self.held.append(item)
+        if len(self.held) == STAGE_CHUNK:
+            if self._spool is None:
+                self._spool = SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 (closed when the interchange ends)
+            pickle.dump(self.held, self._spool, protocol=5)
+            self.rows += 1
+            self.held = []
+
+    def __iter__(self) -> Iterator[T]:
+        if self._spool is not None:
+            self._spool.seek(0)
+            for _ in range(self.rows):
+                yield from pickle.load(self._spool)
+            self._spool.seek(0, 2)
+        yield from self.held
+
+    def clear(self) -> None:
+        """Forget everything staged."""
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+        self.count, self.held, self.rows = 0, [], 0
+
+    reset = clear
