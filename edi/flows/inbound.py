@@ -9,30 +9,30 @@ opens clean is also decided as it is read, and undone at its close unless it clo
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from edi.flows import reading
 from edi.flows.ahead import Ahead, can_read_ahead
 from edi.flows.delivery import EventSink, Failpoint, no_event, no_failpoint
 from edi.flows.durable import open_regular
 from edi.flows.handlers import Staged
 from edi.flows.interchange import Interchange
+from edi.flows.reading import Read, SetRead, UnreadableInputError, pipelined, read_sets
 from edi.flows.reports import FileRun
 from edi.flows.staging import Stage
-from edi.guides.validator import FileProblem, Opened, Validator
+from edi.guides.validator import FileProblem, Opened
 from edi.store import accounts
 from edi.store.connection import Db, StoreControlNumbers, begin, rollback, setting
-from edi.transactions.tx814 import Utility, parse_request
-from edi.transactions.tx997 import parse_997
+from edi.transactions.tx814 import Utility
 from edi.x12.acks import AckCollector, AckSettings
 from edi.x12.problems import Issue, Where
-from edi.x12.results import InterchangeResult, SetResult
+from edi.x12.results import InterchangeResult
 from edi.x12.writer import Party
 from rules.enrollment import Policy
-from rules.interchange import SetKind
 
 
 @dataclass(frozen=True)
@@ -43,35 +43,6 @@ class RunSettings:
     as_of: date
     dry_run: bool = False
     policy: Policy = Policy()
-
-
-class UnreadableInputError(Exception):
-    """Reading the input file itself failed (EIO on the inbox's disk); any other error is not the file's."""
-
-
-class _Input:
-    """The input stream, with its read errors told apart from every other error of the run (a log pipe, a disk)."""
-
-    def __init__(self, raw: BinaryIO) -> None:
-        self._raw = raw
-
-    def read(self, size: int = -1) -> bytes:
-        """Read from the file; an OSError here, and only here, is the input's."""
-        try:
-            return self._raw.read(size)
-        except OSError as error:
-            raise UnreadableInputError(error.strerror or type(error).__name__) from error
-
-
-def stage(result: SetResult, group_control: str = "") -> Staged:
-    """What a validated set is, parsed once for its handler (``group_control``: its group's GS06 as read)."""
-    index, st02 = result.group_index, result.control_number
-    if result.code == "997" and result.segments:
-        return Staged(index, st02, SetKind.ACKNOWLEDGMENT, ack=parse_997(result.segments), group_control=group_control)
-    if result.accepted and result.segments and result.code == "814":
-        request = parse_request(result.segments)
-        return Staged(index, st02, request.kind, request, group_control=group_control)
-    return Staged(index, st02, None, group_control=group_control)
 
 
 class FileProcessor:
@@ -88,6 +59,7 @@ class FileProcessor:
         keep_reports: bool = True,
         on_set: Callable[[int, int], None] = lambda sets, position: None,
         read_ahead: bool = True,
+        pipeline: bool = True,
     ) -> None:
         self.conn = conn
         self.keep_reports = keep_reports  # replay lists every transaction; a batch only counts them
@@ -97,6 +69,7 @@ class FileProcessor:
         self.should_stop = should_stop
         self.on_set = on_set  # sets read and bytes read so far: the progress mark (H2) and the progress bar
         self.read_ahead = read_ahead  # decide a clean interchange as it is read (False: always at its close)
+        self.pipeline = pipeline  # read a big file in a second process (False: always in this one)
         self.utility = Utility(setting(conn, "utility_name"), setting(conn, "utility_duns"))
         self.our_party = Party(setting(conn, "utility_qualifier"), self.utility.duns)
         self.calendar = accounts.load_calendar(conn)
@@ -113,7 +86,7 @@ class FileProcessor:
             return run
         with os.fdopen(fd, "rb") as raw:
             try:
-                self._read(run, name, file_id, _Input(raw))
+                self._read(run, name, file_id, self._reads(raw, name))
             except UnreadableInputError as error:  # only the input's own read errors make a file unreadable
                 run.issues.append(Issue("FILE:UNREADABLE", f"reading failed: {error}", Where(name)))
                 run.read_failure = "unreadable"
@@ -121,23 +94,27 @@ class FileProcessor:
                 rollback(self.conn)  # the transaction opened for an interchange that never came
         return run
 
-    def _read(self, run: FileRun, name: str, file_id: int | None, stream: object) -> None:
+    def _reads(self, raw: BinaryIO, name: str) -> Iterator[Read]:
+        """The file's sets as read: in a second process for a big file (``pipeline``), else here."""
+        size = os.fstat(raw.fileno()).st_size
+        reader = pipelined if self.pipeline and size >= reading.PIPELINE_BYTES else read_sets
+        return reader(raw, name, {self.utility.duns})
+
+    def _read(self, run: FileRun, name: str, file_id: int | None, reads: Iterator[Read]) -> None:
         """Stage each set (and decide it at once when reading ahead), then finish each interchange as it closes."""
-        validator = Validator(file_name=name, keep_segments=True, receiver_ids={self.utility.duns}, announce=True)
         staged: Stage[Staged] = Stage()
         collector = self._collector()
         ahead: Ahead | None = None
         sets = 0
         begin(self.conn)
-        for event in validator.run(stream):  # type: ignore[arg-type]
-            if isinstance(event, SetResult):
-                collector.add_set(event)
-                item = stage(event, validator.group_control)
-                staged.add(item)
+        for event in reads:
+            if isinstance(event, SetRead):
+                collector.add_set(event.result)
+                staged.add(event.item)
                 if ahead is not None:
-                    ahead.add(item)
+                    ahead.add(event.item)
                 sets += 1
-                self.on_set(sets, validator.reader.bytes_read if validator.reader else 0)
+                self.on_set(sets, event.position)
             elif isinstance(event, Opened):
                 ahead = self._ahead(run, name, file_id, event.interchange)
             elif isinstance(event, InterchangeResult):
@@ -152,9 +129,8 @@ class FileProcessor:
                     return
             elif isinstance(event, FileProblem):
                 run.issues.append(event.issue)
-        failure = validator.reader.failure if validator.reader is not None else None
-        if failure is not None:
-            run.read_failure = f"{failure.code}: {failure.message}"
+            elif event.failure:
+                run.read_failure = event.failure
 
     def _ahead(self, run: FileRun, name: str, file_id: int | None, ix: InterchangeResult) -> Ahead | None:
         """An interchange that opens clean is decided as it is read (edi/flows/ahead.py)."""

@@ -73,13 +73,17 @@ def supply_states(conn: sqlite3.Connection, numbers: list[str], as_of: date) -> 
 
 
 def requests_seen(conn: sqlite3.Connection, requests: list[tuple[str, str]]) -> dict[tuple[str, str], bool]:
-    """``request_seen`` of many (RES DUNS, BGN02) pairs (at most ``PRIME_BLOCK``) in one query."""
+    """``request_seen`` of many (RES DUNS, BGN02) pairs: a query per RES and ``PRIME_BLOCK`` (on the key index)."""
+    by_supplier: dict[str, list[str]] = {}
+    for duns, request_id in requests:
+        by_supplier.setdefault(duns, []).append(request_id)
     found: set[tuple[str, str]] = set()
-    for start in range(0, len(requests), PRIME_BLOCK // 2):  # two parameters a pair, within SQLite's 999
-        chunk = requests[start : start + PRIME_BLOCK // 2]
-        pairs = "VALUES " + ", ".join("(?, ?)" for _ in chunk)
-        query = f"SELECT supplier_duns, request_id FROM requests_seen WHERE (supplier_duns, request_id) IN ({pairs})"
-        found.update((str(r[0]), str(r[1])) for r in conn.execute(query, [value for pair in chunk for value in pair]))
+    for duns, ids in by_supplier.items():
+        for start in range(0, len(ids), PRIME_BLOCK):
+            chunk = ids[start : start + PRIME_BLOCK]
+            marks = ", ".join("?" for _ in chunk)
+            query = f"SELECT request_id FROM requests_seen WHERE supplier_duns = ? AND request_id IN ({marks})"
+            found.update((duns, str(r[0])) for r in conn.execute(query, (duns, *chunk)))
     return {pair: pair in found for pair in requests}
 
 

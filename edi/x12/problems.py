@@ -146,6 +146,10 @@ class Bounded(list[T]):
         self.limit = limit
         self.omitted = 0
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its limit and count (a second process reads the sets: edi/flows/reading.py)."""
+        return (_rebuilt, (self.limit, list(self), self.omitted))
+
     def append(self, item: T) -> None:
         """Keep the item, or count it once the list is full."""
         if len(self) < self.limit:
@@ -181,3 +185,11 @@ def omitted_line(issues: list[Issue]) -> list[str]:
     """The terminal's note that a list stopped, if it did."""
     omitted = getattr(issues, "omitted", 0)
     return [f"... and {omitted} more problem(s), counted but not listed (H1)"] if omitted else []
+
+
+def _rebuilt(limit: int, items: list[T], omitted: int) -> Bounded[T]:
+    """A ``Bounded`` as it was pickled."""
+    made: Bounded[T] = Bounded(limit)
+    made[:] = items
+    made.omitted = omitted
+    return made

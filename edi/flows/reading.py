@@ -1,0 +1,157 @@
+"""Reading a file's transaction sets: validated, parsed and staged, here or in a second process (issue 13).
+
+``read_sets`` is the one reader: the validator's events, each accepted set parsed once into what its handler
+needs. For a big file, ``pipelined`` runs that same reader in a forked process and passes its events through a
+pipe in batches, so that one core validates and parses while the other decides (edi/flows/ahead.py decides a
+clean interchange as it is read). Both give the same events in the same order; the pipe's buffer bounds how far
+the reader runs ahead. What the reading process cannot do is said in the events it sends: the input's own read
+errors as ``UnreadableInputError``, anything else as ``ReadingFailedError`` naming only the error's type (H5).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import pickle
+import signal
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import BinaryIO
+
+from edi.flows.handlers import Staged
+from edi.guides.validator import FileProblem, Opened, Validator
+from edi.transactions.tx814 import parse_request
+from edi.transactions.tx997 import parse_997
+from edi.x12.results import InterchangeResult, SetResult
+from rules.interchange import SetKind
+
+PIPELINE_BYTES = 8 << 20  # files at least this big are read in a second process (a 100,000-set drop: 27 MB)
+BATCH = 256  # events per message through the pipe
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+class UnreadableInputError(Exception):
+    """Reading the input file itself failed (EIO on the inbox's disk); any other error is not the file's."""
+
+
+class ReadingFailedError(Exception):
+    """The reading process stopped on an error of its own (named by type only: its text may quote the file)."""
+
+
+class _Input:
+    """The input stream, with its read errors told apart from every other error of the run (a log pipe, a disk)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+
+    def read(self, size: int = -1) -> bytes:
+        """Read from the file; an OSError here, and only here, is the input's."""
+        try:
+            return self._raw.read(size)
+        except OSError as error:
+            raise UnreadableInputError(error.strerror or type(error).__name__) from error
+
+
+@dataclass(slots=True)
+class SetRead:
+    """One set as read: the validator's verdict (its segments dropped), the set staged, and the bytes read."""
+
+    result: SetResult
+    item: Staged
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReadEnd:
+    """The end of the data: why reading stopped early, if it did ("" when the data simply ended)."""
+
+    failure: str
+
+
+Read = SetRead | Opened | InterchangeResult | FileProblem | ReadEnd
+
+
+def stage(result: SetResult, group_control: str = "") -> Staged:
+    """What a validated set is, parsed once for its handler (``group_control``: its group's GS06 as read)."""
+    index, st02 = result.group_index, result.control_number
+    if result.code == "997" and result.segments:
+        return Staged(index, st02, SetKind.ACKNOWLEDGMENT, ack=parse_997(result.segments), group_control=group_control)
+    if result.accepted and result.segments and result.code == "814":
+        request = parse_request(result.segments)
+        return Staged(index, st02, request.kind, request, group_control=group_control)
+    return Staged(index, st02, None, group_control=group_control)
+
+
+def read_sets(raw: BinaryIO, name: str, receiver_ids: Collection[str]) -> Iterator[Read]:
+    """The file's events in order, each set staged; the last is a ``ReadEnd``."""
+    validator = Validator(file_name=name, keep_segments=True, receiver_ids=receiver_ids, announce=True)
+    for event in validator.run(_Input(raw)):  # type: ignore[arg-type]
+        if isinstance(event, SetResult):
+            item = stage(event, validator.group_control)
+            event.segments = None  # parsed: nothing downstream reads them again
+            yield SetRead(event, item, validator.reader.bytes_read if validator.reader else 0)
+        else:
+            yield event
+    failure = validator.reader.failure if validator.reader is not None else None
+    yield ReadEnd(f"{failure.code}: {failure.message}" if failure is not None else "")
+
+
+def pipelined(raw: BinaryIO, name: str, receiver_ids: Collection[str]) -> Iterator[Read]:
+    """``read_sets`` run in a forked process; its events, in order (the process is ended when this is)."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_work, args=(sender, raw, name, receiver_ids), daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                kind, payload = pickle.loads(receiver.recv_bytes())
+            except EOFError:
+                raise ReadingFailedError(f"the reading process ended without a word (exit {worker.exitcode})") from None
+            if kind == "events":
+                yield from payload
+            elif kind == "unreadable":
+                raise UnreadableInputError(payload)
+            elif kind == "failed":
+                raise ReadingFailedError(payload)
+            else:
+                return
+    finally:
+        receiver.close()
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel ends this process when the deciding one dies (it shares the store's lock: H3)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _work(sender: Connection, raw: BinaryIO, name: str, receiver_ids: Collection[str]) -> None:
+    """The reading process: every event sent in batches, then how reading ended."""
+    _die_with_parent()
+    batch: list[Read] = []
+    try:
+        for event in read_sets(raw, name, receiver_ids):
+            batch.append(event)
+            if len(batch) == BATCH:
+                sender.send_bytes(pickle.dumps(("events", batch), protocol=5))
+                batch = []
+        sender.send_bytes(pickle.dumps(("events", batch), protocol=5))
+        sender.send_bytes(pickle.dumps(("done", None)))
+    except UnreadableInputError as error:
+        _say(sender, "unreadable", str(error))
+    except BrokenPipeError:
+        pass  # the deciding process is gone: nobody to tell
+    except Exception as error:  # a defect of ours while reading: the deciding process fails the file (A10)
+        _say(sender, "failed", f"{type(error).__name__} while reading")
+
+
+def _say(sender: Connection, kind: str, text: str) -> None:
+    with contextlib.suppress(OSError):  # the deciding process may be gone
+        sender.send_bytes(pickle.dumps((kind, text)))
