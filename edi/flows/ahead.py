@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from edi.flows.handlers import Staged
 from edi.flows.interchange import Decider, Interchange, ledger_rows
 from edi.flows.reports import FileRun
-from edi.flows.staging import SPOOL_BYTES, Stage
+from edi.flows.staging import SPOOL_BYTES, StagedSets
 from edi.store import ledger
 from edi.store.connection import Db, open_savepoint, release, rollback_to
 from edi.x12.acks import AckCollector
@@ -89,7 +89,7 @@ class Ahead:
             return False
         return all(i < len(ix.groups) and ix.groups[i].control_number == gs06 for i, gs06 in self._groups.items())
 
-    def close(self, ix: InterchangeResult, staged: Stage[Staged], collector: AckCollector) -> bool:
+    def close(self, ix: InterchangeResult, staged: StagedSets, collector: AckCollector) -> bool:
         """The interchange at its IEA (or end of data): kept and committed when clean; False when undone."""
         rest = self.decider.finish()
         if not self._clean(ix):

@@ -21,7 +21,7 @@ from edi.flows.delivery import EventSink, Failpoint, no_event, no_failpoint
 from edi.flows.durable import open_regular
 from edi.flows.handlers import Staged
 from edi.flows.interchange import Interchange
-from edi.flows.reading import Read, SetRead, UnreadableInputError, pipelined, read_sets
+from edi.flows.reading import Read, Reread, SetRead, UnreadableInputError, pipelined, read_sets
 from edi.flows.reports import FileRun
 from edi.flows.staging import Stage
 from edi.guides.validator import FileProblem, Opened
@@ -86,7 +86,7 @@ class FileProcessor:
             return run
         with os.fdopen(fd, "rb") as raw:
             try:
-                self._read(run, name, file_id, self._reads(raw, name))
+                self._read(run, name, file_id, self._reads(raw, name), raw.fileno())
             except UnreadableInputError as error:  # only the input's own read errors make a file unreadable
                 run.issues.append(Issue("FILE:UNREADABLE", f"reading failed: {error}", Where(name)))
                 run.read_failure = "unreadable"
@@ -100,26 +100,34 @@ class FileProcessor:
         reader = pipelined if self.pipeline and size >= reading.PIPELINE_BYTES else read_sets
         return reader(raw, name, {self.utility.duns})
 
-    def _read(self, run: FileRun, name: str, file_id: int | None, reads: Iterator[Read]) -> None:
-        """Stage each set (and decide it at once when reading ahead), then finish each interchange as it closes."""
+    def _read(self, run: FileRun, name: str, file_id: int | None, reads: Iterator[Read], fd: int) -> None:
+        """Decide each set as it is read (reading ahead) or stage it, then finish each interchange as it closes.
+
+        An interchange decided as read and then undone is decided again from its bytes read again (``Reread``).
+        """
         staged: Stage[Staged] = Stage()
         collector = self._collector()
         ahead: Ahead | None = None
-        sets = 0
+        sets = in_interchange = 0
         begin(self.conn)
         for event in reads:
             if isinstance(event, SetRead):
-                collector.add_set(event.result)
-                staged.add(event.item)
+                collector.add_loop(event.item.group_index, event.loop, event.loop_segments)
                 if ahead is not None:
                     ahead.add(event.item)
-                sets += 1
+                else:
+                    staged.add(event.item)
+                sets, in_interchange = sets + 1, in_interchange + 1
                 self.on_set(sets, event.position)
             elif isinstance(event, Opened):
                 ahead = self._ahead(run, name, file_id, event.interchange)
+                in_interchange = 0
             elif isinstance(event, InterchangeResult):
-                if ahead is None or not ahead.close(event, staged, collector):
+                again = Reread(fd, event.offset, name, {self.utility.duns}, in_interchange)
+                if ahead is None:
                     Interchange(self, run, name, file_id, event).process(staged, collector)
+                elif not ahead.close(event, again, collector):
+                    Interchange(self, run, name, file_id, event).process(again, collector)
                 ahead = None
                 staged.reset()
                 collector = self._collector()

@@ -16,7 +16,7 @@ from edi.flows.handlers import HANDLERS, Handled, HandlerContext, Staged, refuse
 from edi.flows.notices import NoticeBox
 from edi.flows.reports import FileRun, transaction_report
 from edi.flows.responses import response_interchange
-from edi.flows.staging import Stage
+from edi.flows.staging import StagedSets
 from edi.naming import mask_account, safe_stem
 from edi.store import ledger
 from edi.store.accounts import PRIME_BLOCK, AccountCache
@@ -69,7 +69,7 @@ class Interchange:
         self.ctx = HandlerContext(self.conn, settings.now, settings.as_of, settings.policy, processor.utility,
                                   processor.calendar, self.partner)  # fmt: skip
 
-    def process(self, staged: Stage[Staged], collector: AckCollector) -> None:
+    def process(self, staged: StagedSets, collector: AckCollector) -> None:
         """The interchange's whole path, ending in its commit."""
         ix, run = self.ix, self.run
         run.interchanges += 1
@@ -124,12 +124,12 @@ class Interchange:
     def _key(self, interchange_id: int | None, item: Staged) -> ledger.OutcomeKey:
         return outcome_key(self.ix, interchange_id, item)
 
-    def _refuse_all(self, staged: Stage[Staged], interchange_id: int | None, outcome: Outcome) -> None:
+    def _refuse_all(self, staged: StagedSets, interchange_id: int | None, outcome: Outcome) -> None:
         for item in staged:
             key = self._key(interchange_id, item)
             self.finish(key, refused(self.ctx, key, outcome, item.request))
 
-    def _unknown_sender(self, staged: Stage[Staged]) -> None:
+    def _unknown_sender(self, staged: StagedSets) -> None:
         """B7: nothing processed and nothing sent to an address taken from the file; every set gets its outcome."""
         self.run.unknown_senders += 1
         interchange_id = self._record(InterchangeOutcome.UNKNOWN_SENDER)
@@ -187,7 +187,7 @@ class Interchange:
                     cache.forget_request(item.request.supplier_duns, item.request.request_id)
                 yield item, key, handled
 
-    def _decide_test(self, staged: Stage[Staged], interchange_id: int) -> None:
+    def _decide_test(self, staged: StagedSets, interchange_id: int) -> None:
         """ISA15 T: decided and answered against the real state, then no account change survives.
 
         Each set's outcome row is written again after the rollback, marked as a test.
@@ -231,7 +231,7 @@ class Interchange:
                           st02=row.st02, outcome=row.outcome, codes=list(row.codes), rules=row.rules,
                           account=mask_account(row.account_number))  # fmt: skip
 
-    def commit(self, staged: Stage[Staged], outcome: InterchangeOutcome, sets: int) -> None:
+    def commit(self, staged: StagedSets, outcome: InterchangeOutcome, sets: int) -> None:
         for output in self.outputs:
             if not output.file_name:
                 output.file_name = store_output(self.conn, output, self.partner, self._recorded_id, self.ctx.now)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import multiprocessing
+import os
 import pickle
 import signal
 from collections.abc import Collection, Iterator
@@ -24,7 +25,9 @@ from edi.flows.handlers import Staged
 from edi.guides.validator import FileProblem, Opened, Validator
 from edi.transactions.tx814 import parse_request
 from edi.transactions.tx997 import parse_997
+from edi.x12.acks import ak2_loop
 from edi.x12.results import InterchangeResult, SetResult
+from edi.x12.segments import DEFAULT_SEPARATORS, Separators
 from rules.interchange import SetKind
 
 PIPELINE_BYTES = 8 << 20  # files at least this big are read in a second process (a 100,000-set drop: 27 MB)
@@ -56,10 +59,11 @@ class _Input:
 
 @dataclass(slots=True)
 class SetRead:
-    """One set as read: the validator's verdict (its segments dropped), the set staged, and the bytes read."""
+    """One set as read: the set staged, its AK2 loop for the 997 (written, and its segment count), bytes read."""
 
-    result: SetResult
     item: Staged
+    loop: str
+    loop_segments: int
     position: int
 
 
@@ -84,18 +88,54 @@ def stage(result: SetResult, group_control: str = "") -> Staged:
     return Staged(index, st02, None, group_control=group_control)
 
 
-def read_sets(raw: BinaryIO, name: str, receiver_ids: Collection[str]) -> Iterator[Read]:
-    """The file's events in order, each set staged; the last is a ``ReadEnd``."""
+def read_sets(raw: BinaryIO, name: str, receiver_ids: Collection[str],
+              separators: Separators = DEFAULT_SEPARATORS) -> Iterator[Read]:  # fmt: skip
+    """The file's events in order, each set staged with its AK2 loop (in our ``separators``); last a ``ReadEnd``."""
     validator = Validator(file_name=name, keep_segments=True, receiver_ids=receiver_ids, announce=True)
     for event in validator.run(_Input(raw)):  # type: ignore[arg-type]
         if isinstance(event, SetResult):
             item = stage(event, validator.group_control)
-            event.segments = None  # parsed: nothing downstream reads them again
-            yield SetRead(event, item, validator.reader.bytes_read if validator.reader else 0)
+            loop, count = ak2_loop(event, separators)
+            yield SetRead(item, loop, count, validator.reader.bytes_read if validator.reader else 0)
         else:
             yield event
     failure = validator.reader.failure if validator.reader is not None else None
     yield ReadEnd(f"{failure.code}: {failure.message}" if failure is not None else "")
+
+
+class _Pread:
+    """The file from ``offset`` on, read with pread: the file position (shared with a reading process) stays put."""
+
+    def __init__(self, fd: int, offset: int) -> None:
+        self.fd, self.offset = fd, offset
+
+    def read(self, size: int = -1) -> bytes:
+        """The next bytes from the file, at most ``size``."""
+        data = os.pread(self.fd, size if size > 0 else 1 << 20, self.offset)
+        self.offset += len(data)
+        return data
+
+
+class Reread:
+    """An interchange's sets staged again by reading its bytes again: for one decided as read, then undone.
+
+    The same reader over the same bytes from the interchange's ISA gives the same sets, staged the same way; the
+    first interchange it closes is the one (a truncated one ends where the original reading ended it).
+    """
+
+    def __init__(self, fd: int, offset: int, name: str, receiver_ids: Collection[str], count: int) -> None:
+        self.fd, self.offset, self.name, self.receiver_ids = fd, offset, name, receiver_ids
+        self.count = count
+
+    def __iter__(self) -> Iterator[Staged]:
+        for event in read_sets(_Pread(self.fd, self.offset), self.name, self.receiver_ids):  # type: ignore[arg-type]
+            if isinstance(event, SetRead):
+                yield event.item
+            elif isinstance(event, InterchangeResult):
+                return
+
+    def clear(self) -> None:
+        """Nothing is held."""
 
 
 def pipelined(raw: BinaryIO, name: str, receiver_ids: Collection[str]) -> Iterator[Read]:

@@ -9,11 +9,25 @@ from __future__ import annotations
 import pickle
 from collections.abc import Iterator
 from tempfile import SpooledTemporaryFile
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from edi.flows.handlers import Staged
 
 T = TypeVar("T")
 STAGE_CHUNK = 1000
 SPOOL_BYTES = 8 << 20  # held in memory up to this, in a temporary file beyond
+
+
+class StagedSets(Protocol):
+    """What an interchange is decided from at its close: its sets in order, how many, and a way to let them go."""
+
+    count: int
+
+    def __iter__(self) -> Iterator[Staged]: ...
+
+    def clear(self) -> None:
+        """Forget everything staged."""
 
 
 class Stage(Generic[T]):

@@ -96,6 +96,20 @@ class _Loops:
         self.spool.close()
 
 
+def ak2_loop(result: SetResult, separators: Separators) -> tuple[str, int]:
+    """One transaction set's AK2..AK5 loop as text, and how many segments it holds."""
+    body = [seg("AK2", _clean(result.code, separators, 3), _clean(result.control_number, separators, 9))]
+    for report in result.segment_reports:
+        if not _SEGMENT_ID.match(report.tag):
+            continue  # AK301 needs a real segment ID; the AK5 below still rejects the set
+        body.append(seg("AK3", report.tag, str(report.position), report.loop_id, report.code))
+        for element in report.elements:
+            bad = _clean(element.value, separators)
+            body.append(seg("AK4", str(element.position), element.data_element, element.code, bad))
+    body.append(seg("AK5", "A" if result.accepted else "R", *result.ak5_codes))
+    return write_segments(body, separators, newline=True), len(body)
+
+
 class AckCollector:
     """Collects AK2..AK5 loops per group while sets are validated, then writes the 997/TA1 interchange."""
 
@@ -105,19 +119,13 @@ class AckCollector:
 
     def add_set(self, result: SetResult) -> None:
         """Record the AK2 loop of one transaction set."""
-        separators = self.settings.separators
-        body = [seg("AK2", _clean(result.code, separators, 3), _clean(result.control_number, separators, 9))]
-        for report in result.segment_reports:
-            if not _SEGMENT_ID.match(report.tag):
-                continue  # AK301 needs a real segment ID; the AK5 below still rejects the set
-            body.append(seg("AK3", report.tag, str(report.position), report.loop_id, report.code))
-            for element in report.elements:
-                bad = _clean(element.value, separators)
-                body.append(seg("AK4", str(element.position), element.data_element, element.code, bad))
-        body.append(seg("AK5", "A" if result.accepted else "R", *result.ak5_codes))
-        loops = self._loops.setdefault(result.group_index, _Loops())
-        loops.spool.write(write_segments(body, separators, newline=True))
-        loops.segments += len(body)
+        self.add_loop(result.group_index, *ak2_loop(result, self.settings.separators))
+
+    def add_loop(self, group_index: int, text: str, segments: int) -> None:
+        """Record one set's AK2 loop, already written (``ak2_loop``, with this collector's separators)."""
+        loops = self._loops.setdefault(group_index, _Loops())
+        loops.spool.write(text)
+        loops.segments += segments
 
     def _group_text(self, loops: _Loops, group: GroupResult, gs06: int, st02: str, envelope: EnvelopeSettings,
                     out: SpooledTemporaryFile[str]) -> None:  # fmt: skip
