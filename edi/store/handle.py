@@ -18,6 +18,7 @@ from typing import Any
 
 _WRITE_BACK = frozenset({"COMMIT", "END", "SAVEPOINT", "RELEASE"})
 _FORGET = frozenset({"ROLLBACK", "BEGIN"})
+_ROW_STATEMENTS = ("SELECT ", "INSERT ", "UPDATE ", "DELETE ")
 
 
 class StoreConnection(sqlite3.Connection):
@@ -32,6 +33,12 @@ class StoreConnection(sqlite3.Connection):
     def _before(self, sql: str) -> None:
         """Write back or forget what is kept, as the statement about to run requires."""
         if not (self._drawn or self._tail):
+            return
+        if sql.startswith(_ROW_STATEMENTS):  # the common case: no transaction boundary
+            if self._dirty and "sequences" in sql:
+                self._write_back()
+            if "outcomes" in sql:
+                self._tail = None
             return
         word = sql.lstrip()[:9].split(None, 1)[0].upper() if sql.strip() else ""
         if word in _FORGET:

@@ -17,10 +17,16 @@ from rules.interchange import COUNTS_AS_PROCESSED, InterchangeOutcome
 from rules.model import EnrollmentRequest, OriginalRequest
 from rules.outcomes import Outcome
 
+_FIELDS: dict[type, tuple[str, ...]] = {}  # each change type's field names, looked up once
+
 
 def change_json(change: Change) -> dict[str, Any]:
     """One change as a JSON object naming its type (its decimals and dates become text when dumped: ``as_json``)."""
-    return {"change": type(change).__name__, **{f.name: getattr(change, f.name) for f in dataclasses.fields(change)}}
+    kind = type(change)
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(change))
+    return {"change": kind.__name__, **{name: getattr(change, name) for name in names}}
 
 
 _ENCODERS = {sort: json.JSONEncoder(default=str, sort_keys=sort).encode for sort in (False, True)}  # built once

@@ -26,9 +26,12 @@ SEALED_COLUMNS = (
 )
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":")).encode  # as json.dumps(..., separators=(",", ":")), built once
+
+
 def outcome_seal(previous: str, row: Any) -> str:
     """sha256 over the previous row's seal and this row's audited columns (F7: a changed row breaks the chain)."""
-    payload = json.dumps([previous, *[row[i] for i in range(len(SEALED_COLUMNS))]], separators=(",", ":"))
+    payload = _COMPACT([previous, *[row[i] for i in range(len(SEALED_COLUMNS))]])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
