@@ -70,7 +70,8 @@ except SystemExit:
     pass
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "peak_mb": peak}))
+reader = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the reading process (edi/flows/reading.py)
+print(json.dumps({"seconds": seconds, "peak_mb": peak, "reader_peak_mb": reader}))
 """
 
 
@@ -180,7 +181,8 @@ def run_end_to_end(folder: Path, drop: Path, sets: int, profile: Path | None = N
     seconds = figures["seconds"]
     print(
         f"{'process':<8} {seconds:8.2f} s  {summary['transactions'] / seconds:10,.0f} sets/s  end to end (read,"
-        f" validate, decide, store, respond)  peak {figures['peak_mb']:6.1f} MB  ({summary['accepted']:,} accepted,"
+        f" validate, decide, store, respond)  peak {figures['peak_mb']:6.1f} MB, reading process"
+        f" {figures['reader_peak_mb']:.1f} MB  ({summary['accepted']:,} accepted,"
         f" rejected {summary['rejected_by_code']}, documents {summary['documents_sent']})"
     )
     drop_back = inbox.parent / "archive"

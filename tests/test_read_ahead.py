@@ -8,6 +8,7 @@ while they are read, and for mutants of the example drop (which mostly do not cl
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import os
 import random
 import shutil
@@ -165,3 +166,38 @@ def test_an_input_read_error_in_the_reading_process_makes_the_file_unreadable(
     run = FileProcessor(conn, RunSettings(NOW, AS_OF)).run(sorted(DROP.glob("*.edi"))[0])
     assert run.read_failure == "unreadable"
     assert [i.code for i in run.issues] == ["FILE:UNREADABLE"]
+
+
+@pytest.mark.usefixtures("always_pipelined")
+def test_a_stop_between_interchanges_ends_the_reading_process(template: Path, tmp_path: Path) -> None:
+    two = tmp_path / "two.edi"
+    two.write_text(interchange(881, [request("0001", "RQ-STOP-1", "1000000001")])
+                   + interchange(882, [request("0001", "RQ-STOP-2", "1000000002")]))  # fmt: skip
+    conn = open_store(shutil.copy(template, tmp_path / "store.db"))
+    run = FileProcessor(conn, RunSettings(NOW, AS_OF), should_stop=lambda: True).run(two)
+    assert run.stopped and run.interchanges == 1
+    assert multiprocessing.active_children() == []
+
+
+def test_the_997_text_is_written_after_the_filled_responses_are_stored(
+    template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory: the 997 of a big clean interchange is never held while its filled response interchanges are made."""
+    from edi.x12.acks import AckCollector
+
+    monkeypatch.setattr("edi.flows.interchange.MAX_SETS_PER_RESPONSE", 1)
+    conn = open_store(shutil.copy(template, tmp_path / "store.db"))
+    stored_before: list[int] = []
+    write = AckCollector.write
+
+    def watched(self: AckCollector, plan: Any) -> str:
+        stored_before.append(conn.execute("SELECT count(*) FROM outbox WHERE kind = '814'").fetchone()[0])
+        return write(self, plan)
+
+    monkeypatch.setattr(AckCollector, "write", watched)
+    sets = [request(f"{n:04d}", f"RQ-MEM-{n}", f"100000000{n}") for n in range(1, 5)]
+    (tmp_path / "four.edi").write_text(interchange(991, sets))
+    run = FileProcessor(conn, RunSettings(NOW, AS_OF)).run(tmp_path / "four.edi")
+    responses = [o for o in run.outputs if o.kind == "814"]
+    assert len(responses) == 4 and stored_before == [4]  # each filled while read: all stored before the 997 is made
+    assert [o.kind for o in run.outputs][0] == "997"

@@ -105,8 +105,10 @@ class Ahead:
         _row, groups = ledger_rows(ix, interchange.name, interchange.file_id, interchange.ctx.now, outcome)
         ledger.settle_interchange(self.conn, self.interchange_id, outcome, "")
         ledger.record_groups(self.conn, self.interchange_id, groups)
-        interchange.acknowledge(collector)
+        plan = collector.plan(ix)  # the 997's control numbers first, as at any close; its text after the others
         self._envelope_filled()
+        if plan is not None:
+            interchange.acknowledge(collector, plan)
         interchange.p.failpoint("rules_applied")
         if rest:
             interchange.respond(rest, self.interchange_id, stored=False)

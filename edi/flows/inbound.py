@@ -8,8 +8,9 @@ opens clean is also decided as it is read, and undone at its close unless it clo
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -84,9 +85,9 @@ class FileProcessor:
             run.issues.append(Issue("FILE:UNREADABLE", f"cannot open the file: {error.strerror}", Where(name)))
             run.read_failure = "unreadable"
             return run
-        with os.fdopen(fd, "rb") as raw:
+        with os.fdopen(fd, "rb") as raw, contextlib.closing(self._reads(raw, name)) as reads:
             try:
-                self._read(run, name, file_id, self._reads(raw, name), raw.fileno())
+                self._read(run, name, file_id, reads, raw.fileno())
             except UnreadableInputError as error:  # only the input's own read errors make a file unreadable
                 run.issues.append(Issue("FILE:UNREADABLE", f"reading failed: {error}", Where(name)))
                 run.read_failure = "unreadable"
@@ -94,7 +95,7 @@ class FileProcessor:
                 rollback(self.conn)  # the transaction opened for an interchange that never came
         return run
 
-    def _reads(self, raw: BinaryIO, name: str) -> Iterator[Read]:
+    def _reads(self, raw: BinaryIO, name: str) -> Generator[Read, None, None]:
         """The file's sets as read: in a second process for a big file (``pipeline``), else here."""
         size = os.fstat(raw.fileno()).st_size
         reader = pipelined if self.pipeline and size >= reading.PIPELINE_BYTES else read_sets

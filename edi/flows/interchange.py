@@ -21,7 +21,7 @@ from edi.naming import mask_account, safe_stem
 from edi.store import ledger
 from edi.store.accounts import PRIME_BLOCK, AccountCache
 from edi.store.connection import commit, rollback, savepoint
-from edi.x12.acks import AckCollector
+from edi.x12.acks import AckCollector, AckPlan
 from edi.x12.results import InterchangeResult
 from edi.x12.writer import TransactionSet, render_set
 from rules.interchange import DUPLICATE_NOTE, InterchangeOutcome, SetKind, interchange_outcome, is_test
@@ -103,13 +103,13 @@ class Interchange:
             self.outputs += self.notices.send()
         self.commit(staged, outcome, staged.count)
 
-    def acknowledge(self, collector: AckCollector) -> None:
-        """The TA1/997 owed (its control numbers drawn before any response's), first among the outputs."""
+    def acknowledge(self, collector: AckCollector, plan: AckPlan | None = None) -> None:
+        """The TA1/997 owed (its control numbers drawn before any response's: ``plan``, when drawn already)."""
         ix = self.ix
-        ack = collector.finish(ix)
+        ack = collector.write(plan) if plan is not None else collector.finish(ix)
         if ack is not None:
             kind = "ta1" if ix.rejected or all(g.functional_id == "FA" for g in ix.groups) else "997"
-            self.outputs.append(Output(kind, "", ack))
+            self.outputs.insert(0, Output(kind, "", ack))  # the first output, whatever was sent before it
 
     def _record(self, outcome: InterchangeOutcome) -> int:
         row, groups = ledger_rows(self.ix, self.name, self.file_id, self.ctx.now, outcome)

@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import pickle
 import signal
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Generator, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import BinaryIO
@@ -89,7 +89,7 @@ def stage(result: SetResult, group_control: str = "") -> Staged:
 
 
 def read_sets(raw: BinaryIO, name: str, receiver_ids: Collection[str],
-              separators: Separators = DEFAULT_SEPARATORS) -> Iterator[Read]:  # fmt: skip
+              separators: Separators = DEFAULT_SEPARATORS) -> Generator[Read, None, None]:  # fmt: skip
     """The file's events in order, each set staged with its AK2 loop (in our ``separators``); last a ``ReadEnd``."""
     validator = Validator(file_name=name, keep_segments=True, receiver_ids=receiver_ids, announce=True)
     for event in validator.run(_Input(raw)):  # type: ignore[arg-type]
@@ -138,7 +138,7 @@ class Reread:
         """Nothing is held."""
 
 
-def pipelined(raw: BinaryIO, name: str, receiver_ids: Collection[str]) -> Iterator[Read]:
+def pipelined(raw: BinaryIO, name: str, receiver_ids: Collection[str]) -> Generator[Read, None, None]:
     """``read_sets`` run in a forked process; its events, in order (the process is ended when this is)."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
@@ -150,6 +150,7 @@ def pipelined(raw: BinaryIO, name: str, receiver_ids: Collection[str]) -> Iterat
             try:
                 kind, payload = pickle.loads(receiver.recv_bytes())
             except EOFError:
+                worker.join(5)
                 raise ReadingFailedError(f"the reading process ended without a word (exit {worker.exitcode})") from None
             if kind == "events":
                 yield from payload

@@ -110,6 +110,15 @@ def ak2_loop(result: SetResult, separators: Separators) -> tuple[str, int]:
     return write_segments(body, separators, newline=True), len(body)
 
 
+@dataclass
+class AckPlan:
+    """An acknowledgment with its control numbers drawn, not yet written: the TA1, each group's loops, the ISA."""
+
+    preamble: list[Segment]
+    groups: list[tuple[_Loops, GroupResult, int, str]]
+    envelope: EnvelopeSettings
+
+
 class AckCollector:
     """Collects AK2..AK5 loops per group while sets are validated, then writes the 997/TA1 interchange."""
 
@@ -164,6 +173,14 @@ class AckCollector:
 
     def finish(self, ix: InterchangeResult) -> str | None:
         """The acknowledgment interchange for ``ix`` as text, or None when nothing is to be sent."""
+        plan = self.plan(ix)
+        return self.write(plan) if plan is not None else None
+
+    def plan(self, ix: InterchangeResult) -> AckPlan | None:
+        """What the acknowledgment of ``ix`` will hold, its control numbers drawn now (None: nothing is sent).
+
+        ``write`` makes the text later: numbers drawn in order, while the text is only held once it is needed.
+        """
         loops, self._loops = self._loops, {}
         if ix.acknowledgment_only or not ix.sender_recoverable:
             return None
@@ -179,13 +196,16 @@ class AckCollector:
                 groups.append((loops.get(index, _Loops()), group, numbers.next_group(), f"{len(groups) + 1:04d}"))
         if not preamble and not groups:
             return None
-        envelope = self._envelope(ix)  # ISA13 drawn after the GS06s, as it always was
+        return AckPlan(preamble, groups, self._envelope(ix))  # ISA13 drawn after the GS06s, as it always was
+
+    def write(self, plan: AckPlan) -> str:
+        """The acknowledgment interchange's text, from its plan."""
         separators = self.settings.separators
         with _spool() as out:  # the whole 997 is made once, from the spools: one copy in memory at the end
-            out.write(write_segments([isa_segment(envelope), *preamble], separators, newline=True))
-            for each in groups:
-                self._group_text(*each, envelope, out)
-            iea = seg("IEA", str(len(groups)), f"{envelope.interchange_control_number:09d}")
+            out.write(write_segments([isa_segment(plan.envelope), *plan.preamble], separators, newline=True))
+            for each in plan.groups:
+                self._group_text(*each, plan.envelope, out)
+            iea = seg("IEA", str(len(plan.groups)), f"{plan.envelope.interchange_control_number:09d}")
             out.write(write_segments([iea], separators, newline=True))
             out.seek(0)
             return out.read()
