@@ -143,3 +143,22 @@ def test_an_enrollment_costs_no_read_of_its_own(tmp_path: Path) -> None:
     for pattern in per_request:
         count = sum(pattern in s for s in statements)
         assert count <= sets / 100, (pattern, count)
+
+
+def test_a_big_document_is_published_a_mib_at_a_time_byte_for_byte(tmp_path: Path) -> None:
+    """Memory: a million-set 997 (about 26 MB) is never read back whole to be written to the outbox folder."""
+    from edi.flows.delivery import Output, publish_outbox, store_output
+    from edi.store import outbox
+
+    conn = open_store(tmp_path / "s.db")
+    body = "".join(f"AK2*814*{n:09d}~\nAK5*A~\n" for n in range(110_000))  # about 2.6 MiB
+    isa = "ISA*00*          *00*          *01*111111111      *01*222222222      *261102*0930*U*00401*000000001*0*P*>~"
+    text = f"{isa}\n{body}"
+    begin(conn)
+    name = store_output(conn, Output("997", "", text), "222222222", None, NOW)
+    commit(conn)
+    ((row_id, _kind, _name, chunks),) = list(outbox.unsent(conn))
+    assert [len(c) for c in chunks][:-1] == [outbox.CONTENT_CHUNK] * 2
+    (tmp_path / "out").mkdir()
+    publish_outbox(conn, tmp_path / "out", NOW)
+    assert (tmp_path / "out" / name).read_bytes() == text.encode("ascii")

@@ -6,9 +6,10 @@ the same way (temp, fsync, rename, fsync of the folder: G1, G2) and then mark wh
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -84,6 +85,14 @@ def send_to_supplier(conn: Db, duns: str, functional_id: str, kind: str, set_tex
     return output
 
 
+def _ascii(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """A stored document's bytes, each checked to be ASCII (we write nothing else: never expected otherwise)."""
+    for chunk in chunks:
+        if not chunk.isascii():
+            raise DeliveryError("a stored document is not ASCII")
+        yield chunk
+
+
 def _checked_name(name: str) -> str:
     if not _OUTPUT_NAME.match(name) or name.startswith("."):
         raise DeliveryError(f"the document name {name!r} is unsafe")  # built by us: never expected
@@ -109,7 +118,8 @@ def publish_outbox(
     """Write every unsent outbox document into ``folder`` (G1, G2), then mark it sent; returns counts by kind."""
     sent: Counter[str] = Counter()
     for row_id, kind, name, content in outbox.unsent(conn):
-        write_atomically(folder, _checked_name(name), content.encode("ascii"), failpoint)
+        with contextlib.closing(content):  # its blob handle is closed even when the write fails
+            write_atomically(folder, _checked_name(name), _ascii(content), failpoint)
         failpoint("before_mark_sent")
         outbox.mark_sent(conn, row_id, now)
         failpoint("after_mark_sent")

@@ -11,7 +11,7 @@ import errno
 import os
 import shutil
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 FILE_MODE = 0o640
@@ -87,16 +87,17 @@ def fsync_folder(folder: Path) -> None:
     DISK.fsync_folder(folder)
 
 
-def write_atomically(folder: Path, name: str, data: bytes, failpoint: Callable[[str], None] = lambda _: None,
-                     disk: Disk = DISK) -> Path:  # fmt: skip
-    """Write ``data`` to ``folder/name`` so that a reader sees the whole file or nothing (G2)."""
+def write_atomically(folder: Path, name: str, data: bytes | Iterable[bytes],
+                     failpoint: Callable[[str], None] = lambda _: None, disk: Disk = DISK) -> Path:  # fmt: skip
+    """Write ``data`` (bytes, or its pieces in order) to ``folder/name``: a reader sees all of it or nothing (G2)."""
     final = folder / name
     temp = folder / f".{name}.part"  # a dot name: scanners on the other side ignore it
     with contextlib.suppress(FileNotFoundError):
         disk.unlink(temp)  # left by an earlier crash
     fd = disk.create(temp)
     try:
-        disk.write(fd, data)
+        for piece in (data,) if isinstance(data, bytes) else data:
+            disk.write(fd, piece)
         disk.fsync(fd)  # the content is durable before the name points at it
     except BaseException:
         disk.close(fd)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,13 +40,21 @@ def add_document(conn: Db, row: OutboxRow, interchange_id: int | None, now: date
     )
 
 
-def unsent(conn: Db) -> Iterator[tuple[int, str, str, str]]:
-    """Each document not yet written to the outbox folder, oldest first: (row id, kind, file name, content)."""
+CONTENT_CHUNK = 1 << 20  # a document is read back a MiB at a time (a million-set 997 is about 26 MB)
+
+
+def unsent(conn: Db) -> Iterator[tuple[int, str, str, Generator[bytes, None, None]]]:
+    """Each document not yet written to the outbox folder, oldest first: (row id, kind, file name, its bytes)."""
     for (row_id,) in conn.execute("SELECT id FROM outbox WHERE sent_at IS NULL ORDER BY id").fetchall():
-        kind, name, content = conn.execute(
-            "SELECT kind, file_name, content FROM outbox WHERE id = ?", (row_id,)
-        ).fetchone()
-        yield int(row_id), str(kind), str(name), str(content)
+        kind, name = conn.execute("SELECT kind, file_name FROM outbox WHERE id = ?", (row_id,)).fetchone()
+        yield int(row_id), str(kind), str(name), content_chunks(conn, int(row_id))
+
+
+def content_chunks(conn: Db, row_id: int) -> Generator[bytes, None, None]:
+    """A document's stored text as bytes, read incrementally (never whole in memory)."""
+    with conn.blobopen("outbox", "content", row_id, readonly=True) as blob:
+        while chunk := blob.read(CONTENT_CHUNK):
+            yield chunk
 
 
 def mark_sent(conn: Db, row_id: int, now: datetime) -> None:
