@@ -130,7 +130,7 @@ class FileProcessor:
                 elif not ahead.close(event, again, collector):
                     Interchange(self, run, name, file_id, event).process(again, collector)
                 ahead = None
-                staged.reset()
+                staged.clear()
                 collector = self._collector()
                 begin(self.conn)
                 if self.should_stop():

@@ -77,9 +77,9 @@ class ReadEnd:
 Read = SetRead | Opened | InterchangeResult | FileProblem | ReadEnd
 
 
-def stage(result: SetResult, group_control: str = "") -> Staged:
-    """What a validated set is, parsed once for its handler (``group_control``: its group's GS06 as read)."""
-    index, st02 = result.group_index, result.control_number
+def stage(result: SetResult) -> Staged:
+    """What a validated set is, parsed once for its handler."""
+    index, st02, group_control = result.group_index, result.control_number, result.group_control
     if result.code == "997" and result.segments:
         return Staged(index, st02, SetKind.ACKNOWLEDGMENT, ack=parse_997(result.segments), group_control=group_control)
     if result.accepted and result.segments and result.code == "814":
@@ -94,7 +94,7 @@ def read_sets(raw: BinaryIO, name: str, receiver_ids: Collection[str],
     validator = Validator(file_name=name, keep_segments=True, receiver_ids=receiver_ids, announce=True)
     for event in validator.run(_Input(raw)):  # type: ignore[arg-type]
         if isinstance(event, SetResult):
-            item = stage(event, validator.group_control)
+            item = stage(event)
             loop, count = ak2_loop(event, separators)
             yield SetRead(item, loop, count, validator.reader.bytes_read if validator.reader else 0)
         else:

@@ -64,5 +64,3 @@ class Stage(Generic[T]):
             self._spool.close()
             self._spool = None
         self.count, self.held, self.rows = 0, [], 0
-
-    reset = clear

@@ -58,6 +58,18 @@ def gs_findings(v: list[str], guides: GuideSet, has_guide: bool, seen: ControlNu
     return found
 
 
+def ge_findings(ge: Segment, group: GroupResult) -> list[tuple[str, str]]:
+    """AK9 codes a GE earns against its group (GE02 against GS06, GE01 against the sets); records GE01."""
+    declared = ge.get(1)
+    group.declared_sets = int(declared) if is_digits(declared) else None
+    found = []
+    if ge.get(2) != group.control_number:
+        found.append(("4", f"GE02 {ge.get(2)!r} does not match GS06 {group.control_number!r}"))
+    if declared != str(group.received_sets):
+        found.append(("5", f"GE01 says {declared!r} sets; the group has {group.received_sets}"))
+    return found
+
+
 def stopped_outside(reader: X12Reader, seen_any: bool, name: str) -> Iterator[FileProblem]:
     """Why a file with no interchange open at its end stopped: empty, not X12, or unreadable data after an IEA."""
     failure = reader.failure
@@ -110,11 +122,6 @@ class Validator:
         self._group_st02, self._group_gs06 = ControlNumberSet(), ControlNumberSet()  # seen ST02s, GS06s
         self._interchanges, self._last = 0, cast(Segment | None, None)
         self._outside = 0  # segments outside any interchange: the first KEPT_PER_FILE are reported (H1)
-
-    @property
-    def group_control(self) -> str:
-        """GS06 of the group open now ("" outside one): the group of the set just yielded."""
-        return self._group.control_number if self._group is not None else ""
 
     def _where(self, segment: Segment | None) -> Where:
         ix, group, ts = self._ix, self._group, self._set
@@ -229,7 +236,7 @@ class Validator:
             self._envelope("024", "ST outside a functional group", st)
             return
         code, control = st.get(1), st.get(2)
-        result = SetResult(len(self._ix.groups), code, control)
+        result = SetResult(len(self._ix.groups), code, control, group_control=self._group.control_number)
         guide = self._group_guide
         state = self._set = SetCheck(result, guide, st, self._where, self._ix.separators.component)
         if self.keep_segments:
@@ -275,12 +282,8 @@ class Validator:
             self._envelope("024", "GE without GS", ge)
             return
         assert self._ix is not None
-        declared = ge.get(1)
-        group.declared_sets = int(declared) if is_digits(declared) else None
-        if ge.get(2) != group.control_number:
-            self._group_error("4", f"GE02 {ge.get(2)!r} does not match GS06 {group.control_number!r}", ge)
-        if declared != str(group.received_sets):
-            self._group_error("5", f"GE01 says {declared!r} sets; the group has {group.received_sets}", ge)
+        for code, message in ge_findings(ge, group):
+            self._group_error(code, message, ge)
         self._ix.groups.append(group)
         self._group = None
 

@@ -32,6 +32,7 @@ class SetResult:
     issues: list[Issue] = field(default_factory=lambda: Bounded(KEPT_PER_SET))
     segments: list[Segment] | None = None
     guide_code: str = ""
+    group_control: str = ""  # its group's GS06 as read
 
     @property
     def accepted(self) -> bool:
