@@ -70,7 +70,7 @@ class Ahead:
         self._groups: dict[int, str] = {}  # each group's GS06 as its sets were keyed
 
     def add(self, item: Staged) -> None:
-        """One set read (and staged by the caller): decided now."""
+        """One set read: decided now (it is not staged: an interchange undone at its close is read again)."""
         self._groups.setdefault(item.group_index, item.group_control)
         self.decider.add(item)
 
