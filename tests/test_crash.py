@@ -26,6 +26,7 @@ from scripts.make_example_data import DROP, OFF_CYCLE_DATE, interchange, request
 from tests.batch_helpers import copy_store, folder_state, folders, prepared_store, process, settings, store_state
 
 KILL_TRIALS = 200
+PIPELINED_KILLS = 30
 
 
 def _batch(inbox: Path) -> None:
@@ -155,6 +156,27 @@ def test_random_sigkill_points_converge_to_the_uninterrupted_run(world: dict[str
         _finish_and_compare(world, db, f, f"kill trial {trials}")
         shutil.rmtree(world["root"] / f"kill{trials}")
     assert killed_mid_run == KILL_TRIALS, f"only {killed_mid_run} of {trials} kills landed while the batch ran"
+
+
+def test_random_sigkills_while_a_second_process_reads_converge_too(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file read in a second process (edi/flows/reading.py): a kill of the batch leaves nothing half done."""
+    monkeypatch.setattr("edi.flows.reading.PIPELINE_BYTES", 0)  # the forked batch inherits it
+    rng = random.Random(20261203)
+    duration = _child_duration(world)
+    killed_mid_run = trials = 0
+    while killed_mid_run < PIPELINED_KILLS and trials < PIPELINED_KILLS * 4:
+        trials += 1
+        db, f = _trial(world, f"pkill{trials}")
+        pid = _in_child(_run_child(db, f))
+        time.sleep(rng.uniform(0, duration))
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        killed_mid_run += os.WIFSIGNALED(status)
+        _finish_and_compare(world, db, f, f"pipelined kill trial {trials}")
+        shutil.rmtree(world["root"] / f"pkill{trials}")
+    assert killed_mid_run == PIPELINED_KILLS, f"only {killed_mid_run} of {trials} kills landed while the batch ran"
 
 
 NAMED_POINTS = (
