@@ -98,7 +98,8 @@ class FileProcessor:
     def _reads(self, raw: BinaryIO, name: str) -> Generator[Read, None, None]:
         """The file's sets as read: in a second process for a big file (``pipeline``), else here."""
         size = os.fstat(raw.fileno()).st_size
-        reader = pipelined if self.pipeline and size >= reading.PIPELINE_BYTES else read_sets
+        second = self.pipeline and size >= reading.PIPELINE_BYTES and reading.CAN_FORK
+        reader = pipelined if second else read_sets
         return reader(raw, name, {self.utility.duns})
 
     def _read(self, run: FileRun, name: str, file_id: int | None, reads: Iterator[Read], fd: int) -> None:

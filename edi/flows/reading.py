@@ -33,6 +33,7 @@ from rules.interchange import SetKind
 PIPELINE_BYTES = 8 << 20  # files at least this big are read in a second process (a 100,000-set drop: 27 MB)
 BATCH = 256  # events per message through the pipe
 PR_SET_PDEATHSIG = 1  # prctl(2)
+CAN_FORK = "fork" in multiprocessing.get_all_start_methods()  # elsewhere every file is read in this process
 
 
 class UnreadableInputError(Exception):
