@@ -141,21 +141,26 @@ def _child_duration(world: dict[str, Any]) -> float:
     return duration
 
 
-def test_random_sigkill_points_converge_to_the_uninterrupted_run(world: dict[str, Any]) -> None:
-    rng = random.Random(20261123)
+def _random_kills(world: dict[str, Any], seed: int, kills: int, name: str) -> None:
+    """``kills`` batches SIGKILLed while they ran, each finished by a second run and compared."""
+    rng = random.Random(seed)
     duration = _child_duration(world)
     killed_mid_run = trials = 0
-    while killed_mid_run < KILL_TRIALS and trials < KILL_TRIALS * 4:  # 200 kills that landed while it ran
+    while killed_mid_run < kills and trials < kills * 4:  # only kills that landed while it ran count
         trials += 1
-        db, f = _trial(world, f"kill{trials}")
+        db, f = _trial(world, f"{name}{trials}")
         pid = _in_child(_run_child(db, f))
         time.sleep(rng.uniform(0, duration))
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         killed_mid_run += os.WIFSIGNALED(status)
-        _finish_and_compare(world, db, f, f"kill trial {trials}")
-        shutil.rmtree(world["root"] / f"kill{trials}")
-    assert killed_mid_run == KILL_TRIALS, f"only {killed_mid_run} of {trials} kills landed while the batch ran"
+        _finish_and_compare(world, db, f, f"{name} trial {trials}")
+        shutil.rmtree(world["root"] / f"{name}{trials}")
+    assert killed_mid_run == kills, f"only {killed_mid_run} of {trials} kills landed while the batch ran"
+
+
+def test_random_sigkill_points_converge_to_the_uninterrupted_run(world: dict[str, Any]) -> None:
+    _random_kills(world, 20261123, KILL_TRIALS, "kill")
 
 
 def test_random_sigkills_while_a_second_process_reads_converge_too(
@@ -163,20 +168,7 @@ def test_random_sigkills_while_a_second_process_reads_converge_too(
 ) -> None:
     """Every file read in a second process (edi/flows/reading.py): a kill of the batch leaves nothing half done."""
     monkeypatch.setattr("edi.flows.reading.PIPELINE_BYTES", 0)  # the forked batch inherits it
-    rng = random.Random(20261203)
-    duration = _child_duration(world)
-    killed_mid_run = trials = 0
-    while killed_mid_run < PIPELINED_KILLS and trials < PIPELINED_KILLS * 4:
-        trials += 1
-        db, f = _trial(world, f"pkill{trials}")
-        pid = _in_child(_run_child(db, f))
-        time.sleep(rng.uniform(0, duration))
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-        killed_mid_run += os.WIFSIGNALED(status)
-        _finish_and_compare(world, db, f, f"pipelined kill trial {trials}")
-        shutil.rmtree(world["root"] / f"pkill{trials}")
-    assert killed_mid_run == PIPELINED_KILLS, f"only {killed_mid_run} of {trials} kills landed while the batch ran"
+    _random_kills(world, 20261203, PIPELINED_KILLS, "pkill")
 
 
 NAMED_POINTS = (
