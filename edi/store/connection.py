@@ -198,16 +198,16 @@ def rollback(conn: Db) -> None:
 @contextmanager
 def savepoint(conn: Db, name: str, *, keep: bool = True) -> Iterator[None]:
     """A nested unit inside the open transaction: released at the end, rolled back on error or when not ``keep``."""
-    conn.execute(f"SAVEPOINT {name}")
+    open_savepoint(conn, name)
     try:
         yield
     except BaseException:
-        conn.execute(f"ROLLBACK TO {name}")
-        conn.execute(f"RELEASE {name}")
+        rollback_to(conn, name)
         raise
-    if not keep:
-        conn.execute(f"ROLLBACK TO {name}")
-    conn.execute(f"RELEASE {name}")
+    if keep:
+        release(conn, name)
+    else:
+        rollback_to(conn, name)
 
 
 def open_savepoint(conn: Db, name: str) -> None:
