@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from edi.store.connection import Db, StoreError, next_value
+from edi.store.handle import queue_row
 from edi.store.ledger import OutcomeKey, as_json, record_outcome
 from edi.times import stamp
 from rules.decisions import (
@@ -31,7 +32,8 @@ def add_timeline(
     conn: Db, account: str, at: datetime, outcome_id: int | None, rule: str, event: str, **detail: Any
 ) -> None:
     """One line of the account's timeline: what changed, which rule, from which outcome."""
-    conn.execute(
+    queue_row(
+        conn,
         "INSERT INTO timeline (account_number, at, outcome_id, rule, event, detail) VALUES (?,?,?,?,?,?)",
         (
             account,
@@ -201,6 +203,10 @@ def _move_direct_pay(conn: Db, number: str, gas: str, at: datetime, outcome_id: 
     add_timeline(conn, gas, at, outcome_id, "R6", "Direct Pay moved here from the SBO account", from_account=number)
 
 
+_SUPPLY = ("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, off_cycle, kind,"
+           " outcome_id, supplier_account) VALUES (?,?,?,?,?,?,?,?,?)")  # fmt: skip
+
+
 def _set_supplier(conn: Db, where: tuple[str, int | None], at: datetime, outcome_id: int, request: EnrollmentRequest,
                   change: SetSupplier, rules: tuple[str, ...]) -> None:  # fmt: skip
     """Supplier and billing option per service point from the effective date; D3's later switch to SBO."""
@@ -208,13 +214,11 @@ def _set_supplier(conn: Db, where: tuple[str, int | None], at: datetime, outcome
     duns, account = change.supplier_duns, request.supplier_account
     for sp in change.service_points:
         row = (sp, duns, change.billing_type, change.bill_calculator, change.effective.isoformat(),
-               int(change.off_cycle), outcome_id, account)  # fmt: skip
-        conn.execute("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, off_cycle,"
-                     " kind, outcome_id, supplier_account) VALUES (?,?,?,?,?,?,'enrollment',?,?)", row)  # fmt: skip
-        if change.sbo_from is not None:
-            conn.execute("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, kind,"
-                         " outcome_id, supplier_account) VALUES (?,?,'ESP','DUAL',?,'sbo_switch',?,?)",
-                         (sp, duns, change.sbo_from.isoformat(), outcome_id, account))  # fmt: skip
+               int(change.off_cycle), "enrollment", outcome_id, account)  # fmt: skip
+        queue_row(conn, _SUPPLY, row)
+        if change.sbo_from is not None:  # D3: the later switch to SBO (off_cycle 0: it starts at a meter read)
+            switch = (sp, duns, "ESP", "DUAL", change.sbo_from.isoformat(), 0, "sbo_switch", outcome_id, account)
+            queue_row(conn, _SUPPLY, switch)
     when = f"{change.effective} 23:59:59 (off-cycle)" if change.off_cycle else f"{change.effective} (meter read)"
     add_timeline(conn, number, at, outcome_id, "R7+D3" if change.sbo_from else "enrollment",
                  f"supplier enrollment accepted: {change.billing_type}/{change.bill_calculator} from {when}",
@@ -222,8 +226,8 @@ def _set_supplier(conn: Db, where: tuple[str, int | None], at: datetime, outcome
                  requested_sbo=request.billing_type == "ESP", rules=list(rules))  # fmt: skip
     if change.sbo_from is not None:
         notice = (number, group, duns, account, request.request_id, change.sbo_from.isoformat(), outcome_id)
-        conn.execute("INSERT INTO switch_notices (account_number, bill_group, supplier_duns, supplier_account,"
-                     " request_id, switch_date, outcome_id) VALUES (?,?,?,?,?,?,?)", notice)  # fmt: skip
+        queue_row(conn, "INSERT INTO switch_notices (account_number, bill_group, supplier_duns, supplier_account,"
+                  " request_id, switch_date, outcome_id) VALUES (?,?,?,?,?,?,?)", notice)  # fmt: skip
 
 
 def _end_supply(conn: Db, number: str, at: datetime, outcome_id: int, change: EndSupply) -> None:

@@ -8,6 +8,13 @@ transaction nobody else can change either, so the first draw reads them and late
   statement naming ``sequences``; a ROLLBACK (or ROLLBACK TO) forgets what was drawn since, as the database does;
 - the chain tail is forgotten at every transaction boundary, at a ROLLBACK TO, and whenever another statement
   names ``outcomes`` (only ``insert_outcome`` writes that table through the handle's own path).
+
+A third thing is written many times and read back never within a block of requests: the rows an accepted or
+rejected request adds (its outcome, BGN02, supply, timeline and switch-notice rows). ``queue`` holds such an INSERT
+and runs it, with the others of its statement, in one ``executemany`` before the next statement of any other kind
+(a read sees every row queued before it), at COMMIT, SAVEPOINT and RELEASE; a ROLLBACK or ROLLBACK TO drops what is
+queued, which is all after the newest savepoint. The outcome rows go first: the other queued rows refer to them.
+An error in a queued row is raised by the statement that ran it, which fails its transaction as before.
 """
 
 from __future__ import annotations
@@ -19,6 +26,19 @@ from typing import Any
 _WRITE_BACK = frozenset({"COMMIT", "END", "SAVEPOINT", "RELEASE"})
 _FORGET = frozenset({"ROLLBACK", "BEGIN"})
 _ROW_STATEMENTS = ("SELECT ", "INSERT ", "UPDATE ", "DELETE ")
+QUEUE_ROWS = 4096  # rows queued at most before they run anyway (memory stays bounded whatever the caller does)
+
+
+_TABLES: dict[str, str] = {}
+
+
+def _table(sql: str) -> str:
+    """The table an INSERT writes (the word after INTO), looked up once per statement text."""
+    table = _TABLES.get(sql)
+    if table is None:
+        words = sql.split()
+        table = _TABLES[sql] = words[words.index("INTO") + 1] if "INTO" in words else sql
+    return table
 
 
 class StoreConnection(sqlite3.Connection):
@@ -29,9 +49,45 @@ class StoreConnection(sqlite3.Connection):
         self._drawn: dict[str, int] = {}  # the next value of each sequence read in this transaction
         self._dirty: set[str] = set()  # sequences drawn from since they were last written back
         self._tail: tuple[int, str] | None = None  # (id, seal) of the last outcome row, while it cannot change
+        self._queued: dict[str, list[tuple[object, ...]]] = {}  # INSERTs not yet run, by statement
+        self._queued_rows = 0
+        self._outcome_sql = ""  # the statement ``insert_outcome`` queues: it runs first
+
+    def queue(self, sql: str, values: tuple[object, ...]) -> None:
+        """An INSERT whose result nobody reads: run with the others of its statement before the next other one."""
+        if not self.in_transaction:
+            self.execute(sql, values)
+            return
+        rows = self._queued.get(sql)
+        if rows is None:
+            table = _table(sql)
+            if any(_table(other) == table for other in self._queued):
+                self._run_queued()  # a table's rows keep their order (and ids) only if one statement queues them
+            rows = self._queued[sql] = []
+        rows.append(values)
+        self._queued_rows += 1
+        if self._queued_rows >= QUEUE_ROWS:
+            self._run_queued()
+
+    def _run_queued(self) -> None:
+        """Every queued INSERT, outcome rows first, each statement's rows in the order they were queued."""
+        queued, self._queued, self._queued_rows = self._queued, {}, 0
+        first = queued.pop(self._outcome_sql, None)
+        if first:
+            super().executemany(self._outcome_sql, first)
+        for sql, rows in queued.items():
+            super().executemany(sql, rows)
+
+    def _drop_queued(self) -> None:
+        self._queued, self._queued_rows = {}, 0
 
     def _before(self, sql: str) -> None:
         """Write back or forget what is kept, as the statement about to run requires."""
+        if self._queued:
+            if sql.lstrip()[:8].upper() == "ROLLBACK":
+                self._drop_queued()
+            else:
+                self._run_queued()
         if not (self._drawn or self._tail):
             return
         if sql.startswith(_ROW_STATEMENTS):  # the common case: no transaction boundary
@@ -73,20 +129,25 @@ class StoreConnection(sqlite3.Connection):
 
     def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
         """As sqlite3's; everything kept is written back first and forgotten (a script may do anything)."""
+        if self._queued:
+            self._run_queued()
         if self._dirty:
             self._write_back()
         self._forget()
         return super().executescript(sql_script)
 
     def commit(self) -> None:
-        """As sqlite3's, with the sequence draws written back first."""
+        """As sqlite3's, with the queued rows and the sequence draws written back first."""
+        if self._queued:
+            self._run_queued()
         if self._dirty:
             self._write_back()
         self._forget()
         super().commit()
 
     def rollback(self) -> None:
-        """As sqlite3's; the draws are forgotten with the transaction."""
+        """As sqlite3's; the queued rows and the draws are forgotten with the transaction."""
+        self._drop_queued()
         self._forget()
         super().rollback()
 
@@ -109,7 +170,26 @@ class StoreConnection(sqlite3.Connection):
             self._tail = (int(row[0]), str(row[1])) if row is not None else (0, "")
         return self._tail
 
+    def blobopen(self, *args: Any, **kwargs: Any) -> Any:
+        """As sqlite3's, after the queued rows have run (a blob reads and writes the table directly)."""
+        if self._queued:
+            self._run_queued()
+        return super().blobopen(*args, **kwargs)
+
     def insert_outcome(self, sql: str, values: tuple[object, ...], tail: tuple[int, str]) -> None:
-        """Write one outcome row (its id and seal computed by the caller) and remember it as the chain's tail."""
-        super().execute(sql, values)
-        self._tail = tail if self.in_transaction else None
+        """Queue one outcome row (its id and seal computed by the caller) and remember it as the chain's tail."""
+        if not self.in_transaction:
+            super().execute(sql, values)
+            self._tail = None
+            return
+        self._outcome_sql = sql
+        self.queue(sql, values)
+        self._tail = tail
+
+
+def queue_row(conn: sqlite3.Connection, sql: str, values: tuple[object, ...]) -> None:
+    """An INSERT whose result nobody reads: queued on the store's own handle, run at once on any other."""
+    if isinstance(conn, StoreConnection):
+        conn.queue(sql, values)
+    else:
+        conn.execute(sql, values)

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from edi.store.connection import Db
+from edi.store.handle import queue_row
 from edi.store.seal import insert_sealed
 from edi.times import stamp
 from rules.decisions import Change
@@ -166,7 +167,7 @@ def record_outcome(
             request.account_number if request else "",
             outcome.label,
             " ".join(outcome.rules),
-            json.dumps([[r.code, r.text] for r in outcome.reasons]),
+            json.dumps([[r.code, r.text] for r in outcome.reasons]) if outcome.reasons else "[]",
             as_json([change_json(c) for c in changes]),
             reference,
             stamp(at),
@@ -174,7 +175,8 @@ def record_outcome(
     )
     if request is not None and request.request_id and request.supplier_duns and not outcome.test:
         # D7: the first use of a BGN02 is what later duplicates are measured against (tests do not count).
-        conn.execute(
+        queue_row(
+            conn,
             "INSERT OR IGNORE INTO requests_seen VALUES (?, ?, ?)",
             (request.supplier_duns, request.request_id, outcome_id),
         )

@@ -132,7 +132,9 @@ class AckCollector:
 
     def add_loop(self, group_index: int, text: str, segments: int) -> None:
         """Record one set's AK2 loop, already written (``ak2_loop``, with this collector's separators)."""
-        loops = self._loops.setdefault(group_index, _Loops())
+        loops = self._loops.get(group_index)
+        if loops is None:
+            loops = self._loops[group_index] = _Loops()
         loops.spool.write(text)
         loops.segments += segments
 
