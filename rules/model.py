@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 
 class BillingType(StrEnum):
@@ -88,9 +89,9 @@ class Account:
     direct_pay: bool = False
     pending: tuple[PendingEnrollment, ...] = ()
 
-    @property
+    @cached_property
     def electric_points(self) -> tuple[ServicePoint, ...]:
-        """The electric service points: the ones a RES supplies (gas is split off, R5)."""
+        """The electric service points: the ones a RES supplies (gas is split off, R5); found once per account."""
         return tuple(sp for sp in self.service_points if sp.commodity == Commodity.ELECTRIC)
 
 

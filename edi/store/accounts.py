@@ -171,24 +171,32 @@ class AccountCache:
         self.requests = requests_seen(self.conn, list(dict.fromkeys(requests or []))[:PRIME_BLOCK])
 
 
+_COMMODITIES = {c.value: c for c in Commodity}
+_ZERO = Decimal("0.00")
+
+
 def read_accounts(conn: sqlite3.Connection, numbers: list[str], as_of: date) -> dict[str, Account]:
     """The rules' view of these accounts (at most ``PRIME_BLOCK``) on ``as_of``: one query per table."""
     marks = ", ".join("?" for _ in numbers)
-    rows = {r["number"]: r for r in conn.execute(f"SELECT * FROM accounts WHERE number IN ({marks})", numbers)}
-    parts = _account_parts(conn, numbers, marks, as_of)
+    query = f"SELECT number, status, bill_group, summary_group, direct_pay FROM accounts WHERE number IN ({marks})"
+    rows = conn.execute(query, numbers).fetchall()
+    points_of, plans, periods_of, pending_of, due_of = _account_parts(conn, numbers, marks, as_of)
     found: dict[str, Account] = {}
-    for number, row in rows.items():
-        points, plan, periods, pending, due = (part.get(number, []) for part in parts)
+    for number, status, group, summary, direct in rows:
         budget = None
+        plan = plans.get(number)
         if plan:
+            periods = periods_of.get(number, ())
             budget = BudgetPlan(Decimal(plan[0][0]), tuple(Decimal(p[0]) for p in periods),
                                 tuple(Decimal(p[1]) for p in periods))  # fmt: skip
+        due = due_of.get(number)
+        pending = pending_of.get(number)
         found[number] = Account(
-            number=number, active=row["status"] == "active", bill_group=int(row["bill_group"]),
-            service_points=tuple(ServicePoint(p[0], Commodity(p[1]), p[2]) for p in points),
-            past_due=_money([d[0] for d in due]), budget=budget, summary_group=row["summary_group"],
-            direct_pay=bool(row["direct_pay"]),
-            pending=tuple(PendingEnrollment(p[0], date.fromisoformat(p[1])) for p in pending),
+            number=number, active=status == "active", bill_group=int(group),
+            service_points=tuple(ServicePoint(p[0], _COMMODITIES[p[1]], p[2]) for p in points_of.get(number, ())),
+            past_due=_money([d[0] for d in due]) if due else _ZERO, budget=budget, summary_group=summary,
+            direct_pay=bool(direct),
+            pending=tuple(PendingEnrollment(p[0], date.fromisoformat(p[1])) for p in pending) if pending else (),
         )  # fmt: skip
     return found
 
@@ -214,6 +222,9 @@ def _account_parts(conn: sqlite3.Connection, numbers: list[str], marks: str,
     for query, extra in queries:
         found: dict[str, list[tuple[str, ...]]] = {}
         for row in conn.execute(query, (*numbers, *extra)):
-            found.setdefault(row[0], []).append(tuple(row[1:]))
+            rows = found.get(row[0])
+            if rows is None:
+                rows = found[row[0]] = []
+            rows.append(row[1:])
         parts.append(found)
     return parts
