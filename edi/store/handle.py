@@ -71,6 +71,8 @@ class StoreConnection(sqlite3.Connection):
 
     def _run_queued(self) -> None:
         """Every queued INSERT, outcome rows first, each statement's rows in the order they were queued."""
+        if not self._queued:
+            return
         queued, self._queued, self._queued_rows = self._queued, {}, 0
         first = queued.pop(self._outcome_sql, None)
         if first:
@@ -129,8 +131,7 @@ class StoreConnection(sqlite3.Connection):
 
     def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
         """As sqlite3's; everything kept is written back first and forgotten (a script may do anything)."""
-        if self._queued:
-            self._run_queued()
+        self._run_queued()
         if self._dirty:
             self._write_back()
         self._forget()
@@ -138,8 +139,7 @@ class StoreConnection(sqlite3.Connection):
 
     def commit(self) -> None:
         """As sqlite3's, with the queued rows and the sequence draws written back first."""
-        if self._queued:
-            self._run_queued()
+        self._run_queued()
         if self._dirty:
             self._write_back()
         self._forget()
@@ -172,19 +172,14 @@ class StoreConnection(sqlite3.Connection):
 
     def blobopen(self, *args: Any, **kwargs: Any) -> Any:
         """As sqlite3's, after the queued rows have run (a blob reads and writes the table directly)."""
-        if self._queued:
-            self._run_queued()
+        self._run_queued()
         return super().blobopen(*args, **kwargs)
 
     def insert_outcome(self, sql: str, values: tuple[object, ...], tail: tuple[int, str]) -> None:
         """Queue one outcome row (its id and seal computed by the caller) and remember it as the chain's tail."""
-        if not self.in_transaction:
-            super().execute(sql, values)
-            self._tail = None
-            return
         self._outcome_sql = sql
-        self.queue(sql, values)
-        self._tail = tail
+        self.queue(sql, values)  # outside a transaction it runs at once, and the tail cannot be kept
+        self._tail = tail if self.in_transaction else None
 
 
 def queue_row(conn: sqlite3.Connection, sql: str, values: tuple[object, ...]) -> None:
