@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from edi.store.accounts import AccountCache, account_numbers, load_account
 from edi.store.connection import open_store
 from edi.store.seal import verify_chain
-from edi.store.snapshot import BLOCK, SnapshotError, _compiled, _validator, import_accounts
+from edi.store.snapshot import BLOCK, SnapshotError, _compiled, _parsed, _validator, import_accounts
 from tests.goldens import EXAMPLE
 from tests.store_helpers import fresh_store
 
@@ -72,6 +72,64 @@ def test_an_escaped_impossible_date_is_still_found(tmp_path: Path) -> None:
     assert "'2026-02-30' is not a calendar date" in raised.value.errors[0].message
 
 
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def _as_json_reads(text: str) -> tuple[object, ...]:
+    try:
+        return ("value", json.loads(text))
+    except json.JSONDecodeError as error:
+        return ("error", error.msg, error.colno)
+
+
+def _as_parsed_reads(text: str) -> tuple[object, ...]:
+    try:
+        return ("value", _parsed(text))
+    except json.JSONDecodeError as error:
+        return ("error", error.msg, error.colno)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES, st.sampled_from(["", " ", "\n", "x", ",", "]", "\ud800", "NaN"]), st.integers(0, 40))
+def test_a_line_is_read_as_json_reads_it(value: object, noise: str, cut: int) -> None:
+    """orjson where it reads the line, json otherwise: the same value, or json's own error (issue 13)."""
+    text = json.dumps(value, allow_nan=True)
+    for line in (text, text + noise, text[:cut] + noise + text[cut:]):
+        parsed, expected = _as_parsed_reads(line), _as_json_reads(line)
+        if _wide(expected):
+            assert parsed[0] == "value"  # orjson reads an integer past 64 bits as a float: see the next test
+        else:
+            assert json.dumps(parsed) == json.dumps(expected)  # NaN dumps as NaN on both sides
+
+
+def _wide(value: object) -> bool:
+    """An integer orjson does not read as one (outside -2**63 .. 2**64), anywhere in ``value``."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not -(2**63) <= value < 2**64
+    if isinstance(value, (list, tuple)):
+        return any(_wide(v) for v in value)
+    if isinstance(value, dict):
+        return any(_wide(v) for v in value.values())
+    return False
+
+
+def test_a_line_with_an_integer_past_64_bits_is_named_as_json_reads_it(tmp_path: Path) -> None:
+    record = _many(1)[0]
+    record["bill_group"] = 123456789012345678901234567890
+    (tmp_path / "a.jsonl").write_text(json.dumps(record) + "\n")
+    with pytest.raises(SnapshotError) as raised:
+        import_accounts(open_store(tmp_path / "s.db"), tmp_path / "a.jsonl")
+    assert (
+        raised.value.errors[0].message == "bill_group: 123456789012345678901234567890 is greater than the maximum of 21"
+    )
+
+
 VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 30), st.text(max_size=12), st.just("2026-13-01"))
 
 
@@ -103,3 +161,4 @@ def test_the_seal_written_with_the_row_verifies(tmp_path: Path) -> None:
     conn = open_store(_enrolled(tmp_path))
     checked, broken = verify_chain(conn)
     assert checked > 0 and broken is None
+

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
+import orjson
 from jsonschema import Draft202012Validator
 
 from edi.store.connection import transaction
@@ -61,15 +62,29 @@ def _compiled(kind: str) -> Any:
     return jsonschema_rs.Draft202012Validator(_schema(kind))
 
 
-def _schema_problem(kind: str, record: Any) -> str | None:
+def _schema_problem(kind: str, record: Any, line: str) -> str | None:
     """What the schema finds wrong first (by path), or None; the compiled check answers the common case."""
     if _compiled(kind).is_valid(record):
         return None
-    problems = sorted(_validator(kind).iter_errors(record), key=lambda e: list(e.absolute_path))
+    problems = sorted(_validator(kind).iter_errors(json.loads(line)), key=lambda e: list(e.absolute_path))
     if not problems:
         return "the record does not match its schema"  # the two implementations disagree: refuse, never guess
     where = "/".join(str(p) for p in problems[0].absolute_path) or "(line)"
     return f"{where}: {problems[0].message}"
+
+
+def _parsed(line: str) -> Any:
+    """One line as ``json.loads`` reads it, by orjson (three times faster) where it reads the line at all (issue 13).
+
+    A line orjson refuses (NaN, 1e400, lone surrogates, a syntax error) is read by ``json`` itself, so its value or
+    its error message is exactly ``json``'s. The one value orjson reads otherwise, an integer past 64 bits (a float),
+    fails every schema here as either (every integer field is bounded, every other field is text), and the
+    problem named for a refused line is found on ``json``'s reading of it (``_schema_problem``).
+    """
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
 
 
 def _records(path: Path, kind: str, errors: list[LineError]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -85,11 +100,11 @@ def _records(path: Path, kind: str, errors: list[LineError]) -> Iterator[tuple[i
                 if not line.strip():
                     continue
                 try:
-                    record = json.loads(line)
+                    record = _parsed(line)
                 except json.JSONDecodeError as error:
                     errors.append(LineError(number, f"not JSON: {error.msg} at column {error.colno}"))
                     continue
-                problem = _schema_problem(kind, record)
+                problem = _schema_problem(kind, record, line)
                 if problem is not None:
                     errors.append(LineError(number, problem))
                     continue
@@ -112,7 +127,10 @@ def _first_bad_date(line: str) -> str | None:
     Dates are found in the line's text; a line with escapes is read back as the parser decoded it first.
     """
     text = json.dumps(json.loads(line)) if "\\" in line else line
-    for value in _DATE_VALUE.findall(text):
+    values = _DATE_VALUE.findall(text)
+    if _GOOD_DATES.issuperset(values):  # the common case, in one C call: every date on the line seen before
+        return None
+    for value in values:
         if value in _GOOD_DATES:
             continue
         try:
