@@ -15,6 +15,9 @@ from edi.store.accounts import AccountCache, account_numbers, load_account
 from edi.store.connection import open_store
 from edi.store.seal import verify_chain
 from edi.store.snapshot import BLOCK, SnapshotError, _compiled, _parsed, _validator, import_accounts
+from edi.transactions.tx814 import Granted, Request814, Utility
+from edi.transactions.tx814_response import response_text
+from rules.decisions import Decision, EndSupply, Reason, SetSupplier
 from tests.goldens import EXAMPLE
 from tests.store_helpers import fresh_store
 
@@ -162,3 +165,59 @@ def test_the_seal_written_with_the_row_verifies(tmp_path: Path) -> None:
     checked, broken = verify_chain(conn)
     assert checked > 0 and broken is None
 
+
+_TEXT = st.text(alphabet="AZ09 *~>-.", max_size=8)
+
+
+@st.composite
+def _requests(draw: st.DrawFn) -> Request814:
+    """A request as a partner could send it: any field empty, or holding our separators."""
+    service = tuple(draw(st.lists(_TEXT, min_size=4, max_size=4)))
+
+    def text() -> str:
+        return draw(_TEXT)
+
+    return Request814(
+        st02=text(), bgn01=text(), request_id=text(), supplier_name=text(), supplier_duns=text(),
+        supplier_qualifier=text(), utility_name=text(), utility_duns=text(), customer_name=text(),
+        line_ref=draw(_TEXT), line_service=service,
+        action=(draw(_TEXT), draw(_TEXT)), account_number=draw(_TEXT), supplier_account=draw(_TEXT),
+        change_items=tuple(draw(st.lists(_TEXT, max_size=3))),
+        echoes=tuple(draw(st.lists(st.tuples(st.sampled_from(["PRT", "17", "DR"]), _TEXT), max_size=3))),
+    )  # fmt: skip
+
+
+DAY = date(2026, 12, 1)
+RATES = st.text(alphabet="ADGS019-", max_size=4)  # the store's rate classes (the schema's pattern)
+GRANTED = st.builds(Granted, st.integers(1, 21), st.lists(RATES, max_size=3).map(tuple))
+DECISIONS = st.one_of(
+    st.builds(
+        Decision.reject,
+        st.lists(st.builds(Reason, st.sampled_from(["A13", "HUU", "API"]), _TEXT), min_size=1, max_size=3).map(tuple),
+    ),  # fmt: skip
+    st.just(Decision.accept((SetSupplier("1", ("E1",), "ESP", "DUAL", DAY, False),), ())),
+    st.just(Decision.accept((EndSupply("1", ("E1",), DAY, False),), ())),
+    st.just(Decision.accept((), ())),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_requests(), DECISIONS, st.none() | GRANTED)
+def test_a_response_is_written_as_segments_would_be(request: Request814, decision: Decision,
+                                                    granted: Granted | None) -> None:  # fmt: skip
+    """Each line one segment: no trailing empty element, no separator inside a value, the count SE states."""
+    body = response_text(request, decision, utility=Utility("AMEREN ILLINOIS", "006936017"), reference="AIC1",
+                         today=DAY, granted=granted)  # fmt: skip
+    lines = body.text.split("~\n")
+    assert lines[-1] == "" and len(lines) - 1 == body.segments
+    segments = [line.split("*") for line in lines[:-1]]
+    assert all(len(s) == 1 or s[-1] != "" for s in segments)
+    assert not any(c in value for s in segments for value in s for c in "~>\n")
+    assert segments[0][:4] == ["BGN", "11", "AIC1", "20261201"]
+    tags = [s[0] for s in segments]
+    option = decision.granted
+    if option is not None:
+        loops = len(granted.rate_classes) if granted and granted.rate_classes else 1
+        assert tags.count("LIN") == loops and tags.count("DTM") == loops
+    elif not decision.accepted:
+        assert sum(s[0] == "REF" and s[1] in ("7G", "1P") for s in segments) == len(decision.reasons)

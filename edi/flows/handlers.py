@@ -14,9 +14,11 @@ from edi.store.accounts import AccountCache
 from edi.store.apply import AccountFacts, apply_decision
 from edi.store.connection import Db, next_value
 from edi.store.ledger import OutcomeKey, original_request, record_outcome
-from edi.transactions.tx814 import Granted, Request814, Utility, drop_notice_body, response_body
+from edi.transactions.tx814 import Granted, Request814, Utility, drop_notice_body
+from edi.transactions.tx814_response import response_text
 from edi.transactions.tx997 import AckReceived
 from edi.x12.segments import Segment
+from edi.x12.writer import SetText
 from rules.cancels import decide_cancel
 from rules.changes import decide_change
 from rules.decisions import Change, Decision, DropNotice
@@ -60,7 +62,7 @@ class Handled:
 
     outcome: Outcome
     request: Request814 | None = None
-    response: list[Segment] | None = None
+    response: SetText | None = None  # the 814 body, already written
     changes: tuple[Change, ...] = ()
     new_accounts: list[str] = field(default_factory=list)
     notices: list[tuple[str, list[Segment]]] = field(default_factory=list)  # D9: (old RES DUNS, 814 body)
@@ -90,7 +92,7 @@ def _answer(ctx: HandlerContext, request: Request814, key: OutcomeKey, decision:
     facts = AccountFacts(account is not None, account.bill_group if account else None, what)
     applied = apply_decision(ctx.conn, key, ctx.now, request.to_rules(), decision, reference, facts)
     granted = _granted(account) if decision.accepted else None
-    body = response_body(
+    body = response_text(
         request, decision, utility=ctx.utility, reference=reference, today=ctx.now.date(), granted=granted
     )
     return Handled(decided(decision), request, body, decision.changes, applied.new_accounts)

@@ -23,7 +23,7 @@ from edi.store.accounts import PRIME_BLOCK, AccountCache
 from edi.store.connection import commit, rollback, savepoint
 from edi.x12.acks import AckCollector, AckPlan
 from edi.x12.results import InterchangeResult
-from edi.x12.writer import TransactionSet, render_set
+from edi.x12.writer import render_set_text
 from rules.interchange import DUPLICATE_NOTE, InterchangeOutcome, SetKind, interchange_outcome, is_test
 from rules.outcomes import UNREGISTERED_SENDER, Outcome, OutcomeKind
 
@@ -277,7 +277,7 @@ class Decider:
             self.done(key, handled)
             if handled.response is not None:
                 number = f"{len(self.responses) + 1:04d}"
-                self.responses.append(render_set(TransactionSet("814", number, handled.response)))
+                self.responses.append(render_set_text("814", number, handled.response))
             if len(self.responses) == MAX_SETS_PER_RESPONSE:
                 responses, self.responses = self.responses, []
                 self.full(responses)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 from edi.x12.segments import DEFAULT_SEPARATORS, Segment, seg
-from rules.decisions import Decision, DropNotice, SetSupplier
+from rules.decisions import DropNotice
 from rules.interchange import SetKind, classify_814
 from rules.model import EnrollmentRequest
 
@@ -44,14 +43,12 @@ class Request814:
         """Request or response, and which request (rules/interchange.py decides)."""
         return classify_814(self.bgn01, self.action, self.line_service[3] if len(self.line_service) > 3 else "")
 
-    def to_rules(self) -> EnrollmentRequest:
-        """The request in the terms of ``rules/`` (built once per request)."""
-        return self.as_rules
+    as_rules: EnrollmentRequest = field(init=False, repr=False, compare=False)  # the request in ``rules/`` terms
 
-    @cached_property
-    def as_rules(self) -> EnrollmentRequest:
-        """The request in the terms of ``rules/``."""
-        return EnrollmentRequest(
+    def __post_init__(self) -> None:
+        # Built with the request, so in the reading process when there is one (issue 13): the deciding one
+        # unpickles it, which costs a third of building a frozen dataclass.
+        rules = EnrollmentRequest(
             supplier_duns=self.supplier_duns,
             request_id=self.request_id,
             account_number=self.account_number,
@@ -62,6 +59,11 @@ class Request814:
             utility_duns=self.utility_duns,
             utility_name=self.utility_name,
         )
+        object.__setattr__(self, "as_rules", rules)
+
+    def to_rules(self) -> EnrollmentRequest:
+        """The request in the terms of ``rules/``."""
+        return self.as_rules
 
 
 def _date(value: str) -> date | None:
@@ -166,7 +168,6 @@ def ccyymmdd(day: date) -> str:
 
 
 ECHOED = ("PRT", "17", "DR")  # product type, AMI interval data preference, demand response (guide section 10)
-STATUS_CODES = frozenset({"HUU", "HIU"})  # answered in REF*1P (guide section 10)
 _CLEANED: dict[str, str] = {}
 
 
@@ -180,81 +181,6 @@ def clean(value: str) -> str:
                 _CLEANED.clear()
             _CLEANED[value] = done
     return done
-
-
-def _parties(utility: Utility, request: Request814) -> list[Segment]:
-    """N1*8S (us), N1*SJ (the RES as it named itself), N1*8R when the request named the customer."""
-    out = [
-        seg("N1", "8S", utility.name, "1", utility.duns),
-        # N102 is required: a name made only of our separators falls back to the DUNS
-        seg(
-            "N1",
-            "SJ",
-            clean(request.supplier_name) or clean(request.supplier_duns),
-            clean(request.supplier_qualifier) or "1",
-            clean(request.supplier_duns),
-        ),
-    ]
-    if clean(request.customer_name):
-        out.append(seg("N1", "8R", clean(request.customer_name)))
-    return out
-
-
-def _granted_loop(request: Request814, option: SetSupplier, group: str, rate: str) -> list[Segment]:
-    """What an accept states for one service point (its LIN loop after the LIN itself)."""
-    body = [seg("ASI", "WQ", clean(request.action[1]) or "021"), seg("REF", "12", clean(request.account_number))]
-    if clean(request.supplier_account):
-        body.append(seg("REF", "11", clean(request.supplier_account)))
-    body += [seg("REF", "BLT", option.billing_type), seg("REF", "PC", option.bill_calculator)]
-    body += [seg("REF", qualifier, clean(value)) for qualifier, value in request.echoes if clean(value)]
-    body += [seg("REF", "BF", group)] if group else []
-    body += [seg("REF", "NH", rate)] if rate else []
-    return [*body, seg("DTM", "007", ccyymmdd(option.effective))]
-
-
-def _granted_loops(request: Request814, option: SetSupplier, granted: Granted | None) -> list[Segment]:
-    """One LIN loop per electric service point, each with its rate and its own DTM*007 (guide section 10)."""
-    group = f"{granted.bill_group:02d}" if granted is not None else ""
-    rates = granted.rate_classes if granted is not None and granted.rate_classes else ("",)
-    loops = _granted_loop(request, option, group, rates[0])
-    line = clean(request.line_ref) or "1"
-    for n, rate in enumerate(rates[1:], start=2):
-        loops.append(seg("LIN", f"{line}.{n}", *(clean(v) for v in request.line_service)))
-        loops += _granted_loop(request, option, group, rate)
-    return loops
-
-
-def response_body(
-    request: Request814, decision: Decision, *, utility: Utility, reference: str, today: date, granted: Granted | None
-) -> list[Segment]:
-    """The 814 response between ST and SE: accept (ASI*WQ) or reject (ASI*U with every REF*7G)."""
-    body = [seg("BGN", "11", reference, ccyymmdd(today), "", "", clean(request.request_id))]
-    body += _parties(utility, request)
-    body.append(seg("LIN", clean(request.line_ref) or "1", *(clean(v) for v in request.line_service)))
-    account = clean(request.account_number)
-    if decision.accepted and not decision.granted and not decision.ended:  # D10 cancel, D11 change without option
-        body += [seg("ASI", "WQ", clean(request.action[1]) or "021"), seg("REF", "12", account)]
-        if clean(request.supplier_account):
-            body.append(seg("REF", "11", clean(request.supplier_account)))
-        body += [seg("REF", "TD", clean(item)) for item in request.change_items if clean(item)]
-        return body
-    ended = decision.ended
-    if decision.accepted and ended is not None:  # D8: the drop's end of supply
-        body += [seg("ASI", "WQ", "024"), seg("REF", "12", account)]
-        if clean(request.supplier_account):
-            body.append(seg("REF", "11", clean(request.supplier_account)))
-        body.append(seg("DTM", "007", ccyymmdd(ended.effective)))
-        return body
-    option = decision.granted
-    if decision.accepted and option is not None:
-        return body + _granted_loops(request, option, granted)
-    body.append(seg("ASI", "U", clean(request.action[1]) or "021"))
-    if account:
-        body.append(seg("REF", "12", account))
-    for reason in decision.reasons:
-        status = reason.code in STATUS_CODES  # a REF*1P status (HUU) rather than a REF*7G reject reason
-        body.append(seg("REF", "1P" if status else "7G", reason.code, clean(reason.text)[:80]))
-    return body
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,35 @@ def write_segments(
     return "".join(element.join(s.elements) + end for s in segments)
 
 
+_LINE_END = DEFAULT_SEPARATORS.segment + ("\n" if DEFAULT_SEPARATORS.segment not in "\r\n" else "")
+_ELEMENT = DEFAULT_SEPARATORS.element
+
+
+def segment_line(*elements: str) -> str:
+    """``render_set``'s text of ``seg(*elements)`` (trailing empty elements dropped), without building the segment."""
+    end = len(elements)
+    while end > 1 and elements[end - 1] == "":
+        end -= 1
+    return _ELEMENT.join(elements if end == len(elements) else elements[:end]) + _LINE_END
+
+
+@dataclass(frozen=True, slots=True)
+class SetText:
+    """A transaction set's body already written (between ST and SE, our separators) and its segment count."""
+
+    text: str
+    segments: int
+
+
+def render_set_text(code: str, control_number: str, body: SetText) -> str:
+    """ST, the written body, SE: what ``render_set`` writes for a set of the same segments."""
+    return (
+        segment_line("ST", code, control_number)
+        + body.text
+        + segment_line("SE", str(body.segments + 2), control_number)
+    )
+
+
 @dataclass(frozen=True)
 class Party:
     """An interchange party: ISA qualifier and ID, and the GS application code."""
