@@ -8,8 +8,10 @@ while they are read, and for mutants of the example drop (which mostly do not cl
 from __future__ import annotations
 
 import errno
+import fcntl
 import multiprocessing
 import os
+import pickle
 import random
 import shutil
 from pathlib import Path
@@ -21,8 +23,9 @@ from hypothesis import strategies as st
 
 from edi.flows.inbound import FileProcessor, RunSettings
 from edi.flows.interchange import Interchange
-from edi.flows.reading import ReadingFailedError
+from edi.flows.reading import BATCH, ReadingFailedError, SetRead, _roomy, read_sets
 from edi.store.connection import open_store
+from scripts.benchmark import generate
 from scripts.campaign import fresh_control_numbers, mutate
 from scripts.make_example_data import DROP, interchange, request
 from tests.store_helpers import AS_OF, NOW, dump, fresh_store
@@ -201,3 +204,16 @@ def test_the_997_text_is_written_after_the_filled_responses_are_stored(
     responses = [o for o in run.outputs if o.kind == "814"]
     assert len(responses) == 4 and stored_before == [4]  # each filled while read: all stored before the 997 is made
     assert [o.kind for o in run.outputs][0] == "997"
+
+
+def test_the_pipe_from_the_reading_process_holds_several_batches(tmp_path: Path) -> None:
+    """Issue 13: with a pipe that held half a batch, the decider waited for every batch after each block."""
+    generate(tmp_path / "drop.edi", BATCH)
+    with open(tmp_path / "drop.edi", "rb") as raw:
+        batch = [e for e in read_sets(raw, "drop.edi", ["111111111"]) if isinstance(e, SetRead)]
+    assert len(batch) == BATCH
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+    with receiver, sender:
+        _roomy(receiver)
+        room = fcntl.fcntl(receiver.fileno(), fcntl.F_GETPIPE_SZ)
+    assert room >= 4 * len(pickle.dumps(("events", batch), protocol=5))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import multiprocessing
 import os
 import pickle
@@ -32,6 +33,7 @@ from rules.interchange import SetKind
 
 PIPELINE_BYTES = 8 << 20  # files at least this big are read in a second process (a 100,000-set drop: 27 MB)
 BATCH = 256  # events per message through the pipe
+PIPE_BYTES = 1 << 20  # the pipe's buffer (Linux's default 64 KiB holds half a batch: see ``_roomy``)
 PR_SET_PDEATHSIG = 1  # prctl(2)
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()  # elsewhere every file is read in this process
 
@@ -143,6 +145,7 @@ def pipelined(raw: BinaryIO, name: str, receiver_ids: Collection[str]) -> Genera
     """``read_sets`` run in a forked process; its events, in order (the process is ended when this is)."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
+    _roomy(receiver)
     worker = context.Process(target=_work, args=(sender, raw, name, receiver_ids), daemon=True)
     worker.start()
     sender.close()
@@ -166,6 +169,16 @@ def pipelined(raw: BinaryIO, name: str, receiver_ids: Collection[str]) -> Genera
         if worker.is_alive():
             worker.kill()
         worker.join()
+
+
+def _roomy(end: Connection) -> None:
+    """Linux: a pipe buffer of several batches, so the reader reads on while the decider works through a block.
+
+    With the default 64 KiB the reader could be at most one batch ahead: it stopped while a block of requests was
+    decided, and the decider then waited for each further batch to be read (4 s of a 100,000-set drop).
+    """
+    with contextlib.suppress(OSError, AttributeError):  # elsewhere (or over the limit) the pipe keeps its size
+        fcntl.fcntl(end.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _die_with_parent() -> None:
