@@ -5,11 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from edi.x12.segments import DEFAULT_SEPARATORS, Segment, seg
+from edi.x12.writer import segment_line
 from rules.decisions import DropNotice
 from rules.interchange import SetKind, classify_814
 from rules.model import EnrollmentRequest
+
+
+class Echo(NamedTuple):
+    """What every answer to a request repeats of it, made safe for our separators once, with the request."""
+
+    request_id: str  # BGN02, as BGN06 of the answer
+    customer_line: str  # N1*8R, or "" when the request named nobody
+    line: str  # LIN01 as answered
+    account: str  # REF*12
+    supplier_account_line: str  # REF*11, or "" when the RES sent none
+    action: str  # ASI02
+    refs: tuple[str, ...]  # the REF*PRT, REF*17, REF*DR lines an accept echoes
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,7 @@ class Request814:
         return classify_814(self.bgn01, self.action, self.line_service[3] if len(self.line_service) > 3 else "")
 
     as_rules: EnrollmentRequest = field(init=False, repr=False, compare=False)  # the request in ``rules/`` terms
+    echo: Echo = field(init=False, repr=False, compare=False)  # for the 814 response (tx814_response.py)
 
     def __post_init__(self) -> None:
         # Built with the request, so in the reading process when there is one (issue 13): the deciding one
@@ -60,10 +75,25 @@ class Request814:
             utility_name=self.utility_name,
         )
         object.__setattr__(self, "as_rules", rules)
+        object.__setattr__(self, "echo", _echo(self))
 
     def to_rules(self) -> EnrollmentRequest:
         """The request in the terms of ``rules/``."""
         return self.as_rules
+
+
+def _echo(request: Request814) -> Echo:
+    """The request's values an answer repeats, cleaned and written as the answer's lines where they are whole."""
+    customer, supplier_account = clean(request.customer_name), clean(request.supplier_account)
+    return Echo(
+        request_id=clean(request.request_id),
+        customer_line=segment_line("N1", "8R", customer) if customer else "",
+        line=clean(request.line_ref) or "1",
+        account=clean(request.account_number),
+        supplier_account_line=segment_line("REF", "11", supplier_account) if supplier_account else "",
+        action=clean(request.action[1]),
+        refs=tuple(segment_line("REF", q, clean(v)) for q, v in request.echoes if clean(v)),
+    )
 
 
 def _date(value: str) -> date | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TypeVar
 
-from edi.transactions.tx814 import Granted, Request814, Utility, ccyymmdd, clean
+from edi.transactions.tx814 import Echo, Granted, Request814, Utility, ccyymmdd, clean
 from edi.x12.writer import SetText, segment_line
 from rules.decisions import Decision, EndSupply, SetSupplier
 
@@ -62,12 +62,11 @@ def _lin(line_ref: str, service: tuple[str, ...]) -> str:
     return line
 
 
-def _account_refs(request: Request814, action: str) -> list[str]:
+def _account_refs(echo: Echo, action: str) -> list[str]:
     """ASI, REF*12 and (when the RES sent one) REF*11: how every accepted answer states the account."""
-    lines = [segment_line("ASI", "WQ", action), segment_line("REF", "12", clean(request.account_number))]
-    supplier_account = clean(request.supplier_account)
-    if supplier_account:
-        lines.append(segment_line("REF", "11", supplier_account))
+    lines = [segment_line("ASI", "WQ", action), segment_line("REF", "12", echo.account)]
+    if echo.supplier_account_line:
+        lines.append(echo.supplier_account_line)
     return lines
 
 
@@ -93,36 +92,36 @@ def _tail(group: str, rate: str, effective: date) -> Lines:
     return lines
 
 
-def _granted_loops(request: Request814, option: SetSupplier, granted: Granted | None, line: str) -> list[str]:
+def _granted_loops(request: Request814, option: SetSupplier, granted: Granted | None) -> list[str]:
     """One LIN loop per electric service point, each with its rate and its own DTM*007 (guide section 10)."""
     group = f"{granted.bill_group:02d}" if granted is not None else ""
     rates = granted.rate_classes if granted is not None and granted.rate_classes else ("",)
-    refs = _account_refs(request, clean(request.action[1]) or "021")
+    echo = request.echo
+    refs = _account_refs(echo, echo.action or "021")
     refs += _option(option)
-    refs += [segment_line("REF", q, clean(v)) for q, v in request.echoes if clean(v)]
+    refs += echo.refs
     loops = [*refs, *_tail(group, rates[0], option.effective)]
     for n, rate in enumerate(rates[1:], start=2):
-        loops.append(_lin(f"{line}.{n}", request.line_service))
+        loops.append(_lin(f"{echo.line}.{n}", request.line_service))
         loops += refs
         loops += _tail(group, rate, option.effective)
     return loops
 
 
-def _answer_lines(request: Request814, decision: Decision, granted: Granted | None, line: str) -> list[str]:
+def _answer_lines(request: Request814, decision: Decision, granted: Granted | None) -> list[str]:
     """What follows the LIN: the accept of a cancel or change, of a drop, of an enrollment, or the reject."""
-    action = clean(request.action[1])
+    echo = request.echo
     option, ended = _stated(decision)
     if decision.accepted and option is None and ended is None:  # D10 cancel, D11 change without option
-        lines = _account_refs(request, action or "021")
+        lines = _account_refs(echo, echo.action or "021")
         return lines + [segment_line("REF", "TD", clean(item)) for item in request.change_items if clean(item)]
     if decision.accepted and ended is not None:  # D8: the drop's end of supply
-        return [*_account_refs(request, "024"), segment_line("DTM", "007", ccyymmdd(ended.effective))]
+        return [*_account_refs(echo, "024"), segment_line("DTM", "007", ccyymmdd(ended.effective))]
     if decision.accepted and option is not None:
-        return _granted_loops(request, option, granted, line)
-    lines = [segment_line("ASI", "U", action or "021")]
-    account = clean(request.account_number)
-    if account:
-        lines.append(segment_line("REF", "12", account))
+        return _granted_loops(request, option, granted)
+    lines = [segment_line("ASI", "U", echo.action or "021")]
+    if echo.account:
+        lines.append(segment_line("REF", "12", echo.account))
     for reason in decision.reasons:
         status = reason.code in STATUS_CODES  # a REF*1P status (HUU) rather than a REF*7G reject reason
         lines.append(segment_line("REF", "1P" if status else "7G", reason.code, clean(reason.text)[:80]))
@@ -143,12 +142,13 @@ def _stated(decision: Decision) -> tuple[SetSupplier | None, EndSupply | None]:
 def response_text(request: Request814, decision: Decision, *, utility: Utility, reference: str, today: date,
                   granted: Granted | None) -> SetText:  # fmt: skip
     """The 814 response between ST and SE: accept (ASI*WQ) or reject (ASI*U with every REF*7G)."""
-    lines = [segment_line("BGN", "11", reference, ccyymmdd(today), "", "", clean(request.request_id))]
-    lines += _parties(utility, request)
-    customer = clean(request.customer_name)
-    if customer:
-        lines.append(segment_line("N1", "8R", customer))
-    line = clean(request.line_ref) or "1"
-    lines.append(_lin(line, request.line_service))
-    lines += _answer_lines(request, decision, granted, line)
+    echo = request.echo  # written where the request was read
+    lines = [
+        segment_line("BGN", "11", reference, ccyymmdd(today), "", "", echo.request_id),
+        *_parties(utility, request),
+    ]
+    if echo.customer_line:
+        lines.append(echo.customer_line)
+    lines.append(_lin(echo.line, request.line_service))
+    lines += _answer_lines(request, decision, granted)
     return SetText("".join(lines), len(lines))
