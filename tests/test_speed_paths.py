@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from edi.store.seal import verify_chain
 from edi.store.snapshot import BLOCK, SnapshotError, _compiled, _parsed, _validator, import_accounts
 from edi.transactions.tx814 import Granted, Request814, Utility
 from edi.transactions.tx814_response import response_text
+from edi.x12.segments import seg
+from edi.x12.writer import segment_line, write_segments
 from rules.decisions import Decision, EndSupply, Reason, SetSupplier
 from tests.goldens import EXAMPLE
 from tests.store_helpers import fresh_store
@@ -221,3 +224,18 @@ def test_a_response_is_written_as_segments_would_be(request: Request814, decisio
         assert tags.count("LIN") == loops and tags.count("DTM") == loops
     elif not decision.accepted:
         assert sum(s[0] == "REF" and s[1] in ("7G", "1P") for s in segments) == len(decision.reasons)
+
+
+@given(st.lists(st.text(alphabet="AZ09 .-", max_size=4), min_size=1, max_size=8))
+def test_a_line_is_what_writing_the_segment_gives(elements: list[str]) -> None:
+    """``segment_line`` is ``write_segments`` of ``seg``, trailing empty elements and all (issue 13)."""
+    assert segment_line(*elements) == write_segments([seg(*elements)], newline=True)
+
+
+@given(_requests())
+def test_a_request_comes_out_of_the_pipe_as_it_went_in(request: Request814) -> None:
+    """The compact pickle the reading process sends (issue 13) keeps every field, the derived ones included."""
+    back = pickle.loads(pickle.dumps(request, protocol=5))
+    assert back == request
+    assert (back.as_rules, back.echo) == (request.as_rules, request.echo)
+    assert vars(back) == vars(request)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import NamedTuple
 
@@ -80,6 +80,20 @@ class Request814:
     def to_rules(self) -> EnrollmentRequest:
         """The request in the terms of ``rules/``."""
         return self.as_rules
+
+    def __reduce__(self) -> tuple[Callable[[tuple[object, ...]], Request814], tuple[tuple[object, ...]]]:
+        """Pickled as its values in field order: the reading process sends every request, and this loads in 2/3."""
+        return _unpickled, (tuple([getattr(self, name) for name in _FIELD_NAMES]),)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Request814))  # as_rules and echo included: not built again
+
+
+def _unpickled(values: tuple[object, ...]) -> Request814:
+    """A pickled request as it was, derived fields and all (``__post_init__`` does not run again)."""
+    request = object.__new__(Request814)
+    request.__dict__.update(zip(_FIELD_NAMES, values, strict=True))
+    return request
 
 
 def _echo(request: Request814) -> Echo:
