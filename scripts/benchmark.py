@@ -9,7 +9,8 @@ history (1,200,000 accounts by default); 5. the same with 12 bills and 12 paymen
 Usage: python scripts/benchmark.py [--sets 100000] [--accounts 1200000] [--history-accounts 100000]
                                    [--skip-pyx12] [--skip-end-to-end] [--skip-import] [--profile FILE]
 Each measurement runs in its own process so that its peak memory (max RSS) is its own. ``--profile FILE``
-writes a cProfile of the `process` run (read it with ``python -m pstats FILE``).
+writes a cProfile of the `process` run (read it with ``python -m pstats FILE``). Memory at a million sets in one
+interchange has its own script, scripts/bench_memory.py (the file is over the batch's 256 MiB intake limit).
 """
 
 from __future__ import annotations
