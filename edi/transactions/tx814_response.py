@@ -46,7 +46,7 @@ def _parties(utility: Utility, request: Request814) -> Lines:
             segment_line("N1", "8S", utility.name, "1", utility.duns),
             segment_line(
                 "N1", "SJ", clean(request.supplier_name) or duns, clean(request.supplier_qualifier) or "1", duns
-            ),  # fmt: skip
+            ),
         )
         _remember(_PARTIES, key, lines)
     return lines
