@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from edi.transactions.tx814 import Echo, Granted, Request814, Utility, ccyymmdd, clean
 from edi.x12.writer import SetText, segment_line
-from rules.decisions import Decision, EndSupply, SetSupplier
+from rules.decisions import Decision, SetSupplier
 
 STATUS_CODES = frozenset({"HUU", "HIU"})  # answered in REF*1P (guide section 10)
 REMEMBERED = 4096  # lines kept per kind; the values come from the file (H1), so the memory is bounded
@@ -111,7 +111,7 @@ def _granted_loops(request: Request814, option: SetSupplier, granted: Granted | 
 def _answer_lines(request: Request814, decision: Decision, granted: Granted | None) -> list[str]:
     """What follows the LIN: the accept of a cancel or change, of a drop, of an enrollment, or the reject."""
     echo = request.echo
-    option, ended = _stated(decision)
+    option, ended = decision.granted, decision.ended
     if decision.accepted and option is None and ended is None:  # D10 cancel, D11 change without option
         lines = _account_refs(echo, echo.action or "021")
         return lines + [segment_line("REF", "TD", clean(item)) for item in request.change_items if clean(item)]
@@ -126,17 +126,6 @@ def _answer_lines(request: Request814, decision: Decision, granted: Granted | No
         status = reason.code in STATUS_CODES  # a REF*1P status (HUU) rather than a REF*7G reject reason
         lines.append(segment_line("REF", "1P" if status else "7G", reason.code, clean(reason.text)[:80]))
     return lines
-
-
-def _stated(decision: Decision) -> tuple[SetSupplier | None, EndSupply | None]:
-    """The option granted and the end of supply, from one pass over the changes (``Decision.granted``, ``.ended``)."""
-    option = ended = None
-    for change in decision.changes:
-        if option is None and isinstance(change, SetSupplier):
-            option = change
-        elif ended is None and isinstance(change, EndSupply):
-            ended = change
-    return option, ended
 
 
 def response_text(request: Request814, decision: Decision, *, utility: Utility, reference: str, today: date,
