@@ -25,7 +25,7 @@ LAYERS: dict[str, frozenset[str]] = {
     "edi.flows": frozenset(
         {"edi.x12", "edi.guides", "edi.transactions", "edi.store", "edi.naming", "edi.times", "rules"}
     ),
-    "edi.views": frozenset({"edi.store", "edi.naming", "edi.times", "rules"}),
+    "edi.views": frozenset({"edi.transactions", "edi.x12", "edi.store", "edi.naming", "edi.times", "rules"}),
     "edi.batch": frozenset(
         {
             "edi.x12",
@@ -75,7 +75,8 @@ ORDER = ("rules", "edi.naming", "edi.times", "edi.x12", "edi.schemas", "edi.guid
 OWNED = {"sqlite3": ("edi.store",), "structlog": ("edi.batch.logs",), "click": ("edi.commands",)}
 SQL = re.compile(
     r"\b(SELECT\s|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TEMP\s+)?"
-    r"(TABLE|INDEX)|BEGIN\s+IMMEDIATE|ROLLBACK|SAVEPOINT|COMMIT\b)"
+    r"(TABLE|INDEX)|BEGIN\s+IMMEDIATE|ROLLBACK|SAVEPOINT|COMMIT\b|PRAGMA\s+\w|ALTER\s+TABLE|DROP\s+(TABLE|INDEX)"
+    r"|VACUUM\b|ATTACH\s+DATABASE|WITH\s+RECURSIVE)"
 )
 CLOCK = ("datetime.now(", "date.today(", "time.time(", "datetime.utcnow(")
 
@@ -145,10 +146,48 @@ def check_file(root: Path, path: Path) -> list[str]:
     return problems
 
 
+def _package_graph(root: Path, package: Path) -> dict[str, set[str]]:
+    """Which module of one package imports which of its siblings (type-level imports count: they are arrows too)."""
+    modules = {module_name(root, p): p for p in package.glob("*.py") if p.name != "__init__.py"}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        for _line, imported in _imports(ast.parse(path.read_text(encoding="utf-8")), name):
+            graph[name] |= {m for m in modules if m != name and (imported == m or imported.startswith(m + "."))}
+    return graph
+
+
+def circles(root: Path) -> list[str]:
+    """Every import circle among the modules of one package (``a -> b -> a``), each named once."""
+    found: list[str] = []
+    for package in sorted({p.parent for d in ("edi", "rules") for p in (root / d).rglob("*.py")}):
+        graph = _package_graph(root, package)
+        seen: set[frozenset[str]] = set()
+        for start in sorted(graph):
+            for path in _cycles_from(graph, start):
+                if frozenset(path) not in seen:
+                    seen.add(frozenset(path))
+                    found.append(f"{package.relative_to(root)}: import circle {' -> '.join([*path, path[0]])}")
+    return found
+
+
+def _cycles_from(graph: dict[str, set[str]], start: str) -> list[list[str]]:
+    """The simple cycles through ``start`` whose other modules sort after it (so each cycle is found once)."""
+    cycles: list[list[str]] = []
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    while stack:
+        node, path = stack.pop()
+        for target in sorted(graph[node]):
+            if target == start:
+                cycles.append(path)
+            elif target > start and target not in path and len(path) < 8:
+                stack.append((target, [*path, target]))
+    return cycles
+
+
 def check_tree(root: Path) -> list[str]:
-    """Check every module of ``edi/`` and ``rules/`` under ``root``."""
+    """Check every module of ``edi/`` and ``rules/`` under ``root``, and the import circles inside each package."""
     problems: list[str] = []
     for package in ("edi", "rules"):
         for path in sorted((root / package).rglob("*.py")):
             problems += check_file(root, path)
-    return problems
+    return problems + circles(root)

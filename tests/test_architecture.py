@@ -58,11 +58,23 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
         ("rules/enrollment.py", "import click\n", "imports click"),
         ("rules/calendar.py", "from datetime import datetime\nNOW = datetime.now()\n", "reads the clock"),
         ("edi/x12/reader.py", "from ..flows import inbound\n", "edi.x12 may not import edi.flows"),
+        ("edi/commands/data.py", 'V = "PRAGMA user_version"\n', "SQL text outside edi/store"),
+        ("edi/flows/inbound.py", 'Q = "ALTER TABLE outcomes ADD x"\n', "SQL text outside edi/store"),
     ],
 )
 def test_the_checker_catches_a_planted_violation(tmp_path: Path, name: str, text: str, complaint: str) -> None:
     problems = check_tree(_tree(tmp_path, {name: text}))
     assert any(complaint in p for p in problems), problems
+
+
+def test_the_checker_catches_a_planted_circle_inside_a_package(tmp_path: Path) -> None:
+    planted = {
+        "edi/flows/a.py": "from edi.flows.b import B\n",
+        "edi/flows/b.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from edi.flows.c import C\n",
+        "edi/flows/c.py": "import edi.flows.a\n",
+    }
+    problems = check_tree(_tree(tmp_path, planted))
+    assert problems == ["edi/flows: import circle edi.flows.a -> edi.flows.b -> edi.flows.c -> edi.flows.a"]
 
 
 def test_the_checker_allows_what_the_table_allows(tmp_path: Path) -> None:

@@ -9,12 +9,14 @@ import pytest
 
 from edi.conformance.cases import STATE_FILE, expected_files, load_case, run_case
 from edi.guides.validator import Validator
+from edi.transactions.documents import DOCUMENTS
 from edi.x12.results import SetResult
 from tests.goldens import CASES, EXAMPLE
 
 FOLDERS = sorted(p for p in CASES.iterdir() if (p / "case.json").is_file())
 RULES = {"R1", "R2", "R3", "R4", "R5", "R6", "R7"}
-X12_KINDS = (".997", ".ta1", ".814", ".814-change", ".810")
+X12_KINDS = tuple(kind.suffix for kind in DOCUMENTS.values())  # every outbound kind, .814-drop included
+MAPPED = tuple(kind.suffix for kind in DOCUMENTS.values() if kind.map_file)  # the kinds pyx12 checks too
 REASON_CODES = {"A76", "008", "UND", "API", "ABN", "DIV", "FRB", "NFI", "A13"}
 
 
@@ -63,6 +65,11 @@ def test_every_output_passes_our_validation(folder: Path, produced: dict[str, di
         assert results and all(r.accepted for r in results), f"{name}: {[r.issues for r in results]}"
 
 
+def test_every_outbound_kind_has_a_golden_output(produced: dict[str, dict[str, str]]) -> None:
+    made = {kind for files in produced.values() for name in files for kind in X12_KINDS if name.endswith(kind)}
+    assert made == set(X12_KINDS)
+
+
 def test_state_files_are_json_with_every_account(produced: dict[str, dict[str, str]]) -> None:
     for name, files in produced.items():
         state = json.loads(files[STATE_FILE])
@@ -78,7 +85,7 @@ def test_pyx12_accepts_our_814_responses_and_changes(produced: dict[str, dict[st
     checked = 0
     for case, files in produced.items():
         for name, text in files.items():
-            if not name.endswith((".814", ".814-change", ".810")):
+            if not name.endswith(MAPPED):
                 continue
             path = tmp_path / f"{case}.{name}"
             path.write_text(text, encoding="ascii")

@@ -17,6 +17,7 @@ from edi.batch.lock import BatchError, StoreLock
 from edi.store import queries
 from edi.store.connection import Db, control_numbers_near_wrap
 from edi.times import parse_stamp, stamp
+from edi.transactions.documents import acknowledged_kinds
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def _silent(beat: dict[str, Any] | None, now: datetime, limits: Limits) -> bool:
 def health(conn: Db, store: Path, now: datetime, wall_seconds: float, *, inbox: Path | None = None,
            limits: Limits = Limits(), runs: int = 10) -> dict[str, Any]:  # fmt: skip
     """Every fact ``status`` shows, and ``attention``: what a person should look at (empty when all is well)."""
-    overdue = queries.overdue_acknowledgments(conn, now - timedelta(hours=limits.overdue_hours))
+    overdue = queries.overdue_acknowledgments(conn, now - timedelta(hours=limits.overdue_hours), acknowledged_kinds())
     facts: dict[str, Any] = {
         "store": str(store), "checked_at": stamp(now), "worker_active": _worker_active(store),
         "recent_runs": queries.recent_runs(conn, runs), "processing": queries.files_in_processing(conn),

@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry, Gauge, write_to_textfile
 from edi.batch.summary import Summary
 from edi.store import queries
 from edi.store.connection import Db
+from edi.transactions.documents import acknowledged_kinds
 
 
 def write_metrics(path: Path, conn: Db, summary: Summary, *, seconds: float, finished: datetime,
@@ -40,7 +41,7 @@ def write_metrics(path: Path, conn: Db, summary: Summary, *, seconds: float, fin
     Gauge("sbo_edi_unsent_documents", "Documents committed but not yet published", registry=registry).set(
         queries.unsent_count(conn)
     )
-    overdue = queries.overdue_acknowledgments(conn, finished - timedelta(hours=overdue_hours))
+    overdue = queries.overdue_acknowledgments(conn, finished - timedelta(hours=overdue_hours), acknowledged_kinds())
     Gauge("sbo_edi_overdue_acknowledgments", "Documents with no 997 back in time (B13)", registry=registry).set(
         len(overdue)
     )

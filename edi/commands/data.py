@@ -46,6 +46,7 @@ from edi.store.connection import (
     open_store,
     transaction,
 )
+from edi.store.migrate import schema_version
 from edi.store.refresh import refresh_accounts
 from edi.views.account import render_account
 
@@ -126,7 +127,7 @@ def init(db_path: Path | None) -> None:
             change_setting(conn, key, value)
     except StoreError as error:
         fail(str(error), EXIT_USAGE)
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    version = schema_version(conn)
     click.echo(f"store {path}: {'already there' if existed else 'created'}, schema version {version}")
 
 

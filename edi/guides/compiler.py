@@ -240,6 +240,11 @@ class GuideSet:
         """Whether any guide accepts this GS01."""
         return any(key[1] == functional_id for key in self.guides)
 
+    @property
+    def functional_ids(self) -> tuple[str, ...]:
+        """Every GS01 some guide accepts, sorted."""
+        return tuple(sorted({key[1] for key in self.guides}))
+
     def supports_version(self, functional_id: str, version: str) -> bool:
         """Whether this GS01 is supported in this GS08 version."""
         return any(key[1] == functional_id and key[2] == version for key in self.guides)

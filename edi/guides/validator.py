@@ -48,7 +48,7 @@ def gs_findings(v: list[str], guides: GuideSet, has_guide: bool, seen: ControlNu
     if v[1] == "FA":
         pass  # acknowledgments are read, never validated back against our maps (guide section 3)
     elif not guides.supports_functional_id(v[1]):
-        found.append(("1", f"GS01 {v[1]!r} is not a supported functional group (GE or IN)"))
+        found.append(("1", f"GS01 {v[1]!r} is not a supported functional group ({' or '.join(guides.functional_ids)})"))
     elif not has_guide:
         found.append(("2", f"GS08 {v[8]!r} is not supported for GS01 {v[1]}; use 004010"))
     if not (is_digits(v[6]) and 1 <= len(v[6]) <= 9):

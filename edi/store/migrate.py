@@ -32,9 +32,14 @@ def utc_moments(conn: sqlite3.Connection) -> None:
 STEPS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (*MIGRATIONS, utc_moments)
 
 
+def schema_version(conn: sqlite3.Connection) -> int:
+    """How far the store's schema has come (the number of migrations applied)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring the schema up to the latest migration, each in its own transaction; returns the version."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    version = schema_version(conn)
     if version > len(STEPS):
         raise RuntimeError(f"the store is at schema version {version}, newer than this program ({len(STEPS)})")
     for number in range(version, len(STEPS)):

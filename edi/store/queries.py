@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from edi.store.connection import Db
 from edi.times import stamp
-
-ACKNOWLEDGED_KINDS = ("814", "814-change", "814-drop", "810")  # documents a partner owes us a 997 for (B13)
 
 
 def recent_runs(conn: Db, count: int) -> list[dict[str, Any]]:
@@ -40,13 +39,13 @@ def unsent_count(conn: Db) -> int:
     return int(conn.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0])
 
 
-def overdue_acknowledgments(conn: Db, sent_before: datetime) -> list[dict[str, Any]]:
-    """B13: documents sent before ``sent_before`` that no 997 has acknowledged yet."""
-    marks = ", ".join("?" for _ in ACKNOWLEDGED_KINDS)
+def overdue_acknowledgments(conn: Db, sent_before: datetime, kinds: Sequence[str]) -> list[dict[str, Any]]:
+    """B13: documents of ``kinds`` sent before ``sent_before`` that no 997 has acknowledged yet."""
+    marks = ", ".join("?" for _ in kinds)
     rows = conn.execute(
         f"SELECT file_name, sent_at FROM outbox WHERE kind IN ({marks}) AND sent_at IS NOT NULL"
         " AND ack_status IS NULL AND sent_at <= ? ORDER BY id",
-        (*ACKNOWLEDGED_KINDS, stamp(sent_before)),
+        (*kinds, stamp(sent_before)),
     )
     return [dict(r) for r in rows]
 

@@ -177,7 +177,7 @@ MIGRATIONS: tuple[str, ...] = (
     -- Transactional outbox: outbound documents commit with the changes that caused them, files follow.
     CREATE TABLE outbox (
         id INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL,                    -- 997 | TA1 | 814 | 814-change
+        kind TEXT NOT NULL,                    -- a row of edi/transactions/documents.py
         partner TEXT NOT NULL,
         file_name TEXT NOT NULL UNIQUE,
         content TEXT NOT NULL,

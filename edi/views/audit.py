@@ -9,6 +9,7 @@ from typing import Any
 from edi.naming import mask_account
 from edi.store import queries
 from edi.store.connection import Db, control_numbers_near_wrap
+from edi.transactions.documents import acknowledged_kinds
 
 
 def _run_line(run: dict[str, Any]) -> str:
@@ -22,7 +23,7 @@ def _run_line(run: dict[str, Any]) -> str:
 
 
 def _acknowledgment_lines(conn: Db, count: int, now: datetime, overdue_hours: float) -> list[str]:
-    overdue = queries.overdue_acknowledgments(conn, now - timedelta(hours=overdue_hours))
+    overdue = queries.overdue_acknowledgments(conn, now - timedelta(hours=overdue_hours), acknowledged_kinds())
     lines = [f"documents sent more than {overdue_hours:g} h ago with no 997 back (B13): {len(overdue)}"]
     lines += [f"  {r['file_name']} sent {r['sent_at']}" for r in overdue[:count]]
     lines += [
