@@ -36,7 +36,7 @@ COUNTS_AS_PROCESSED = (InterchangeOutcome.PROCESSED, InterchangeOutcome.ACKNOWLE
 
 
 class SetKind(StrEnum):
-    """What an inbound transaction set is, for the dispatch table of edi/flows/handlers.py."""
+    """What an inbound transaction set is, for the inbound table of edi/flows/inbound/table.py."""
 
     ENROLLMENT = "814 enrollment request"
     OTHER_REQUEST = "814 request other than an enrollment"
@@ -56,7 +56,7 @@ def interchange_outcome(*, rejected: bool, ta1_note: str, acknowledgment_only: b
 
 
 def is_test(usage: str) -> bool:
-    """ISA15 T: decided and answered against the real state, then no account change survives (README decisions)."""
+    """ISA15 T: decided and answered against the real state, then no account change survives (docs/analysts.md)."""
     return usage == "T"
 
 
@@ -76,10 +76,10 @@ def classify_814(bgn01: str, action: tuple[str, str], service: str = "CE") -> Se
 
 
 def usage_history_unavailable() -> Decision:
-    """Guide section 10, LIN05 HU/HI: answered REF*1P*HUU until the 867 usage flow exists (README decisions)."""
+    """Guide section 10, LIN05 HU/HI: answered REF*1P*HUU until the 867 exists (docs/analysts.md)."""
     return Decision.reject((USAGE_UNAVAILABLE,))
 
 
 def not_processed_request() -> Decision:
-    """A request kind this utility does not process yet is rejected A13, ASI02 echoed (README decisions)."""
+    """A request kind this utility does not process yet is rejected A13, ASI02 echoed (docs/analysts.md)."""
     return Decision.reject((NOT_ENROLLMENT,))

@@ -24,6 +24,16 @@ class Commodity(StrEnum):
     GAS = "GAS"
 
 
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Whom and what an inbound set is about, as its outcome row records it (empty for an acknowledgment)."""
+
+    partner: str = ""  # the RES the set speaks for (an 814's N1*SJ)
+    reference: str = ""  # the set's own key (an 814's BGN02)
+    account: str = ""  # the utility account it is about (REF*12), "" when none
+    remembered: bool = False  # D7: its reference counts against later duplicates of the same partner
+
+
 @dataclass(frozen=True)
 class EnrollmentRequest:
     """An 814 enrollment request as the rules need it (parsed from an accepted transaction set)."""
@@ -37,6 +47,11 @@ class EnrollmentRequest:
     supplier_account: str = ""  # REF*11, echoed
     utility_duns: str = ""  # N1*8S N104: the utility the request is addressed to
     utility_name: str = ""  # N1*8S N102
+
+    @property
+    def subject(self) -> Subject:
+        """The request as its outcome row records it (its BGN02 remembered for D7)."""
+        return Subject(self.supplier_duns, self.request_id, self.account_number, remembered=True)
 
     @property
     def is_sbo(self) -> bool:

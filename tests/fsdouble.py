@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edi.flows.durable import Disk
+from edi.flows.delivery import Disk
 
 
 class PowerLoss(BaseException):

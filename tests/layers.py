@@ -1,9 +1,9 @@
 """The layer checker: which package may import which, and where sqlite3, SQL text, structlog and the clock may live.
 
-Run by tests/test_architecture.py on the real tree and on planted temporary trees. The arrows (README, Layout):
+Run by tests/test_architecture.py on the real tree and on planted trees. The arrows (docs/reference.md, Layout):
 
-    x12 <- guides <- transactions <- flows <- batch <- cli
-                     rules, store ----^       views, conformance
+    x12 <- guides <- transactions <- flows (delivery <- outbound, inbound) <- batch <- cli
+                     rules, store ----^                                      views, conformance
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 # Each layer and the layers (by prefix) it may import; a module may always import its own layer.
+_BELOW_FLOWS = frozenset({"edi.x12", "edi.guides", "edi.transactions", "edi.store", "edi.naming", "edi.times", "rules"})
+_FLOWS = frozenset({"edi.flows", "edi.flows.delivery", "edi.flows.outbound", "edi.flows.inbound"})
 LAYERS: dict[str, frozenset[str]] = {
     "rules": frozenset(),
     "edi.naming": frozenset(),
@@ -22,55 +24,20 @@ LAYERS: dict[str, frozenset[str]] = {
     "edi.transactions": frozenset({"edi.x12", "edi.naming", "edi.times", "rules"}),
     "edi.store": frozenset({"edi.schemas", "edi.naming", "edi.times", "rules"}),
     "edi.schemas": frozenset(),
-    "edi.flows": frozenset(
-        {"edi.x12", "edi.guides", "edi.transactions", "edi.store", "edi.naming", "edi.times", "rules"}
-    ),
+    # edi/flows is three rooms over its hooks: delivery, then the outbound orchestrators and the inbound engine.
+    "edi.flows": _BELOW_FLOWS,
+    "edi.flows.delivery": _BELOW_FLOWS | {"edi.flows"},
+    "edi.flows.outbound": _BELOW_FLOWS | {"edi.flows", "edi.flows.delivery"},
+    "edi.flows.inbound": _BELOW_FLOWS | {"edi.flows", "edi.flows.delivery"},
     "edi.views": frozenset({"edi.transactions", "edi.x12", "edi.store", "edi.naming", "edi.times", "rules"}),
-    "edi.batch": frozenset(
-        {
-            "edi.x12",
-            "edi.guides",
-            "edi.transactions",
-            "edi.store",
-            "edi.flows",
-            "edi.views",
-            "edi.naming",
-            "edi.times",
-            "rules",
-        }
-    ),
-    "edi.commands": frozenset(
-        {
-            "edi.x12",
-            "edi.guides",
-            "edi.transactions",
-            "edi.store",
-            "edi.flows",
-            "edi.views",
-            "edi.batch",
-            "edi.conformance",
-            "edi.naming",
-            "edi.times",
-            "rules",
-        }
-    ),
-    "edi.conformance": frozenset(
-        {
-            "edi.x12",
-            "edi.guides",
-            "edi.transactions",
-            "edi.store",
-            "edi.flows",
-            "edi.views",
-            "edi.naming",
-            "edi.times",
-            "rules",
-        }
-    ),
+    "edi.batch": _BELOW_FLOWS | _FLOWS | {"edi.views"},
+    "edi.commands": _BELOW_FLOWS | _FLOWS | {"edi.views", "edi.batch", "edi.conformance"},
+    "edi.conformance": _BELOW_FLOWS | _FLOWS | {"edi.views"},
 }
 # The layers bottom to top: an arrow may only point down this list.
 ORDER = ("rules", "edi.naming", "edi.times", "edi.x12", "edi.schemas", "edi.guides", "edi.transactions",
-         "edi.store", "edi.flows", "edi.views", "edi.batch", "edi.conformance", "edi.commands")  # fmt: skip
+         "edi.store", "edi.flows", "edi.flows.delivery", "edi.flows.outbound", "edi.flows.inbound", "edi.views",
+         "edi.batch", "edi.conformance", "edi.commands")  # fmt: skip
 # Outside libraries that belong to one place only.
 OWNED = {"sqlite3": ("edi.store",), "structlog": ("edi.batch.logs",), "click": ("edi.commands",)}
 SQL = re.compile(

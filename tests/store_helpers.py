@@ -8,8 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from edi.flows.inbound import FileProcessor, RunSettings
-from edi.flows.reports import FileRun
+from edi.flows.inbound import FileProcessor, FileRun, RunSettings
 from edi.store.connection import open_store
 from edi.store.snapshot import import_accounts, import_calendar, import_suppliers
 from edi.times import zone

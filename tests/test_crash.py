@@ -167,7 +167,7 @@ def test_random_sigkills_while_a_second_process_reads_converge_too(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every file read in a second process (edi/flows/reading.py): a kill of the batch leaves nothing half done."""
-    monkeypatch.setattr("edi.flows.reading.PIPELINE_BYTES", 0)  # the forked batch inherits it
+    monkeypatch.setattr("edi.flows.inbound.reading.PIPELINE_BYTES", 0)  # the forked batch inherits it
     _random_kills(world, 20261203, PIPELINED_KILLS, "pkill")
 
 
@@ -196,7 +196,7 @@ def test_named_failpoints_at_first_middle_and_last(world: dict[str, Any], point:
 
 def _failing_io(monkeypatch: pytest.MonkeyPatch, fail_at: int | None, error: int) -> Counter[str]:
     """Count (and fail the ``fail_at``-th of) every write, fsync and rename our file protocol makes."""
-    import edi.flows.durable as durable
+    import edi.flows.delivery.durable as durable
 
     calls: Counter[str] = Counter()
     real = {name: getattr(os, name) for name in ("write", "fsync", "replace")}

@@ -10,8 +10,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CODES = (ROOT / "docs" / "codes.md").read_text(encoding="utf-8")
-ID = re.compile(r"\b([A-HMOR])(\d{1,2})\b")
-RANGE = re.compile(r"\b([A-HMOR])(\d{1,2})-\1?(\d{1,2})\b")
+ID = re.compile(r"\b(BR|[A-IMOR])(\d{1,2})\b")
+RANGE = re.compile(r"\b(BR|[A-IMOR])(\d{1,2})-\1?(\d{1,2})\b")
+ISSUE = re.compile(r"\bissue \d+", re.IGNORECASE)  # issue numbers mean nothing to a reader of the repository
 
 
 def documented() -> set[str]:
@@ -50,11 +51,45 @@ def test_every_cited_id_is_explained_in_docs() -> None:
 def test_guide_sections_cited_are_the_ones_docs_describe() -> None:
     sections = {int(n) for path in (ROOT / "edi").rglob("*.py")
                 for n in re.findall(r"guide section (\d+)", path.read_text(encoding="utf-8"))}  # fmt: skip
-    assert sections and sections <= set(range(1, 11))
+    assert sections and sections <= set(range(1, 12))
     assert "10 partner facts" in CODES
 
 
 def test_the_checker_sees_an_unknown_id(tmp_path: Path) -> None:
     planted = tmp_path / "m.py"
-    planted.write_text('"""Cites R9 and E6."""\n# and Z1 is not an id form, but H8 is one\n')
-    assert cited(planted) - documented() == {"R9", "H8"}
+    planted.write_text('"""Cites R9 and E6."""\n# and Z1 is not an id form, but H8 and BR7 are\n')
+    assert cited(planted) - documented() == {"R9", "H8", "BR7"}
+
+
+def test_code_cites_no_issue_numbers() -> None:
+    found = [f"{p.relative_to(ROOT)}: {m.group(0)}"
+             for p in [*ROOT.joinpath("edi").rglob("*.py"), *ROOT.joinpath("rules").rglob("*.py"), ROOT / "cli.py"]
+             for m in ISSUE.finditer(p.read_text(encoding="utf-8"))]  # fmt: skip
+    assert found == []
+
+
+def test_every_command_is_documented_in_docs() -> None:
+    import click
+
+    from cli import main
+
+    def commands(group: click.Group, prefix: str) -> list[str]:
+        names = []
+        for name, command in sorted(group.commands.items()):
+            names.append(f"{prefix}{name}")
+            if isinstance(command, click.Group):
+                names += commands(command, f"{prefix}{name} ")
+        return names
+
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md")))
+    docs = re.sub(r"[ \t]+", " ", text)  # aligned synopses: "sbo-edi calendar  import"
+    assert isinstance(main, click.Group)
+    missing = [name for name in commands(main, "sbo-edi ") if name not in docs]
+    assert missing == []
+
+
+def test_readme_stays_a_few_screens_and_links_every_docs_page() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.encode()) < 10 * 1024
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        assert f"docs/{page.name}" in readme, page.name

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from edi.flows.cycle import close_cycle
+from edi.flows.outbound import close_cycle
 from edi.store.account_view import account_view
 from edi.store.connection import transaction
 from edi.times import zone
@@ -113,12 +113,12 @@ def test_dry_run_changes_nothing_but_still_answers(tmp_path: Path) -> None:
 
 
 def test_a_crash_mid_interchange_leaves_the_store_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import edi.flows.handlers
+    import edi.flows.inbound.handlers
 
     conn = fresh_store(tmp_path)
     before = dump(conn)
     calls = {"n": 0}
-    real = edi.flows.handlers.apply_decision
+    real = edi.flows.inbound.handlers.apply_decision
 
     def failing(*args: object, **kw: object) -> object:
         calls["n"] += 1
@@ -126,7 +126,7 @@ def test_a_crash_mid_interchange_leaves_the_store_untouched(tmp_path: Path, monk
             raise RuntimeError("power cut")
         return real(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(edi.flows.handlers, "apply_decision", failing)
+    monkeypatch.setattr(edi.flows.inbound.handlers, "apply_decision", failing)
     with pytest.raises(RuntimeError):
         replay(conn, _file(tmp_path, [request("0001", "C1", "1000000001"), request("0002", "C2", "1000000002")]))
     assert dump(conn) == before

@@ -17,7 +17,7 @@ from cli import main
 from edi.batch.lock import BatchError, StoreLock
 from edi.batch.logs import configure, event_sink
 from edi.batch.processor import BatchProcessor
-from edi.flows.durable import open_regular
+from edi.flows.delivery import open_regular
 from edi.flows.inbound import FileProcessor, RunSettings
 from edi.guides.files import validate_file
 from edi.store.connection import open_store

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edi.conformance.cases import load_case, run_case
-from edi.flows.invoicing import Invoicer
+from edi.flows.outbound import Invoicer
 from edi.store.connection import transaction
 from edi.store.snapshot import import_bills
 from edi.times import zone
@@ -87,11 +87,11 @@ def test_invoicing_twice_gives_the_same_invoices_not_new_ones(tmp_path: Path) ->
 
 
 def test_the_final_check_stops_an_810_carrying_anything_else(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import edi.flows.invoicing
+    import edi.flows.outbound.invoicing
     from edi.x12.segments import seg
 
     conn = _enrolled_store(tmp_path, ["budget_due", "plain"])
-    real = edi.flows.invoicing.invoice_body
+    real = edi.flows.outbound.invoicing.invoice_body
 
     def leaky(invoice, utility):
         body = real(invoice, utility)
@@ -100,7 +100,7 @@ def test_the_final_check_stops_an_810_carrying_anything_else(tmp_path: Path, mon
             body[tds:tds] = [seg("SLN", "9", "", "I"), seg("SAC", "C", "", "EU", "BUDGET", "7400")]
         return body
 
-    monkeypatch.setattr(edi.flows.invoicing, "invoice_body", leaky)
+    monkeypatch.setattr(edi.flows.outbound.invoicing, "invoice_body", leaky)
     with transaction(conn) as tx:  # type: ignore[arg-type]
         result = Invoicer(tx, datetime(2026, 12, 10, 6, tzinfo=CENTRAL)).run(7, *PERIOD_1)
     assert len(result.errors) == 1 and result.errors[0].startswith("******0002: amount 74.00 is not an SBO-period")

@@ -79,7 +79,7 @@ def test_2_an_environment_error_is_recorded_as_an_aborted_run(tmp_path: Path, mo
     def full(*args: object, **kw: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("edi.flows.delivery.write_atomically", full)
+    monkeypatch.setattr("edi.flows.delivery.outputs.write_atomically", full)
     conn = open_store(db)
     with pytest.raises(OSError):
         BatchProcessor(conn, f, settings()).run_once()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from edi.flows.durable import Disk, write_atomically
+from edi.flows.delivery import Disk, write_atomically
 from tests.fsdouble import CrashingDisk, PowerLoss
 
 FOLDER = Path("/outbox")

@@ -21,9 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edi.flows.inbound import FileProcessor, RunSettings
-from edi.flows.interchange import Interchange
-from edi.flows.reading import BATCH, ReadingFailedError, SetRead, _roomy, read_sets
+from edi.flows.inbound import TABLES, FileProcessor, RunSettings
+from edi.flows.inbound.interchange import Interchange
+from edi.flows.inbound.reading import BATCH, ReadingFailedError, SetRead, _roomy, read_sets
 from edi.store.connection import open_store
 from scripts.benchmark import generate
 from scripts.campaign import fresh_control_numbers, mutate
@@ -69,7 +69,7 @@ def _same(template: Path, work: Path, files: list[Path]) -> None:
 @pytest.fixture
 def always_pipelined(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every file, however small, read in the second process."""
-    monkeypatch.setattr("edi.flows.reading.PIPELINE_BYTES", 0)
+    monkeypatch.setattr("edi.flows.inbound.reading.PIPELINE_BYTES", 0)
 
 
 @pytest.mark.parametrize("path", INPUTS, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -85,8 +85,7 @@ def test_the_whole_drop_twice_leaves_what_deciding_at_the_close_leaves(template:
 def test_full_response_and_notice_interchanges_keep_their_order_and_numbers(
     template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("edi.flows.interchange.MAX_SETS_PER_RESPONSE", 2)
-    monkeypatch.setattr("edi.flows.notices.NOTICES_PER_INTERCHANGE", 1)
+    monkeypatch.setattr("edi.flows.delivery.mailbag.PER_INTERCHANGE", 2)
     _same(template, tmp_path, sorted(DROP.glob("*.edi")))
 
 
@@ -134,7 +133,7 @@ def test_a_defect_in_the_reading_process_fails_the_file_and_changes_nothing(
     def broken(segments: object) -> None:
         raise ValueError("customer JANE DOE 1000000001")  # never to be repeated: the type only (H5)
 
-    monkeypatch.setattr("edi.flows.reading.parse_request", broken)
+    monkeypatch.setattr("edi.flows.inbound.table.parse_request", broken)
     db = tmp_path / "store.db"
     shutil.copy(template, db)
     conn = open_store(db)
@@ -149,7 +148,7 @@ def test_a_defect_in_the_reading_process_fails_the_file_and_changes_nothing(
 def test_the_reading_process_dying_fails_the_file(
     template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("edi.flows.reading.parse_request", lambda segments: os._exit(9))
+    monkeypatch.setattr("edi.flows.inbound.table.parse_request", lambda segments: os._exit(9))
     conn = open_store(shutil.copy(template, tmp_path / "store.db"))
     with pytest.raises(ReadingFailedError, match="exit 9"):
         FileProcessor(conn, RunSettings(NOW, AS_OF)).run(sorted(DROP.glob("*.edi"))[0])
@@ -164,7 +163,7 @@ def test_an_input_read_error_in_the_reading_process_makes_the_file_unreadable(
         def read(self, size: int = -1) -> bytes:
             raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr("edi.flows.reading._Input.__init__", lambda self, raw: setattr(self, "_raw", Failing()))
+    monkeypatch.setattr("edi.flows.inbound.reading._Input.__init__", lambda self, raw: setattr(self, "_raw", Failing()))
     conn = open_store(shutil.copy(template, tmp_path / "store.db"))
     run = FileProcessor(conn, RunSettings(NOW, AS_OF)).run(sorted(DROP.glob("*.edi"))[0])
     assert run.read_failure == "unreadable"
@@ -188,7 +187,7 @@ def test_the_997_text_is_written_after_the_filled_responses_are_stored(
     """Memory: the 997 of a big clean interchange is never held while its filled response interchanges are made."""
     from edi.x12.acks import AckCollector
 
-    monkeypatch.setattr("edi.flows.interchange.MAX_SETS_PER_RESPONSE", 1)
+    monkeypatch.setattr("edi.flows.delivery.mailbag.PER_INTERCHANGE", 1)
     conn = open_store(shutil.copy(template, tmp_path / "store.db"))
     stored_before: list[int] = []
     write = AckCollector.write
@@ -210,7 +209,7 @@ def test_the_pipe_from_the_reading_process_holds_several_batches(tmp_path: Path)
     """Issue 13: with a pipe that held half a batch, the decider waited for every batch after each block."""
     generate(tmp_path / "drop.edi", BATCH)
     with open(tmp_path / "drop.edi", "rb") as raw:
-        batch = [e for e in read_sets(raw, "drop.edi", ["111111111"]) if isinstance(e, SetRead)]
+        batch = [e for e in read_sets(raw, "drop.edi", ["111111111"], TABLES) if isinstance(e, SetRead)]
     assert len(batch) == BATCH
     receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
     with receiver, sender:

@@ -95,10 +95,10 @@ def test_unreadable_snapshot_is_an_error_not_a_crash(tmp_path: Path) -> None:
         import_suppliers(conn, tmp_path / "missing.jsonl")
 
 
-def test_the_readme_account_example_loads(tmp_path: Path) -> None:
+def test_the_documented_account_example_loads(tmp_path: Path) -> None:
     import re
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "analysts.md").read_text(encoding="utf-8")
     block = re.search(r"```json\n(.*?)```", readme, re.S)
     assert block is not None
     line = json.dumps(json.loads(block.group(1)))

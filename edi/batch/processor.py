@@ -3,9 +3,9 @@
 The order of durable steps, and what a re-run after a crash between any two of them does:
 
 1. ledger row for the file (attempts + 1) committed     -> re-run: same file, attempts + 1 (quarantined after N)
-2. each interchange: changes + outcomes + outbox rows committed together (edi/flows/inbound.py)
+2. each interchange: changes + outcomes + outbox rows committed together (edi/flows/inbound/interchange.py)
                                                          -> re-run: committed interchanges of this file are skipped
-3. outbox rows published: temp, fsync, rename, fsync dir, marked sent (edi/flows/delivery.py)
+3. outbox rows published: temp, fsync, rename, fsync dir, marked sent (edi/flows/delivery/outputs.py)
                                                          -> re-run: unsent rows are written again, byte-identical
 4. the file's disposition and its name in the archive/quarantine committed
                                                          -> re-run: the ledger says where it goes: just move it
@@ -27,10 +27,9 @@ from edi.batch.intake import Candidate, Scan, printable_name, scan_inbox, still_
 from edi.batch.lock import BatchError
 from edi.batch.marks import PAUSED, ProgressMarks
 from edi.batch.summary import Summary
-from edi.flows.delivery import EventSink, Failpoint, no_event, no_failpoint, publish_outbox
-from edi.flows.durable import ensure_folder, move_durably, open_regular, write_atomically
-from edi.flows.inbound import FileProcessor, RunSettings
-from edi.flows.reports import FileRun
+from edi.flows.delivery import ensure_folder, move_durably, open_regular, publish_outbox, write_atomically
+from edi.flows.hooks import EventSink, Failpoint, no_event, no_failpoint
+from edi.flows.inbound import TABLES, FileProcessor, FileRun, RunSettings, Tables
 from edi.naming import error_text
 from edi.store import files, queries
 from edi.store.connection import Db, DbError, db_file, rollback
@@ -83,6 +82,7 @@ class BatchSettings:
     max_bytes: int = MAX_BYTES
     max_attempts: int = MAX_ATTEMPTS
     policy: Policy = Policy()  # D2
+    tables: Tables = TABLES  # the inbound table the sets are read and decided by
 
 
 Progress = Callable[[int, int, int], None]  # bytes done, bytes in this pass, transaction sets so far
@@ -249,7 +249,8 @@ class BatchProcessor:
                 self.progress(before + min(position, candidate.size), total, summary.transactions + sets)
 
         processor = FileProcessor(self.conn, run_settings, events=self.events, failpoint=self.failpoint,
-                                  should_stop=self.should_stop, keep_reports=False, on_set=on_set)  # fmt: skip
+                                  should_stop=self.should_stop, keep_reports=False, on_set=on_set,
+                                  tables=self.settings.tables)  # fmt: skip
         run = processor.run(candidate.path, source_name=label, file_id=file_id)
         summary.add(run)
         summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))

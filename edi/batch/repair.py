@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from edi.flows.durable import move_durably, write_atomically
+from edi.flows.delivery import move_durably, write_atomically
 from edi.store import files, outbox
 from edi.store.connection import Db
 

@@ -15,7 +15,7 @@ from edi.batch.lock import StoreLock
 from edi.batch.metrics import write_metrics
 from edi.batch.processor import BatchProcessor, BatchSettings, Folders, Progress
 from edi.batch.summary import Summary
-from edi.flows.delivery import EventSink, Failpoint
+from edi.flows.hooks import EventSink, Failpoint
 from edi.naming import error_text
 from edi.store import queries
 from edi.store.connection import Db, DbError

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from edi.flows.reports import FileRun
+from edi.flows.inbound import FileRun
 
 _COUNTS = (
     "files",

@@ -24,9 +24,8 @@ from edi.commands.common import (
     open_db,
     period,
 )
-from edi.flows.cycle import close_cycle
 from edi.flows.delivery import deliver
-from edi.flows.invoicing import Invoicer, PeriodError, write_direct_bills
+from edi.flows.outbound import Invoicer, PeriodError, close_cycle, write_direct_bills
 from edi.store.connection import (
     StoreError,
     default_path,

@@ -33,7 +33,7 @@ from edi.commands.common import (
     suppliers,
 )
 from edi.commands.settings_file import CONFIG_ENV, DEFAULT_CONFIG, KEYS
-from edi.flows.finals import final
+from edi.flows.outbound import final
 from edi.naming import mask_account
 from edi.store import snapshot
 from edi.store.account_view import account_view

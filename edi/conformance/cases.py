@@ -16,10 +16,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from edi.flows.cycle import close_cycle
-from edi.flows.finals import final
 from edi.flows.inbound import FileProcessor, RunSettings
-from edi.flows.invoicing import Invoicer, direct_bills_jsonl
+from edi.flows.outbound import Invoicer, close_cycle, direct_bills_jsonl, final
 from edi.store.account_view import account_view
 from edi.store.accounts import account_numbers
 from edi.store.connection import Db, open_store, transaction

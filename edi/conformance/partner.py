@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from edi.flows.delivery import Output, write_outputs
-from edi.flows.inbound import FileProcessor, RunSettings
-from edi.flows.reports import TransactionReport
+from edi.flows.inbound import FileProcessor, RunSettings, TransactionReport
 from edi.guides.files import validate_file
 from edi.guides.reference import pyx12_verdicts
 from edi.naming import safe_stem

@@ -1,1 +1,7 @@
-"""The orchestrators: one inbound file through its handlers, cycle close, invoicing, one delivery path."""
+"""The orchestrators, in three rooms: ``inbound``, ``outbound`` and ``delivery``.
+
+``inbound`` runs one file through the inbound table; ``outbound`` sends on the utility's own schedule (cycle
+close, finals, invoicing); ``delivery`` envelopes the outbound table's documents, stores and writes them durably.
+
+``hooks`` holds what all three are handed from outside: the event sink and the crash points of the tests.
+"""

@@ -46,7 +46,7 @@ class FileReport:
         return "\n".join([f"{self.path}: {self.summary()}", *problems])
 
     def write_acks(self, ack_dir: Path) -> None:
-        """One file per acknowledgment interchange, named from our own pieces (README, Outputs; F1)."""
+        """One file per acknowledgment interchange, named from our own pieces (F1)."""
         ack_dir.mkdir(parents=True, exist_ok=True)
         stem = safe_stem(self.path.name)
         for index, (kind, text) in enumerate(self.acks, start=1):

@@ -77,7 +77,9 @@ def apply_decision(conn: Db, key: OutcomeKey, at: datetime, request: EnrollmentR
                    reference: str, facts: AccountFacts) -> Applied:  # fmt: skip
     """Write the outcome and, for an accept, every account change of the decision (D4: taken at acceptance)."""
     outcome: Outcome = decided(decision)
-    outcome_id = record_outcome(conn, key, at, outcome, request=request, changes=decision.changes, reference=reference)
+    outcome_id = record_outcome(
+        conn, key, at, outcome, subject=request.subject, changes=decision.changes, reference=reference
+    )
     number = request.account_number
     if not decision.accepted:
         if facts.exists:

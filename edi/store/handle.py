@@ -1,4 +1,4 @@
-"""The store's connection: sqlite3's, plus what one write transaction may keep in memory (issue 13).
+"""The store's connection: sqlite3's, plus what one write transaction may keep in memory (docs/reference.md).
 
 Two things are drawn many times per interchange and were a statement each: the store's sequences (a reference
 number per 814 answered) and the tail of the outcome chain (F7: each seal covers the previous one). Inside a write

@@ -15,7 +15,7 @@ from edi.store.seal import insert_sealed
 from edi.times import stamp
 from rules.decisions import Change
 from rules.interchange import COUNTS_AS_PROCESSED, InterchangeOutcome
-from rules.model import EnrollmentRequest, OriginalRequest
+from rules.model import OriginalRequest, Subject
 from rules.outcomes import Outcome
 
 _FIELDS: dict[type, tuple[str, ...]] = {}  # each change type's field names, looked up once
@@ -151,20 +151,20 @@ def record_outcome(
     at: datetime,
     outcome: Outcome,
     *,
-    request: EnrollmentRequest | None = None,
+    subject: Subject | None = None,
     changes: tuple[Change, ...] = (),
     reference: str = "",
 ) -> int:
-    """The one outcome row of a transaction set, sealed onto the chain (F7); the one writer of ``outcomes``."""
+    """The one outcome row of a set of any kind, sealed onto the chain (F7); the one writer of ``outcomes``."""
     outcome_id = insert_sealed(
         conn,
         (
             key.interchange_id,
             key.group_control,
             key.st02,
-            request.supplier_duns if request else "",
-            request.request_id if request else "",
-            request.account_number if request else "",
+            subject.partner if subject else "",
+            subject.reference if subject else "",
+            subject.account if subject else "",
             outcome.label,
             " ".join(outcome.rules),
             json.dumps([[r.code, r.text] for r in outcome.reasons]) if outcome.reasons else "[]",
@@ -173,12 +173,12 @@ def record_outcome(
             stamp(at),
         ),
     )
-    if request is not None and request.request_id and request.supplier_duns and not outcome.test:
+    if subject is not None and subject.remembered and subject.reference and subject.partner and not outcome.test:
         # D7: the first use of a BGN02 is what later duplicates are measured against (tests do not count).
         queue_row(
             conn,
             "INSERT OR IGNORE INTO requests_seen VALUES (?, ?, ?)",
-            (request.supplier_duns, request.request_id, outcome_id),
+            (subject.partner, subject.reference, outcome_id),
         )
     return outcome_id
 

@@ -186,7 +186,7 @@ MIGRATIONS: tuple[str, ...] = (
         sent_at TEXT
     );
     """,
-    # 2: batch drops (issue 6): the intake ledger, runs, and where each interchange sat in its file.
+    # 2: batch drops: the intake ledger, runs, and where each interchange sat in its file.
     """
     CREATE TABLE runs (
         id INTEGER PRIMARY KEY,
@@ -225,7 +225,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX accounts_split_from ON accounts(split_from);
     CREATE INDEX switch_notices_due ON switch_notices(bill_group, sent_on, switch_date)
     """,
-    # 4: SBO invoicing (issue 4): the utility's billing run, 810 invoices, RES payments, direct-bill runs.
+    # 4: SBO invoicing: the utility's billing run, 810 invoices, RES payments, direct-bill runs.
     """
     ALTER TABLE supply ADD COLUMN supplier_account TEXT NOT NULL DEFAULT '';
     INSERT INTO sequences VALUES ('invoice', 1);
@@ -306,7 +306,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE outbox ADD COLUMN acked_at TEXT;
     CREATE INDEX outbox_group ON outbox(partner, functional_id, group_control)
     """,
-    # 7: a row per inbound functional group (issue 6, audit): its 997 verdict and counts.
+    # 7: a row per inbound functional group (audit): its 997 verdict and counts.
     """
     CREATE TABLE groups_received (
         id INTEGER PRIMARY KEY,
@@ -327,7 +327,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE files ADD COLUMN reached INTEGER NOT NULL DEFAULT -1;
     ALTER TABLE files ADD COLUMN stalls INTEGER NOT NULL DEFAULT 0
     """,
-    # 9: the --watch worker's heartbeat (issue 12): status says when a watcher that should be running is silent.
+    # 9: the --watch worker's heartbeat: status says when a watcher that should be running is silent.
     """
     CREATE TABLE heartbeat (
         worker TEXT PRIMARY KEY,
@@ -337,7 +337,7 @@ MIGRATIONS: tuple[str, ...] = (
         watching INTEGER NOT NULL              -- 1 while the loop runs; 0 after a clean stop
     )
     """,
-    # 10: putting things right (issue 12): a file's history across requeues, documents resent, purges.
+    # 10: putting things right: a file's history across requeues, documents resent, purges.
     """
     CREATE TABLE file_history (
         id INTEGER PRIMARY KEY,

@@ -74,7 +74,7 @@ def _schema_problem(kind: str, record: Any, line: str) -> str | None:
 
 
 def _parsed(line: str) -> Any:
-    """One line as ``json.loads`` reads it, by orjson (three times faster) where it reads the line at all (issue 13).
+    """One line as ``json.loads`` reads it, by orjson (three times faster) where it reads the line at all.
 
     A line orjson refuses (NaN, 1e400, lone surrogates, a syntax error) is read by ``json`` itself, so its value or
     its error message is exactly ``json``'s. The one value orjson reads otherwise, an integer past 64 bits (a float),

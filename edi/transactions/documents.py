@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from edi.transactions import tx810, tx814, tx814_response
 from edi.x12 import acks
+from edi.x12.writer import SetText
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,12 @@ DOCUMENTS: Mapping[str, DocumentKind] = table(TA1, ACK_997, RESPONSE_814, CHANGE
 def acknowledged_kinds(documents: Mapping[str, DocumentKind] = DOCUMENTS) -> tuple[str, ...]:
     """B13: the kinds a partner owes us a 997 for."""
     return tuple(name for name, kind in documents.items() if kind.acknowledged)
+
+
+@dataclass(frozen=True, slots=True)
+class Owed:
+    """A document a decision owes: its kind, its set's body already written, and whom to ("" is the sender)."""
+
+    kind: DocumentKind
+    body: SetText
+    to: str = ""  # a RES's DUNS, or "" for the interchange's sender (its answer: parties swapped, ISA15 kept)

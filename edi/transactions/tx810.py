@@ -120,7 +120,7 @@ def read_back(segments: Sequence[Segment]) -> ReadBack:
 
 
 def breaches(invoice: SboInvoice, segments: Sequence[Segment], allowed: Sequence[Decimal]) -> list[str]:
-    """The final check (issue 4, item 3): every amount in the 810 is an SBO-period line, and the totals add up.
+    """The final check (D6): every amount in the 810 is an SBO-period line, and the totals add up.
 
     ``allowed`` is what the store holds for this account's SBO service points in this period's bill; anything
     else in the 810 (a budget balance, arrears, a DUAL-period or gas charge) is a breach.

@@ -11,7 +11,7 @@ from edi.x12.segments import DEFAULT_SEPARATORS, Segment, seg
 from edi.x12.writer import segment_line
 from rules.decisions import DropNotice
 from rules.interchange import SetKind, classify_814
-from rules.model import EnrollmentRequest
+from rules.model import EnrollmentRequest, Subject
 
 
 class Echo(NamedTuple):
@@ -61,7 +61,7 @@ class Request814:
     echo: Echo = field(init=False, repr=False, compare=False)  # for the 814 response (tx814_response.py)
 
     def __post_init__(self) -> None:
-        # Built with the request, so in the reading process when there is one (issue 13): the deciding one
+        # Built with the request, so in the reading process when there is one: the deciding one
         # unpickles it, which costs a third of building a frozen dataclass.
         rules = EnrollmentRequest(
             supplier_duns=self.supplier_duns,
@@ -80,6 +80,11 @@ class Request814:
     def to_rules(self) -> EnrollmentRequest:
         """The request in the terms of ``rules/``."""
         return self.as_rules
+
+    @property
+    def subject(self) -> Subject:
+        """Whom and what the request is about, as its outcome row records it."""
+        return self.as_rules.subject
 
     def __reduce__(self) -> tuple[Callable[[tuple[object, ...]], Request814], tuple[tuple[object, ...]]]:
         """Pickled as its values in field order: the reading process sends every request, and this loads in 2/3."""

@@ -3,7 +3,7 @@
 Each line is the segment ``seg`` would build, as ``render_set`` writes it (``segment_line``: trailing empty
 elements dropped, our separators, a line break after each terminator). What recurs on every response of a run
 (our N1 and the RES's, the LIN, the option's REF*BLT and REF*PC, a bill group's REF*BF, REF*NH and DTM*007) is
-written once per value and reused (issue 13: building and writing segment objects cost 22 us a response).
+written once per value and reused (building and writing segment objects cost 22 us a response).
 """
 
 from __future__ import annotations

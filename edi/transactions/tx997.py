@@ -16,6 +16,11 @@ class AckReceived:
     group_control: str
     status: str
 
+    @property
+    def subject(self) -> None:
+        """An acknowledgment is about none of our accounts: its outcome row names no partner or account."""
+        return None
+
 
 def parse_997(segments: Sequence[Segment]) -> AckReceived:
     """AK101/AK102 and AK901 of a 997 set."""

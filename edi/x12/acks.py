@@ -82,7 +82,7 @@ def _spool() -> SpooledTemporaryFile[str]:
 class _Loops:
     """One group's AK2..AK5 loops, rendered as they arrive and spooled: memory stays flat in the group's size.
 
-    The text is held in memory up to ``SPOOL_BYTES`` and goes to a temporary file beyond (issue 13: a
+    The text is held in memory up to ``SPOOL_BYTES`` and goes to a temporary file beyond (a
     million-set interchange must not hold a million strings).
     """
 

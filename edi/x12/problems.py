@@ -147,7 +147,7 @@ class Bounded(list[T]):
         self.omitted = 0
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled with its limit and count (a second process reads the sets: edi/flows/reading.py)."""
+        """Pickled with its limit and count (a second process reads the sets: edi/flows/inbound/reading.py)."""
         return (_rebuilt, (self.limit, list(self), self.omitted))
 
     def append(self, item: T) -> None:

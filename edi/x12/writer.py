@@ -43,6 +43,11 @@ class SetText:
     segments: int
 
 
+def set_text(body: Sequence[Segment]) -> SetText:
+    """A set's body segments written as ``render_set`` writes them."""
+    return SetText(write_segments(body, newline=True), len(body))
+
+
 def render_set_text(code: str, control_number: str, body: SetText) -> str:
     """ST, the written body, SE: what ``render_set`` writes for a set of the same segments."""
     return (
@@ -171,7 +176,7 @@ def interchange_text(
     preamble: Sequence[Segment] = (),
     newline: bool = True,
 ) -> str:
-    """A whole interchange as text; our outputs put a line break after each terminator (README, Outputs)."""
+    """A whole interchange as text; a line break after each terminator (docs/analysts.md)."""
     segments = build_interchange(settings, groups, preamble=preamble)
     return write_segments(segments, settings.separators, newline=newline)
 

@@ -11,6 +11,7 @@ from edi.naming import mask_account
 from edi.store import cycles
 from edi.store.apply import add_timeline
 from edi.store.connection import Db, StoreError, next_value, setting
+from edi.transactions.documents import CHANGE_814
 from edi.transactions.tx814 import SwitchNotice, Utility, change_body
 from edi.x12.writer import TransactionSet, render_set
 
@@ -54,7 +55,7 @@ def _notice_set(conn: Db, due: cycles.DueNotice, number: int, utility: Utility, 
         reference=reference,
         read_date=read_date.isoformat(),
     )
-    return render_set(TransactionSet("814", f"{number:04d}", body))
+    return render_set(TransactionSet(CHANGE_814.code, f"{number:04d}", body))
 
 
 def close_cycle(conn: Db, group: int, read_date: date, now: datetime) -> CycleClose:
@@ -72,5 +73,5 @@ def close_cycle(conn: Db, group: int, read_date: date, now: datetime) -> CycleCl
         for number, due in enumerate(notices, start=1):
             sets.append(_notice_set(conn, due, number, utility, read_date, now))
             result.switched.append(mask_account(due.account_number))
-        result.outputs.append(send_to_supplier(conn, duns, "GE", "814-change", sets, now))
+        result.outputs.append(send_to_supplier(conn, duns, CHANGE_814, sets, now))
     return result

@@ -1,80 +1,37 @@
-"""The dispatch table of inbound transaction sets: one row per kind (a new kind is a new row, not a new branch).
+"""The handlers of the 814 and 997 rows of the inbound table (edi/flows/inbound/table.py).
 
-Each handler parses, decides with ``rules/``, applies through the store and renders its answer.
+Each decides with ``rules/``, applies through the store and returns the documents it owes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
 
+from edi.flows.inbound.kinds import Handled, HandlerContext, Staged
 from edi.store import accounts, outbox
 from edi.store.accounts import AccountCache
 from edi.store.apply import AccountFacts, apply_decision
-from edi.store.connection import Db, next_value
+from edi.store.connection import next_value
 from edi.store.ledger import OutcomeKey, original_request, record_outcome
-from edi.transactions.tx814 import Granted, Request814, Utility, drop_notice_body
+from edi.transactions.documents import DROP_814, RESPONSE_814, Owed
+from edi.transactions.tx814 import Granted, Request814, drop_notice_body
 from edi.transactions.tx814_response import response_text
 from edi.transactions.tx997 import AckReceived
-from edi.x12.segments import Segment
-from edi.x12.writer import SetText
+from edi.x12.writer import set_text
 from rules.cancels import decide_cancel
 from rules.changes import decide_change
-from rules.decisions import Change, Decision, DropNotice
+from rules.decisions import Decision, DropNotice
 from rules.drops import decide_drop, with_switch_notice
-from rules.enrollment import Context, Policy, decide_enrollment
-from rules.interchange import SetKind, not_processed_request, usage_history_unavailable
-from rules.model import Account, ReadCalendar, Supplier, SupplyState
+from rules.enrollment import Context, decide_enrollment
+from rules.interchange import not_processed_request, usage_history_unavailable
+from rules.model import Account, Subject, Supplier, SupplyState
 from rules.outcomes import Outcome, OutcomeKind, decided
 
 
-@dataclass(slots=True)
-class Staged:
-    """One transaction set read and validated, waiting for its interchange to close."""
-
-    group_index: int
-    st02: str
-    kind: SetKind | None  # None: the 997 rejected it (or it is of no kind we read)
-    request: Request814 | None = None
-    ack: AckReceived | None = None
-    group_control: str = ""  # its group's GS06 as read (a set decided before its group closes is keyed by it)
-
-
-@dataclass(frozen=True)
-class HandlerContext:
-    """What every handler may use: the open store (inside the interchange's transaction), clock and parties."""
-
-    conn: Db
-    now: datetime
-    as_of: date
-    policy: Policy
-    utility: Utility
-    calendar: ReadCalendar
-    partner: str  # the sender as our outbox names it
-    suppliers: dict[str, Supplier | None] = field(default_factory=dict)  # read once per interchange
-    accounts: AccountCache | None = None  # primed a block of requests at a time by the caller
-
-
-@dataclass
-class Handled:
-    """A handler's result: the outcome it recorded, the 814 body it owes the sender (if any), what changed."""
-
-    outcome: Outcome
-    request: Request814 | None = None
-    response: SetText | None = None  # the 814 body, already written
-    changes: tuple[Change, ...] = ()
-    new_accounts: list[str] = field(default_factory=list)
-    notices: list[tuple[str, list[Segment]]] = field(default_factory=list)  # D9: (old RES DUNS, 814 body)
-
-
-Handler = Callable[[HandlerContext, Staged, OutcomeKey], Handled]
-
-
 def _request(item: Staged) -> Request814:
-    if item.request is None:
-        raise ValueError(f"set {item.st02} of kind {item.kind} has no parsed request")  # dispatch guarantees one
-    return item.request
+    if not isinstance(item.parsed, Request814):
+        raise TypeError(f"set {item.st02} of kind {item.kind} is not an 814 request")  # its row guarantees one
+    return item.parsed
 
 
 def _granted(account: Account | None) -> Granted | None:
@@ -95,7 +52,8 @@ def _answer(ctx: HandlerContext, request: Request814, key: OutcomeKey, decision:
     body = response_text(
         request, decision, utility=ctx.utility, reference=reference, today=ctx.now.date(), granted=granted
     )
-    return Handled(decided(decision), request, body, decision.changes, applied.new_accounts)
+    answer = Owed(RESPONSE_814, body)
+    return Handled(decided(decision), request.subject, [answer], decision.changes, applied.new_accounts)
 
 
 def _cache(ctx: HandlerContext) -> AccountCache:
@@ -144,18 +102,19 @@ def _decide_enrollment(ctx: HandlerContext, request: Request814, context: Contex
 def handle_enrollment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
     """An 814 enrollment request: the rules against the store's state (earlier sets of the file count)."""
     handled = _about_account(ctx, item, key, "enrollment", _decide_enrollment)
-    account = handled.request.account_number if handled.request else ""
-    handled.notices = [_drop_notice(ctx, c, account) for c in handled.changes if isinstance(c, DropNotice)]
+    account = handled.subject.account if handled.subject else ""
+    notices = [_drop_notice(ctx, c, account) for c in handled.changes if isinstance(c, DropNotice)]
+    handled.documents[:0] = notices  # owed before the answer, as they are decided
     return handled
 
 
-def _drop_notice(ctx: HandlerContext, notice: DropNotice, account: str) -> tuple[str, list[Segment]]:
-    """D9: the 814 drop notice the previous RES is owed (its own reference), by that RES's DUNS."""
+def _drop_notice(ctx: HandlerContext, notice: DropNotice, account: str) -> Owed:
+    """D9: the 814 drop notice the previous RES is owed (its own reference), addressed to that RES."""
     reference = f"AIC{next_value(ctx.conn, 'reference'):012d}"
     supplier = _supplier(ctx, notice.supplier_duns)
     body = drop_notice_body(notice, account, utility=ctx.utility, supplier_name=supplier.name if supplier else "",
                             reference=reference, today=ctx.now.date())  # fmt: skip
-    return notice.supplier_duns, body
+    return Owed(DROP_814, set_text(body), to=notice.supplier_duns)
 
 
 def _supplier(ctx: HandlerContext, duns: str) -> Supplier | None:
@@ -206,13 +165,13 @@ def handle_response(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handl
     """An 814 response (BGN01 11) sent to us: recorded, never answered (its 997 is its answer)."""
     request = _request(item)
     outcome = Outcome(OutcomeKind.NOT_ANSWERED)
-    record_outcome(ctx.conn, key, ctx.now, outcome, request=request.to_rules())
-    return Handled(outcome, request)
+    record_outcome(ctx.conn, key, ctx.now, outcome, subject=request.subject)
+    return Handled(outcome, request.subject)
 
 
 def handle_acknowledgment(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
     """B13: an inbound 997 marks the document it acknowledges; it is never acknowledged back."""
-    ack = item.ack or AckReceived("", "0", "")
+    ack = item.parsed if isinstance(item.parsed, AckReceived) else AckReceived("", "0", "")
     status = ack.status or "?"
     matched = outbox.record_acknowledgment(ctx.conn, ctx.partner, ack.functional_id, ack.group_control, status, ctx.now)
     note = (
@@ -224,22 +183,10 @@ def handle_acknowledgment(ctx: HandlerContext, item: Staged, key: OutcomeKey) ->
     return Handled(outcome)
 
 
-HANDLERS: dict[SetKind, Handler] = {
-    SetKind.ENROLLMENT: handle_enrollment,
-    SetKind.OTHER_REQUEST: handle_other_request,
-    SetKind.RESPONSE: handle_response,
-    SetKind.ACKNOWLEDGMENT: handle_acknowledgment,
-    SetKind.HISTORICAL_USAGE: handle_usage_history,
-    SetKind.DROP: handle_drop,
-    SetKind.CANCEL: handle_cancel,
-    SetKind.CHANGE: handle_change,
-}
-
-
-def refused(ctx: HandlerContext, key: OutcomeKey, outcome: Outcome, request: Request814 | None = None) -> Handled:
+def refused(ctx: HandlerContext, key: OutcomeKey, outcome: Outcome, subject: Subject | None = None) -> Handled:
     """A set refused before any decision (997 or TA1 rejected, unregistered sender): its one outcome row.
 
-    What was read of its request is reported but not stored: the set was not accepted, so it is not a request.
+    What was read of it is reported but not stored: the set was not accepted, so it is not a request.
     """
     record_outcome(ctx.conn, key, ctx.now, outcome)
-    return Handled(outcome, request)
+    return Handled(outcome, subject)

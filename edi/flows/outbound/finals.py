@@ -8,6 +8,7 @@ from edi.flows.delivery import Output, send_to_supplier
 from edi.store import accounts
 from edi.store.apply import final_account
 from edi.store.connection import Db, StoreError, next_value, setting
+from edi.transactions.documents import DROP_814
 from edi.transactions.tx814 import Utility, drop_notice_body
 from edi.x12.writer import TransactionSet, render_set
 from rules.decisions import DropNotice
@@ -30,5 +31,5 @@ def final(conn: Db, number: str, day: date, now: datetime) -> Output | None:
     reference = f"AIC{next_value(conn, 'reference'):012d}"
     body = drop_notice_body(notice, number, utility=utility, supplier_name=supplier.name if supplier else "",
                             reference=reference, today=now.date())  # fmt: skip
-    sets = [render_set(TransactionSet("814", "0001", body))]
-    return send_to_supplier(conn, state.serving, "GE", "814-drop", sets, now)
+    sets = [render_set(TransactionSet(DROP_814.code, "0001", body))]
+    return send_to_supplier(conn, state.serving, DROP_814, sets, now)

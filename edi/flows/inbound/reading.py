@@ -1,8 +1,8 @@
-"""Reading a file's transaction sets: validated, parsed and staged, here or in a second process (issue 13).
+"""Reading a file's transaction sets: validated, parsed by their row of the inbound table, here or in a second process.
 
 ``read_sets`` is the one reader: the validator's events, each accepted set parsed once into what its handler
 needs. For a big file, ``pipelined`` runs that same reader in a forked process and passes its events through a
-pipe in batches, so that one core validates and parses while the other decides (edi/flows/ahead.py decides a
+pipe in batches, so that one core validates and parses while the other decides (ahead.py decides a
 clean interchange as it is read). Both give the same events in the same order; the pipe's buffer bounds how far
 the reader runs ahead. What the reading process cannot do is said in the events it sends: the input's own read
 errors as ``UnreadableInputError``, anything else as ``ReadingFailedError`` naming only the error's type (H5).
@@ -17,19 +17,16 @@ import multiprocessing
 import os
 import pickle
 import signal
-from collections.abc import Collection, Generator, Iterator
+from collections.abc import Collection, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import BinaryIO
 
-from edi.flows.handlers import Staged
+from edi.flows.inbound.kinds import SetRow, Staged, Tables
 from edi.guides.validator import FileProblem, Opened, Validator
-from edi.transactions.tx814 import parse_request
-from edi.transactions.tx997 import parse_997
 from edi.x12.acks import ak2_loop
 from edi.x12.results import InterchangeResult, SetResult
 from edi.x12.segments import DEFAULT_SEPARATORS, Separators
-from rules.interchange import SetKind
 
 PIPELINE_BYTES = 8 << 20  # files at least this big are read in a second process (a 100,000-set drop: 27 MB)
 BATCH = 256  # events per message through the pipe
@@ -80,24 +77,23 @@ class ReadEnd:
 Read = SetRead | Opened | InterchangeResult | FileProblem | ReadEnd
 
 
-def stage(result: SetResult) -> Staged:
-    """What a validated set is, parsed once for its handler."""
+def stage(result: SetResult, sets: Mapping[str, SetRow]) -> Staged:
+    """What a validated set is, parsed once by its ST01's row for its kind's handler."""
     index, st02, group_control = result.group_index, result.control_number, result.group_control
-    if result.code == "997" and result.segments:
-        return Staged(index, st02, SetKind.ACKNOWLEDGMENT, ack=parse_997(result.segments), group_control=group_control)
-    if result.accepted and result.segments and result.code == "814":
-        request = parse_request(result.segments)
-        return Staged(index, st02, request.kind, request, group_control=group_control)
-    return Staged(index, st02, None, group_control=group_control)
+    row = sets.get(result.code)
+    if row is None or not result.segments or (row.refusable and not result.accepted):
+        return Staged(index, st02, None, group_control=group_control)
+    parsed = row.parse(result.segments)
+    return Staged(index, st02, row.kind(parsed), parsed, group_control, row.refusable)
 
 
-def read_sets(raw: BinaryIO, name: str, receiver_ids: Collection[str],
+def read_sets(raw: BinaryIO, name: str, receiver_ids: Collection[str], tables: Tables,
               separators: Separators = DEFAULT_SEPARATORS) -> Generator[Read, None, None]:  # fmt: skip
     """The file's events in order, each set staged with its AK2 loop (in our ``separators``); last a ``ReadEnd``."""
-    validator = Validator(file_name=name, keep_segments=True, receiver_ids=receiver_ids, announce=True)
+    validator = Validator(tables.guides, file_name=name, keep_segments=True, receiver_ids=receiver_ids, announce=True)
     for event in validator.run(_Input(raw)):  # type: ignore[arg-type]
         if isinstance(event, SetResult):
-            item = stage(event)
+            item = stage(event, tables.sets)
             loop, count = ak2_loop(event, separators)
             yield SetRead(item, loop, count, validator.reader.bytes_read if validator.reader else 0)
         else:
@@ -126,12 +122,14 @@ class Reread:
     first interchange it closes is the one (a truncated one ends where the original reading ended it).
     """
 
-    def __init__(self, fd: int, offset: int, name: str, receiver_ids: Collection[str], count: int) -> None:
+    def __init__(self, fd: int, offset: int, name: str, receiver_ids: Collection[str], tables: Tables,
+                 count: int) -> None:  # fmt: skip
         self.fd, self.offset, self.name, self.receiver_ids = fd, offset, name, receiver_ids
-        self.count = count
+        self.tables, self.count = tables, count
 
     def __iter__(self) -> Iterator[Staged]:
-        for event in read_sets(_Pread(self.fd, self.offset), self.name, self.receiver_ids):  # type: ignore[arg-type]
+        reads = read_sets(_Pread(self.fd, self.offset), self.name, self.receiver_ids, self.tables)  # type: ignore[arg-type]
+        for event in reads:
             if isinstance(event, SetRead):
                 yield event.item
             elif isinstance(event, InterchangeResult):
@@ -141,12 +139,12 @@ class Reread:
         """Nothing is held."""
 
 
-def pipelined(raw: BinaryIO, name: str, receiver_ids: Collection[str]) -> Generator[Read, None, None]:
+def pipelined(raw: BinaryIO, name: str, receiver_ids: Collection[str], tables: Tables) -> Generator[Read, None, None]:
     """``read_sets`` run in a forked process; its events, in order (the process is ended when this is)."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     _roomy(receiver)
-    worker = context.Process(target=_work, args=(sender, raw, name, receiver_ids), daemon=True)
+    worker = context.Process(target=_work, args=(sender, raw, name, receiver_ids, tables), daemon=True)
     worker.start()
     sender.close()
     try:
@@ -187,12 +185,12 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _work(sender: Connection, raw: BinaryIO, name: str, receiver_ids: Collection[str]) -> None:
+def _work(sender: Connection, raw: BinaryIO, name: str, receiver_ids: Collection[str], tables: Tables) -> None:
     """The reading process: every event sent in batches, then how reading ended."""
     _die_with_parent()
     batch: list[Read] = []
     try:
-        for event in read_sets(raw, name, receiver_ids):
+        for event in read_sets(raw, name, receiver_ids, tables):
             batch.append(event)
             if len(batch) == BATCH:
                 sender.send_bytes(pickle.dumps(("events", batch), protocol=5))

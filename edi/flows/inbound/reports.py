@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from edi.flows.delivery import Output
-from edi.flows.handlers import Handled
+from edi.flows.inbound.kinds import Handled
 from edi.naming import mask_account
 from edi.store.ledger import OutcomeKey
 from edi.x12.problems import KEPT_PER_FILE, Bounded, Issue
@@ -119,13 +119,13 @@ def describe_change(change: Change) -> str:
 
 def transaction_report(isa13: str, key: OutcomeKey, handled: Handled) -> TransactionReport:
     """What a handler did with one set, as the replay printout and the logs show it (account numbers masked)."""
-    request = handled.request
+    subject = handled.subject
     report = TransactionReport(
         isa13,
         key.group_control,
         key.st02,
-        request.request_id if request else "",
-        mask_account(request.account_number) if request else "",
+        subject.reference if subject else "",
+        mask_account(subject.account) if subject and subject.account else "",
         handled.outcome,
     )
     report.changes = [describe_change(c) for c in handled.changes]

@@ -1,4 +1,4 @@
-"""One delivery path for every outbound document: stored in the outbox with its cause, then written durably.
+"""One delivery path for every outbound document: enveloped by its row, stored in the outbox, written durably.
 
 ``process`` publishes the outbox into its folder; ``replay``, ``cycle close`` and ``invoice`` with ``--out`` write
 the same way (temp, fsync, rename, fsync of the folder: G1, G2) and then mark what they wrote sent.
@@ -9,37 +9,23 @@ from __future__ import annotations
 import contextlib
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from edi.flows.durable import ensure_folder, write_atomically
+from edi.flows.delivery.durable import ensure_folder, write_atomically
+from edi.flows.hooks import EventSink, Failpoint, no_event, no_failpoint
 from edi.naming import safe_stem
 from edi.store import outbox
 from edi.store.connection import Db, StoreControlNumbers, setting
+from edi.transactions.documents import DocumentKind
+from edi.x12.results import InterchangeResult
 from edi.x12.segments import ISA_LENGTH, group_header
 from edi.x12.writer import EnvelopeSettings, Party, envelope_text
 
 ISA13 = slice(90, 99)  # ISA13 in our own fixed-width ISA (guide section 3)
 _OUTPUT_NAME = re.compile(r"[A-Za-z0-9._-]{1,120}\Z")
-
-Failpoint = Callable[[str], None]  # named crash points for the exactly-once tests
-EventSink = Callable[..., None]  # event name, then allow-listed fields (never names or clear account numbers)
-
-
-def wants(events: EventSink, event: str) -> bool:
-    """Whether a sink would keep ``event`` (a sink without ``wants`` keeps everything)."""
-    check = getattr(events, "wants", None)
-    return bool(check(event)) if check is not None else True
-
-
-def no_failpoint(name: str) -> None:
-    """The default: no crash points armed."""
-
-
-def no_event(event: str, **fields: object) -> None:
-    """The default sink: events go nowhere."""
 
 
 class DeliveryError(Exception):
@@ -48,7 +34,7 @@ class DeliveryError(Exception):
 
 @dataclass
 class Output:
-    """One outbound interchange: its kind (997, ta1, 814, 814-change, 814-drop, 810), its name once stored, its text."""
+    """One outbound interchange: its kind (a name of the outbound table), its name once stored, its text."""
 
     kind: str
     file_name: str
@@ -75,14 +61,28 @@ def supplier_party(duns: str) -> Party:
     return Party("01" if len(duns) == 9 else "14", duns)
 
 
-def send_to_supplier(conn: Db, duns: str, functional_id: str, kind: str, set_texts: list[str], now: datetime) -> Output:
-    """One interchange from us to a RES (ISA13, then GS06, from the store's sequences), put in the outbox."""
+def send_to_supplier(conn: Db, duns: str, kind: DocumentKind, set_texts: list[str], now: datetime) -> Output:
+    """One interchange of ``kind`` from us to a RES (ISA13, then GS06, from the store's sequences), in the outbox."""
     numbers = StoreControlNumbers(conn)
     ours = Party(setting(conn, "utility_qualifier"), setting(conn, "utility_duns"))
     envelope = EnvelopeSettings(ours, supplier_party(duns), now, numbers.next_interchange())
-    output = Output(kind, "", envelope_text(envelope, functional_id, numbers.next_group(), set_texts))
+    output = Output(kind.name, "", envelope_text(envelope, kind.functional_id, numbers.next_group(), set_texts))
     output.file_name = store_output(conn, output, safe_stem(duns), None, now)
     return output
+
+
+def reply_text(conn: Db, ix: InterchangeResult, ours: Party, now: datetime, kind: DocumentKind, sets: list[str]) -> str:
+    """One group of ``kind`` back to an interchange's sender: parties swapped, ISA15 kept (ISA13, then GS06)."""
+    numbers = StoreControlNumbers(conn)
+    group = ix.groups[0] if ix.groups else None
+    envelope = EnvelopeSettings(
+        sender=Party(ours.qualifier, ours.id, group.receiver if group else ""),
+        receiver=Party(ix.sender_qualifier, ix.sender_id.strip(), group.sender if group else ""),
+        timestamp=now,
+        interchange_control_number=numbers.next_interchange(),
+        usage=ix.usage,
+    )
+    return envelope_text(envelope, kind.functional_id, numbers.next_group(), sets)
 
 
 def _ascii(chunks: Iterator[bytes]) -> Iterator[bytes]:

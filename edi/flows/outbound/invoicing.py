@@ -15,11 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from edi.flows.delivery import Output, send_to_supplier
-from edi.flows.durable import ensure_folder, write_atomically
+from edi.flows.delivery import Output, ensure_folder, send_to_supplier, write_atomically
 from edi.naming import mask_account
 from edi.store import billing, cycles
 from edi.store.connection import Db, next_value, savepoint, setting
+from edi.transactions.documents import INVOICE_810
 from edi.transactions.tx810 import breaches, invoice_body
 from edi.transactions.tx814 import Utility
 from edi.x12.segments import Segment
@@ -273,8 +273,10 @@ class Invoicer:
 
     def _send(self, duns: str, made: list[Made], result: InvoiceRun) -> None:
         """One interchange of 810s per RES into the outbox."""
-        sets = [render_set(TransactionSet("810", f"{n:04d}", body)) for n, (_, body) in enumerate(made, start=1)]
-        output = send_to_supplier(self.conn, duns, "IN", "810", sets, self.now)
+        sets = [
+            render_set(TransactionSet(INVOICE_810.code, f"{n:04d}", body)) for n, (_, body) in enumerate(made, start=1)
+        ]
+        output = send_to_supplier(self.conn, duns, INVOICE_810, sets, self.now)
         for invoice, _ in made:
             billing.mark_invoice_sent_in(self.conn, invoice.number, output.file_name)
         result.outputs.append(output)

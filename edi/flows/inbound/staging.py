@@ -1,7 +1,7 @@
 """Sets read but not yet decided, spooled so memory stays flat for 100,000-set interchanges.
 
-The spool is a temporary file outside the database transaction: an interchange decided as it was read (issue 13)
-and then rolled back to its savepoint still finds every set here to decide again as staged.
+Only an interchange that is not decided as it is read (ahead.py) is staged; the spool is a temporary file, held
+in memory up to ``SPOOL_BYTES``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from tempfile import SpooledTemporaryFile
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from edi.flows.handlers import Staged
+    from edi.flows.inbound.kinds import Staged
 
 T = TypeVar("T")
 STAGE_CHUNK = 1000

@@ -1,9 +1,9 @@
-"""One file through the whole path: validate, dispatch each accepted set to its handler, acknowledge and respond.
+"""One file through the whole path: validate, decide each accepted set by its row of the inbound table, answer.
 
 Each interchange is one database transaction (its account changes, outcome rows and outbound documents commit
-together; a TA1-rejected interchange changes nothing). Sets are staged while the file is read, because a set is
-only final when its group and interchange close (an IEA error rejects everything before it); an interchange that
-opens clean is also decided as it is read, and undone at its close unless it closes clean (edi/flows/ahead.py).
+together; a TA1-rejected interchange changes nothing). A set is only final when its group and interchange close
+(an IEA error rejects everything before it), so sets are staged while the file is read; an interchange that opens
+clean is instead decided as it is read, and read again and decided at its close unless it closes clean (ahead.py).
 """
 
 from __future__ import annotations
@@ -11,20 +11,20 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from edi.flows import reading
-from edi.flows.ahead import Ahead, can_read_ahead
-from edi.flows.delivery import EventSink, Failpoint, no_event, no_failpoint
-from edi.flows.durable import open_regular
-from edi.flows.handlers import Staged
-from edi.flows.interchange import Interchange
-from edi.flows.reading import Read, Reread, SetRead, UnreadableInputError, pipelined, read_sets
-from edi.flows.reports import FileRun
-from edi.flows.staging import Stage
+from edi.flows.delivery import open_regular
+from edi.flows.hooks import EventSink, Failpoint, no_event, no_failpoint
+from edi.flows.inbound import reading
+from edi.flows.inbound.ahead import Ahead, can_read_ahead
+from edi.flows.inbound.interchange import Interchange
+from edi.flows.inbound.kinds import Staged, Tables
+from edi.flows.inbound.reading import Read, Reread, SetRead, UnreadableInputError, pipelined, read_sets
+from edi.flows.inbound.reports import FileRun
+from edi.flows.inbound.settings import RunSettings, Scope
+from edi.flows.inbound.staging import Stage
+from edi.flows.inbound.table import TABLES
 from edi.guides.validator import FileProblem, Opened
 from edi.store import accounts
 from edi.store.connection import Db, StoreControlNumbers, begin, rollback, setting
@@ -33,17 +33,6 @@ from edi.x12.acks import AckCollector, AckSettings
 from edi.x12.problems import Issue, Where
 from edi.x12.results import InterchangeResult
 from edi.x12.writer import Party
-from rules.enrollment import Policy
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """The injected clock and processing date, and whether the store keeps what the run did."""
-
-    now: datetime
-    as_of: date
-    dry_run: bool = False
-    policy: Policy = Policy()
 
 
 class FileProcessor:
@@ -61,19 +50,17 @@ class FileProcessor:
         on_set: Callable[[int, int], None] = lambda sets, position: None,
         read_ahead: bool = True,
         pipeline: bool = True,
+        tables: Tables = TABLES,
     ) -> None:
         self.conn = conn
-        self.keep_reports = keep_reports  # replay lists every transaction; a batch only counts them
         self.settings = settings
-        self.events = events
-        self.failpoint = failpoint
         self.should_stop = should_stop
         self.on_set = on_set  # sets read and bytes read so far: the progress mark (H2) and the progress bar
         self.read_ahead = read_ahead  # decide a clean interchange as it is read (False: always at its close)
         self.pipeline = pipeline  # read a big file in a second process (False: always in this one)
-        self.utility = Utility(setting(conn, "utility_name"), setting(conn, "utility_duns"))
-        self.our_party = Party(setting(conn, "utility_qualifier"), self.utility.duns)
-        self.calendar = accounts.load_calendar(conn)
+        utility = Utility(setting(conn, "utility_name"), setting(conn, "utility_duns"))
+        self.scope = Scope(conn, settings, utility, Party(setting(conn, "utility_qualifier"), utility.duns),
+                           accounts.load_calendar(conn), tables, events, failpoint, keep_reports)  # fmt: skip
 
     def run(self, path: Path, *, source_name: str | None = None, file_id: int | None = None) -> FileRun:
         """Process ``path``; bad input is reported in the result, never raised. ``file_id`` links the intake ledger."""
@@ -100,7 +87,7 @@ class FileProcessor:
         size = os.fstat(raw.fileno()).st_size
         second = self.pipeline and size >= reading.PIPELINE_BYTES and reading.CAN_FORK
         reader = pipelined if second else read_sets
-        return reader(raw, name, {self.utility.duns})
+        return reader(raw, name, {self.scope.utility.duns}, self.scope.tables)
 
     def _read(self, run: FileRun, name: str, file_id: int | None, reads: Iterator[Read], fd: int) -> None:
         """Decide each set as it is read (reading ahead) or stage it, then finish each interchange as it closes.
@@ -125,11 +112,11 @@ class FileProcessor:
                 ahead = self._ahead(run, name, file_id, event.interchange)
                 in_interchange = 0
             elif isinstance(event, InterchangeResult):
-                again = Reread(fd, event.offset, name, {self.utility.duns}, in_interchange)
                 if ahead is None:
-                    Interchange(self, run, name, file_id, event).process(staged, collector)
-                elif not ahead.close(event, again, collector):
-                    Interchange(self, run, name, file_id, event).process(again, collector)
+                    Interchange(self.scope, run, name, file_id, event).process(staged, collector)
+                elif not ahead.close(event, collector):
+                    again = Reread(fd, event.offset, name, {self.scope.utility.duns}, self.scope.tables, in_interchange)
+                    Interchange(self.scope, run, name, file_id, event).process(again, collector)
                 ahead = None
                 staged.clear()
                 collector = self._collector()
@@ -143,10 +130,10 @@ class FileProcessor:
                 run.read_failure = event.failure
 
     def _ahead(self, run: FileRun, name: str, file_id: int | None, ix: InterchangeResult) -> Ahead | None:
-        """An interchange that opens clean is decided as it is read (edi/flows/ahead.py)."""
+        """An interchange that opens clean is decided as it is read (ahead.py)."""
         if not self.read_ahead or not can_read_ahead(self.conn, ix, file_id):
             return None
-        return Ahead(self, run, name, file_id, ix)
+        return Ahead(self.scope, run, name, file_id, ix)
 
     def _collector(self) -> AckCollector:
-        return AckCollector(AckSettings(self.settings.now, StoreControlNumbers(self.conn), self.our_party))
+        return AckCollector(AckSettings(self.settings.now, StoreControlNumbers(self.conn), self.scope.our_party))
