@@ -15,7 +15,7 @@ from edi.x12 import acks
 from edi.x12.writer import SetText
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # a row is itself: compared and hashed by identity (a mailbag's key, per set)
 class DocumentKind:
     """One kind of outbound document: its file name suffix, its envelope, whether a 997 comes back, its builder."""
 
