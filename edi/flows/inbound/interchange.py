@@ -69,8 +69,8 @@ class Interchange:
             return
         run.issues.extend(ix.issues)
         sender = ix.sender_id.strip()
-        if not ix.rejected and ix.transaction_count and ledger.interchange_processed(self.conn, sender,
-                                                                                     ix.control_number):  # fmt: skip
+        processed = ledger.interchange_processed(self.conn, sender, ix.control_number)
+        if not ix.rejected and ix.transaction_count and processed:
             ix.notes.append(DUPLICATE_NOTE)  # D7: TA1 R 025, nothing in it processed again
             run.duplicates += 1
         if ix.sender_recoverable and not ledger.supplier_registered(self.conn, sender):
