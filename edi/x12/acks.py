@@ -13,7 +13,7 @@ from typing import Protocol
 from edi.x12.datatypes import is_digits
 from edi.x12.envelope import ID_QUALIFIERS
 from edi.x12.results import GroupResult, InterchangeResult, SetResult
-from edi.x12.segments import DEFAULT_SEPARATORS, Segment, Separators, seg
+from edi.x12.segments import DEFAULT_SEPARATORS, Segment, Separators, echo_safe, seg
 from edi.x12.writer import EnvelopeSettings, FunctionalGroup, Party, TransactionSet, isa_segment, write_segments
 
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")
@@ -61,14 +61,7 @@ class AckSettings:
     separators: Separators = DEFAULT_SEPARATORS
 
 
-def _clean(value: str, separators: Separators, limit: int = 99) -> str:
-    """A copy of bad data fit to send back: printable, no separators, at most ``limit`` characters; else empty."""
-    if not value or not (value.isascii() and value.isprintable()):
-        return ""
-    if any(s in value for s in separators.as_tuple()):
-        return ""
-    return value[:limit]
-
+_clean = echo_safe  # a copy of bad data fit to send back (AK1, AK2, AK4, TA1): else empty
 
 SPOOL_BYTES = 1 << 20
 
@@ -184,7 +177,7 @@ class AckCollector:
         ``write`` makes the text later: numbers drawn in order, while the text is only held once it is needed.
         """
         loops, self._loops = self._loops, {}
-        if ix.acknowledgment_only or not ix.sender_recoverable:
+        if ix.acknowledgment_only or not ix.sender_recoverable or not self._addressable(ix):
             return None
         if self._our_party(ix) is None:
             return None  # no identity of ours to send from: the receiver in the file is unusable
@@ -211,6 +204,12 @@ class AckCollector:
             out.write(write_segments([iea], separators, newline=True))
             out.seek(0)
             return out.read()
+
+    def _addressable(self, ix: InterchangeResult) -> bool:
+        """I6: the sender's ISA05/ISA06 can go into our ISA07/ISA08 and GS03 as they are (none of our separators)."""
+        separators = self.settings.separators
+        sender = ix.sender_id.strip()
+        return echo_safe(sender, separators, 15) == sender and ix.sender_qualifier in ID_QUALIFIERS
 
     def _our_party(self, ix: InterchangeResult) -> Party | None:
         """Who we send as: the configured party, else the receiver the file named, if it is usable."""

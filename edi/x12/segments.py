@@ -55,6 +55,15 @@ class Segment:
         return hash(tuple(self.elements))
 
 
+def echo_safe(value: str, separators: Separators = DEFAULT_SEPARATORS, limit: int = 99) -> str:
+    """A partner's value fit to send back (I6): printable ASCII, none of our separators, at most ``limit``; else ""."""
+    if not value or not (value.isascii() and value.isprintable()):
+        return ""
+    if any(s in value for s in separators.as_tuple()):
+        return ""
+    return value[:limit]
+
+
 def seg(*elements: str) -> Segment:
     """Build a segment from its tag and element values, trailing empty elements dropped."""
     values = list(elements)

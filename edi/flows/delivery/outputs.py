@@ -21,7 +21,7 @@ from edi.store import outbox
 from edi.store.connection import Db, StoreControlNumbers, setting
 from edi.transactions.documents import DocumentKind
 from edi.x12.results import InterchangeResult
-from edi.x12.segments import ISA_LENGTH, group_header
+from edi.x12.segments import ISA_LENGTH, echo_safe, group_header
 from edi.x12.writer import EnvelopeSettings, Party, envelope_text
 
 ISA13 = slice(90, 99)  # ISA13 in our own fixed-width ISA (guide section 3)
@@ -75,9 +75,9 @@ def reply_text(conn: Db, ix: InterchangeResult, ours: Party, now: datetime, kind
     """One group of ``kind`` back to an interchange's sender: parties swapped, ISA15 kept (ISA13, then GS06)."""
     numbers = StoreControlNumbers(conn)
     group = ix.groups[0] if ix.groups else None
-    envelope = EnvelopeSettings(
-        sender=Party(ours.qualifier, ours.id, group.receiver if group else ""),
-        receiver=Party(ix.sender_qualifier, ix.sender_id.strip(), group.sender if group else ""),
+    envelope = EnvelopeSettings(  # GS02/GS03 echo the partner's own codes where they are safe to echo (I6)
+        sender=Party(ours.qualifier, ours.id, echo_safe(group.receiver) if group else ""),
+        receiver=Party(ix.sender_qualifier, ix.sender_id.strip(), echo_safe(group.sender) if group else ""),
         timestamp=now,
         interchange_control_number=numbers.next_interchange(),
         usage=ix.usage,
