@@ -229,7 +229,7 @@ def test_h7_verify_finds_archived_interchanges_the_ledger_lost(tmp_path: Path) -
     args = ["verify", "--db", str(db), "--archive", str(f.archive)]
     healthy = CliRunner().invoke(main, args)
     assert healthy.exit_code == 0, healthy.output
-    assert "1 archived file(s), 2 outcome row(s) checked: no problem(s)" in healthy.output
+    assert "1 archived and 0 quarantined file(s), 2 outcome row(s) checked: no problem(s)" in healthy.output
     conn = sqlite3.connect(db)  # a disk that lost the last commit: the store is behind the archive
     last = conn.execute("SELECT max(id) FROM interchanges").fetchone()[0]
     for table, column in (("outcomes", "interchange_id"), ("groups_received", "interchange_id"), ("outbox",
@@ -252,3 +252,47 @@ def test_process_exits_1_when_a_file_was_quarantined(tmp_path: Path) -> None:
     (f.inbox / "garbage.edi").write_bytes(b"\x00" * 40)
     quarantined = CliRunner().invoke(main, args)
     assert quarantined.exit_code == 1 and "1 quarantined" in quarantined.output
+
+
+def test_i8_verify_reconciles_the_quarantine_folder(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    (f.inbox / "garbage.edi").write_bytes(b"\x00" * 40)
+    (f.inbox / "junk.edi").write_bytes(b"not x12 at all " * 4)
+    _pass(db, f, None)
+    args = ["verify", "--db", str(db), "--archive", str(f.archive), "--quarantine", str(f.quarantine)]
+    healthy = CliRunner().invoke(main, args)
+    assert healthy.exit_code == 0, healthy.output
+    assert "0 archived and 2 quarantined file(s)" in healthy.output
+    first, second = sorted(p for p in f.quarantine.iterdir() if not p.name.endswith(".reason"))
+    first.unlink()  # a lying disk: the file is gone
+    Path(f"{second}.reason").unlink()  # and a reason lost
+    (f.quarantine / "00000077-stranger.x12").write_text("not ours")
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM files WHERE stored_as = ?", (second.name,))  # and the store lost a record
+    conn.commit()
+    broken = CliRunner().invoke(main, args)
+    assert broken.exit_code == 1
+    assert f"quarantined as {first.name}, not in {f.quarantine}" in broken.output
+    assert f"{second.name}: in the quarantine but not in the ledger" in broken.output
+    assert "00000077-stranger.x12: in the quarantine but not in the ledger" in broken.output
+
+
+def test_i8_verify_and_verify_audit_run_the_store_integrity_check(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    args = ["verify", "--db", str(db), "--archive", str(f.archive)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert CliRunner().invoke(main, ["verify-audit", "--db", str(db)]).exit_code == 0
+    conn = sqlite3.connect(db)
+    (name, table, sql) = conn.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'"
+                                      " AND sql IS NOT NULL AND tbl_name = 'accounts' LIMIT 1").fetchone()  # fmt: skip
+    other = next(c[1] for c in conn.execute(f"PRAGMA table_info({table})") if f"({c[1]}" not in sql)
+    conn.execute("PRAGMA writable_schema = ON")  # an index whose entries no longer match its table
+    conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = ?", (f"CREATE INDEX {name} ON {table}({other})", name))
+    conn.commit()
+    conn.close()
+    broken = CliRunner().invoke(main, args)
+    assert broken.exit_code == 1 and "fails its integrity check" in broken.output, broken.output
+    audit = CliRunner().invoke(main, ["verify-audit", "--db", str(db)])
+    assert audit.exit_code == 1 and "fails its integrity check" in audit.output

@@ -40,6 +40,7 @@ from edi.flows.inbound import FileProcessor, RunSettings
 from edi.guides.files import validate_file
 from edi.store.connection import (
     default_path,
+    integrity_problems,
 )
 from edi.store.seal import verify_chain
 from edi.views.audit import explain as explain_key
@@ -174,7 +175,11 @@ def status(db_path: Path | None, count: int, ack_overdue_hours: float, inbox: Pa
 @db_option
 def verify_audit(db_path: Path | None) -> None:
     """Check the outcome rows' hash chain: exit 1 and name the first row changed after it was written."""
-    checked, broken = verify_chain(open_db(db_path))
+    conn = open_db(db_path)
+    damaged = integrity_problems(conn)
+    if damaged:
+        fail(f"the store fails its integrity check: {'; '.join(damaged[:3])} (I8)")
+    checked, broken = verify_chain(conn)
     if broken is not None:
         fail(f"the audit trail was changed: outcome row {broken} does not match its seal")
     click.echo(f"audit trail intact: {checked} outcome row(s) checked")
@@ -183,13 +188,14 @@ def verify_audit(db_path: Path | None) -> None:
 @main.command()
 @db_option
 @click.option("--archive", required=True, type=FOLDER, help="The archive folder `process` moves files to.")
-def verify(db_path: Path | None, archive: Path) -> None:
-    """Reconcile archive, ledger, outcome rows and audit chain (H7): exit 1 naming what does not add up."""
-    result = reconcile(open_db(db_path), archive)
+@click.option("--quarantine", type=FOLDER, help="The quarantine folder (default: ARCHIVE/../quarantine).")
+def verify(db_path: Path | None, archive: Path, quarantine: Path | None) -> None:
+    """Reconcile archive, quarantine, ledger, outcome rows, audit chain and the store's integrity (H7, I8)."""
+    result = reconcile(open_db(db_path), archive, quarantine or archive.parent / "quarantine")
     for problem in result.problems:
         click.echo(f"problem: {problem}", err=True)
-    click.echo(f"{result.files} archived file(s), {result.outcomes} outcome row(s) checked:"
-               f" {len(result.problems) or 'no'} problem(s)")  # fmt: skip
+    click.echo(f"{result.files} archived and {result.quarantined} quarantined file(s), {result.outcomes} outcome"
+               f" row(s) checked: {len(result.problems) or 'no'} problem(s)")  # fmt: skip
     sys.exit(EXIT_PROBLEMS if result.problems else EXIT_CLEAN)
 
 

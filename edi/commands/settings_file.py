@@ -39,7 +39,9 @@ KEYS: dict[str, Key] = {
     "folders.inbox": Key(str, None, (("process", "inbox"), ("status", "inbox"), ("requeue", "inbox")), path=True),
     "folders.outbox": Key(str, None, (("process", "outbox"), ("purge", "outbox")), path=True),
     "folders.archive": Key(str, None, (("process", "archive"), ("verify", "archive"), ("purge", "archive")), True),
-    "folders.quarantine": Key(str, None, (("process", "quarantine"), ("requeue", "quarantine")), path=True),
+    "folders.quarantine": Key(
+        str, None, (("process", "quarantine"), ("requeue", "quarantine"), ("verify", "quarantine")), path=True
+    ),
     "process.settle_seconds": Key(float, 5.0, (("process", "settle"),)),
     "process.interval_seconds": Key(float, 10.0, (("process", "interval"),)),
     "process.max_size_mib": Key(int, 256, (("process", "max_size"),)),

@@ -226,6 +226,12 @@ def rollback_to(conn: Db, name: str) -> None:
     conn.execute(f"RELEASE {name}")
 
 
+def integrity_problems(conn: Db, limit: int = 20) -> list[str]:
+    """I8: what the engine's own integrity check finds wrong with the store's files (empty when it is sound)."""
+    rows = [str(row[0]) for row in conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+    return [] if rows == ["ok"] else rows
+
+
 def db_file(conn: Db) -> Path | None:
     """The file behind the connection's main database (None in memory)."""
     row = conn.execute("PRAGMA database_list").fetchone()
