@@ -10,7 +10,7 @@ import pytest
 
 from edi.batch.lock import BatchError, StoreLock
 from scripts.make_example_data import DROP, interchange, request
-from tests.batch_helpers import folder_state, folders, prepared_store, process, store_state
+from tests.batch_helpers import copy_store, folder_state, folders, prepared_store, process, store_state
 
 
 @pytest.fixture(scope="module")
@@ -270,3 +270,21 @@ def test_an_unregistered_sender_gets_nothing_back_and_the_file_is_quarantined(db
     after = store_state(db)
     assert {t: v for t, v in after.items() if t in ("accounts", "supply", "timeline")} == before
     assert [row[7] for row in after["outcomes"]] == ["not processed: the sender is not a registered RES"]
+
+
+def test_i4_a_crash_after_an_unregistered_senders_interchange_keeps_its_quarantine(db: Path, tmp_path: Path) -> None:
+    stranger = ("STRANGER ENERGY", "999999999")
+    text = interchange(31, [request("0001", "S1", "1000000001", supplier=stranger)], sender=stranger)
+    uninterrupted = folders(tmp_path / "u")
+    (uninterrupted.inbox / "stranger.edi").write_text(text)
+    reference = process(copy_store(db, tmp_path / "u-store"), uninterrupted)
+    assert reference.quarantined == 1 and reference.archived == 0
+    f = folders(tmp_path / "c")
+    (f.inbox / "stranger.edi").write_text(text)
+    crashed_db = copy_store(db, tmp_path / "c-store")
+    first = process(crashed_db, f, failpoint=_raise_at("interchange_committed"))
+    assert first.failed == 1 and os.listdir(f.inbox) == ["stranger.edi"]
+    second = process(crashed_db, f)
+    assert (second.quarantined, second.archived) == (1, 0)
+    assert [p.name.endswith(".reason") for p in sorted(f.quarantine.iterdir())] == [False, True]
+    assert "not a registered RES" in next(f.quarantine.glob("*.reason")).read_text()

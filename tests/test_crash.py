@@ -30,7 +30,7 @@ PIPELINED_KILLS = 30
 
 
 def _batch(inbox: Path) -> None:
-    """Eight files: the example drop, a resend of one of its files, a multi-interchange file, garbage."""
+    """The example drop, a resend of one of its files, a multi-interchange file, garbage, an unregistered sender."""
     for path in sorted(DROP.glob("*.edi")):
         shutil.copy(path, inbox / path.name)
     shutil.copy(DROP / "lakeside_energy_20261102_01.edi", inbox / "zz_resend.edi")  # TA1 025
@@ -49,6 +49,9 @@ def _batch(inbox: Path) -> None:
     )
     (inbox / "m_three_interchanges.edi").write_text(many)
     (inbox / "n_garbage.edi").write_bytes(b"\x00" * 300)
+    stranger = ("STRANGER ENERGY", "999999999")  # an unregistered sender: quarantined however often it dies (I4)
+    (inbox / "s_stranger.edi").write_text(interchange(450, [request("0001", "S1", "1000000002", supplier=stranger)],
+                                                      sender=stranger))  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -267,3 +270,17 @@ def test_the_crash_world_holds_one_switch_notice_every_kill_is_compared_with(wor
     """D9: the example drop switches one account, so the runs above prove its notice is never lost nor doubled."""
     notices = [name for name in world["expected"]["outbox"] if name.endswith(".814-drop")]
     assert len(notices) == 1 and b"REF*12*1000000014~" in world["expected"]["outbox"][notices[0]]
+
+
+def test_i5_kills_before_the_first_set_is_read_do_not_make_a_healthy_file_poison(world: dict[str, Any]) -> None:
+    root = world["root"] / "early"
+    db = copy_store(world["template"], root)
+    f = folders(root)
+    shutil.copy(DROP / "prairie_power_20261102_01.edi", f.inbox / "healthy.edi")
+    for _ in range(4):  # one more than the poison rule's three deaths at the same place
+        pid = _in_child(_run_child(db, f, _kill_self_at("file_started", 1)))
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFSIGNALED(status), "the early kill point was never reached"
+    summary = process(db, f)
+    assert (summary.archived, summary.quarantined) == (1, 0)
+    assert any(p.suffix == ".814" for p in f.outbox.iterdir())  # its sender got its answers

@@ -13,6 +13,7 @@ import struct
 from pathlib import Path
 
 PAUSED = -2  # the mark of a clean stop or an environment error: the next attempt is not counted as a death
+TAKEN = -3  # taken, its reading not begun: a death here is not the file's doing and is not counted (I5)
 _FORMAT = struct.Struct("<qq")  # file id, transaction sets read in this attempt
 
 
@@ -27,14 +28,14 @@ class ProgressMarks:
         self.sets = 0
 
     def start(self, file_id: int) -> None:
-        """A file is taken: its mark starts at 0."""
+        """A file is taken: its mark says so until its reading begins (``reached(0)``)."""
         if self._fd is None:
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             if os.fstat(self._fd).st_size < _FORMAT.size:
                 os.ftruncate(self._fd, _FORMAT.size)
             self._map = mmap.mmap(self._fd, _FORMAT.size)  # shared: what is written is the file's page
         self.file_id = file_id
-        self.reached(0)
+        self.reached(TAKEN)
 
     def reached(self, sets: int) -> None:
         """The worker has read ``sets`` transaction sets of the file."""

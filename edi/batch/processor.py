@@ -241,6 +241,7 @@ class BatchProcessor:
         now = self.settings.clock()
         run_settings = RunSettings(now=now, as_of=self.settings.as_of or now.date(), policy=self.settings.policy)
         self.marks.start(file_id)
+        self.failpoint("file_started")
         total, before = self._pass_bytes, self._done_bytes
 
         def on_set(sets: int, position: int) -> None:

@@ -75,13 +75,13 @@ class OutcomeKey:
     st02: str
 
 
-def interchange_committed(conn: Db, file_id: int | None, position: int) -> bool:
-    """A8: this file's interchange at ``position`` was committed by an earlier, interrupted run."""
+def interchange_committed(conn: Db, file_id: int | None, position: int) -> str | None:
+    """A8: how an earlier, interrupted run recorded this file's interchange at ``position`` (None: it did not)."""
     if file_id is None:
-        return False
-    row = conn.execute("SELECT 1 FROM interchanges WHERE file_id = ? AND position = ? AND outcome != ?",
-                       (file_id, position, InterchangeOutcome.REQUEUED))  # fmt: skip
-    return row.fetchone() is not None
+        return None
+    row = conn.execute("SELECT outcome FROM interchanges WHERE file_id = ? AND position = ? AND outcome != ?",
+                       (file_id, position, InterchangeOutcome.REQUEUED)).fetchone()  # fmt: skip
+    return str(row[0]) if row is not None else None
 
 
 def interchange_processed(conn: Db, sender_id: str, control_number: str) -> bool:

@@ -38,7 +38,7 @@ def can_read_ahead(conn: Db, ix: InterchangeResult, file_id: int | None) -> bool
         not ix.rejected
         and ix.sender_recoverable
         and not is_test(ix.usage)
-        and not ledger.interchange_committed(conn, file_id, ix.index)
+        and ledger.interchange_committed(conn, file_id, ix.index) is None
         and ledger.supplier_registered(conn, sender)
         and not ledger.interchange_processed(conn, sender, ix.control_number)  # D7: the staged path says 025
     )

@@ -99,6 +99,7 @@ class FileProcessor:
         ahead: Ahead | None = None
         sets = in_interchange = 0
         begin(self.conn)
+        self.on_set(0, 0)  # reading begins: a death from here on is one inside the file (I5)
         for event in reads:
             if isinstance(event, SetRead):
                 collector.add_loop(event.item.group_index, event.loop, event.loop_segments)

@@ -63,8 +63,11 @@ class Interchange:
         """The interchange's whole path from its staged sets, ending in its commit."""
         ix, run = self.ix, self.run
         run.interchanges += 1
-        if ledger.interchange_committed(self.conn, self.file_id, ix.index):
+        recorded = ledger.interchange_committed(self.conn, self.file_id, ix.index)
+        if recorded is not None:  # A8: committed before a crash; what decides the file's disposition still counts (I4)
             run.resumed += 1
+            run.issues.extend(ix.issues)
+            run.unknown_senders += recorded == InterchangeOutcome.UNKNOWN_SENDER
             rollback(self.conn)  # the staged rows go with it
             return
         run.issues.extend(ix.issues)
@@ -175,6 +178,7 @@ class Interchange:
         self._refuse_all(staged, Outcome(OutcomeKind.NOT_PROCESSED, note=UNREGISTERED_SENDER))
         staged.clear()
         commit(self.conn, keep=not self.scope.run.dry_run)
+        self.scope.failpoint("interchange_committed")
         log_committed(self.scope, self.name, self.ix.control_number, self.interchange_id)
         self.scope.events("interchange", file=self.name, isa13=self.ix.control_number, sender="unregistered",
                           outcome=InterchangeOutcome.UNKNOWN_SENDER.value, ta1="", sets=self.sets,
