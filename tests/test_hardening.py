@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import sqlite3
 import threading
 from pathlib import Path
@@ -22,7 +23,8 @@ from edi.flows.inbound import FileProcessor, RunSettings
 from edi.guides.files import validate_file
 from edi.store.connection import open_store
 from edi.x12.acks import AckSettings, CountingControlNumbers
-from scripts.hostile import hostile_file, measure
+from edi.x12.problems import MAX_ENVELOPE_ANSWERS, MAX_GROUPS
+from scripts.hostile import group_flood, hostile_file, isa15_t_interchange, isa_flood, measure
 from scripts.make_example_data import interchange, request
 from tests.batch_helpers import folders, prepared_store, settings
 from tests.store_helpers import AS_OF, NOW
@@ -296,3 +298,49 @@ def test_i8_verify_and_verify_audit_run_the_store_integrity_check(tmp_path: Path
     assert broken.exit_code == 1 and "fails its integrity check" in broken.output, broken.output
     audit = CliRunner().invoke(main, ["verify-audit", "--db", str(db)])
     assert audit.exit_code == 1 and "fails its integrity check" in audit.output
+
+
+@pytest.mark.parametrize("kind", ["validate", "process"])
+def test_i1_memory_stays_flat_in_the_number_of_functional_groups(tmp_path: Path, kind: str) -> None:
+    db = prepared_store(tmp_path / "s")
+    small = measure(group_flood(tmp_path, 20_000), kind, db)
+    large = measure(group_flood(tmp_path, 100_000), kind, db)
+    # Before: about 2.5 KB a group (250 MB for these 100,000) and a 997 with an AK1/AK9 for each.
+    assert float(large["peak_mb"]) < 100 and float(large["peak_mb"]) < float(small["peak_mb"]) + 20
+    assert large["acks"] == ["ta1"]  # one TA1 R 024 rejects the interchange whole
+
+
+def test_i1_the_group_limit_rejects_the_interchange_by_one_ta1(tmp_path: Path) -> None:
+    report = validate_file(group_flood(tmp_path, MAX_GROUPS + 1), AckSettings(NOW, CountingControlNumbers()))
+    ((kind, text),) = report.acks
+    assert kind == "ta1" and "*R*024~" in text and "GS*" not in text
+    assert any(f"more than {MAX_GROUPS} functional groups" in i.message for i in report.issues)
+    assert validate_file(group_flood(tmp_path, MAX_GROUPS), AckSettings(NOW, CountingControlNumbers())).clean
+
+
+def test_i2_a_test_interchange_costs_the_memory_of_a_production_one(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    test = isa15_t_interchange(tmp_path, 30_000)
+    production = tmp_path / "production.edi"
+    production.write_text(test.read_text().replace("*T*>~", "*P*>~", 1))
+    shutil.copyfile(db, tmp_path / "p.db")
+    shutil.copyfile(db, tmp_path / "t.db")
+    as_test = measure(test, "process", tmp_path / "t.db")
+    as_production = measure(production, "process", tmp_path / "p.db")
+    # Before: every set's outcome and answer held until the rollback (about 1 KB a set more than production).
+    assert float(as_test["peak_mb"]) < float(as_production["peak_mb"]) + 15, (as_test, as_production)
+    answers = [kind for kind in as_production["acks"] if kind != "814-drop"]  # a test changes nobody else
+    assert sorted(as_test["acks"]) == sorted(answers)  # the same answers to the sender, with ISA15 T
+
+
+def test_i3_at_most_100_ta1s_for_a_file_of_bare_isas_and_the_rest_is_quarantined(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    shutil.copy(isa_flood(tmp_path, 300), f.inbox / "isas.edi")
+    summary = _pass(db, f, None)
+    assert summary.quarantined == 1  # type: ignore[attr-defined]
+    assert len(list(f.outbox.glob("*.ta1"))) == MAX_ENVELOPE_ANSWERS
+    assert "FILE:TOO_MANY_REJECTED" in next(f.quarantine.glob("*.reason")).read_text()
+    report = validate_file(isa_flood(tmp_path, 300), AckSettings(NOW, CountingControlNumbers()))
+    assert len(report.acks) == MAX_ENVELOPE_ANSWERS and report.rejected_interchanges == MAX_ENVELOPE_ANSWERS
+    assert any(i.code == "FILE:TOO_MANY_REJECTED" for i in report.issues)

@@ -10,7 +10,7 @@ from typing import Any, cast
 from edi.guides.validator import FileProblem, Validator
 from edi.naming import safe_stem
 from edi.x12.acks import AckCollector, AckSettings
-from edi.x12.problems import KEPT_PER_FILE, Bounded, Issue, Where, omitted_line
+from edi.x12.problems import KEPT_PER_FILE, MAX_ENVELOPE_ANSWERS, Bounded, Issue, Where, omitted_line, too_many_rejected
 from edi.x12.results import InterchangeResult, SetResult
 
 
@@ -97,6 +97,9 @@ def validate_file(path: Path, settings: AckSettings, *, receiver_ids: Collection
                     report.issues.extend(event.issues)
                     collector.add_set(event)
                 elif isinstance(event, InterchangeResult):
+                    if event.rejected and report.rejected_interchanges == MAX_ENVELOPE_ANSWERS:
+                        report.issues.append(too_many_rejected(str(path)))
+                        break  # I3: what process would quarantine unread is not read here either
                     _record_interchange(report, event, collector.finish(event))
                 elif isinstance(event, FileProblem):
                     report.issues.append(event.issue)

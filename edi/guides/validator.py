@@ -18,7 +18,7 @@ from edi.guides.walker import SetWalker
 from edi.x12.control_numbers import ControlNumberSet
 from edi.x12.datatypes import is_digits
 from edi.x12.envelope import EnvelopeFinding, check_isa, iea_findings, interchange_from_isa, sender_recoverable
-from edi.x12.problems import KEPT_PER_FILE, Bounded, Issue, Where
+from edi.x12.problems import KEPT_PER_FILE, MAX_GROUPS, Bounded, Issue, Where
 from edi.x12.reader import X12Reader
 from edi.x12.results import GroupResult, InterchangeResult, SetResult
 from edi.x12.segments import Segment, Separators
@@ -221,11 +221,13 @@ class Validator:
             yield self._close_set(None, "GS")
         if self._group is not None:
             self._group_error("3", f"GE missing for group {self._group.control_number}", gs)
-            self._ix.groups.append(self._group)
+            self._keep_group(self._group, gs)
         v = gs.elements + [""] * (9 - len(gs.elements))
         self._group = GroupResult(v[1], v[6], v[8], v[2], v[3])
         self._group_st02 = ControlNumberSet()
         self._group_guide = self.guides.for_group("00401", v[1], v[8])
+        if len(self._ix.groups) >= MAX_GROUPS:
+            return  # I1: a group past the limit is only counted; its GS06 is not remembered (memory stays flat)
         for code, message in gs_findings(v, self.guides, self._group_guide is not None, self._group_gs06):
             self._group_error(code, message, gs)
 
@@ -284,8 +286,19 @@ class Validator:
         assert self._ix is not None
         for code, message in ge_findings(ge, group):
             self._group_error(code, message, ge)
-        self._ix.groups.append(group)
+        self._keep_group(group, ge)
         self._group = None
+
+    def _keep_group(self, group: GroupResult, at: Segment | None) -> None:
+        """A closed group joins its interchange; past ``MAX_GROUPS`` it is only counted (I1: rejected by one TA1)."""
+        ix = self._ix
+        assert ix is not None
+        if len(ix.groups) < MAX_GROUPS:
+            ix.groups.append(group)
+            return
+        if not ix.groups_over:
+            self._envelope("024", f"more than {MAX_GROUPS} functional groups in one interchange (I1)", at)
+        ix.groups_over += 1
 
     def _close_interchange(self, iea: Segment | None, *, truncated: bool) -> Iterator[Event]:
         ix = self._ix
@@ -294,7 +307,7 @@ class Validator:
             yield self._close_set(None, "IEA" if iea else "end of data")
         if self._group is not None:
             self._group_error("3", f"GE missing for group {self._group.control_number}", iea or self._last)
-            ix.groups.append(self._group)
+            self._keep_group(self._group, iea or self._last)
             self._group = None
         for note, message in iea_findings(None if truncated else iea, ix):
             self._envelope(note, message, iea if iea is not None and not truncated else self._last)

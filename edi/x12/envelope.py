@@ -103,6 +103,6 @@ def iea_findings(iea: Segment | None, ix: InterchangeResult) -> list[tuple[str, 
     found = []
     if iea.get(2) != ix.control_number:
         found.append(("001", f"IEA02 {iea.get(2)!r} does not match ISA13 {ix.control_number!r}"))
-    if iea.get(1) != str(len(ix.groups)):
-        found.append(("021", f"IEA01 says {iea.get(1)!r} groups; the interchange has {len(ix.groups)}"))
+    if iea.get(1) != str(ix.group_count):
+        found.append(("021", f"IEA01 says {iea.get(1)!r} groups; the interchange has {ix.group_count}"))
     return found

@@ -15,6 +15,7 @@ CODES: dict[str, str] = {
     "FILE:UNREADABLE": "the file cannot be read",
     "FILE:OUTSIDE_INTERCHANGE": "data after the last IEA or before an ISA",
     "FILE:SENDER_UNKNOWN": "the envelope is broken and its sender cannot be identified, so no TA1 can be addressed",
+    "FILE:TOO_MANY_REJECTED": "more interchanges rejected by TA1 than one file may answer (I3): the rest is not read",
     "TA1:001": "the interchange control number in the header and trailer do not match",
     "TA1:004": "invalid segment terminator",
     "TA1:005": "invalid interchange ID qualifier for sender",
@@ -136,6 +137,15 @@ T = TypeVar("T")
 KEPT_PER_SET = 100  # AK3 loops and issues of one transaction set
 KEPT_PER_INTERCHANGE = 1_000  # envelope issues of one interchange
 KEPT_PER_FILE = 10_000  # problems one file report lists
+MAX_GROUPS = 1_000  # I1: functional groups one interchange may hold (real ones hold one); more: TA1 R 024 whole
+MAX_ENVELOPE_ANSWERS = 100  # I3: TA1s rejecting an interchange, per file; past them the file goes to quarantine
+
+
+def too_many_rejected(file_name: str) -> Issue:
+    """I3: the file's interchanges past ``MAX_ENVELOPE_ANSWERS`` rejections are neither read nor answered."""
+    message = (f"more than {MAX_ENVELOPE_ANSWERS} interchanges rejected by TA1 in one file: no more TA1s are sent"
+               " and the rest of the file is not read")  # fmt: skip
+    return Issue("FILE:TOO_MANY_REJECTED", message, Where(file_name))
 
 
 class Bounded(list[T]):

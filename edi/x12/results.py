@@ -93,6 +93,12 @@ class InterchangeResult:
     issues: list[Issue] = field(default_factory=lambda: Bounded(KEPT_PER_INTERCHANGE))
     ta1_segments: int = 0
     sender_recoverable: bool = True
+    groups_over: int = 0  # I1: groups read past MAX_GROUPS, counted but not kept (the interchange is rejected)
+
+    @property
+    def group_count(self) -> int:
+        """Functional groups the interchange holds, kept or not (IEA01 counts them all)."""
+        return len(self.groups) + self.groups_over
 
     @property
     def rejected(self) -> bool:

@@ -30,7 +30,7 @@ from edi.store import accounts
 from edi.store.connection import Db, StoreControlNumbers, begin, rollback, setting
 from edi.transactions.tx814 import Utility
 from edi.x12.acks import AckCollector, AckSettings
-from edi.x12.problems import Issue, Where
+from edi.x12.problems import MAX_ENVELOPE_ANSWERS, Issue, Where, too_many_rejected
 from edi.x12.results import InterchangeResult
 from edi.x12.writer import Party
 
@@ -97,7 +97,7 @@ class FileProcessor:
         staged: Stage[Staged] = Stage()
         collector = self._collector()
         ahead: Ahead | None = None
-        sets = in_interchange = 0
+        sets = in_interchange = rejections = 0
         begin(self.conn)
         self.on_set(0, 0)  # reading begins: a death from here on is one inside the file (I5)
         for event in reads:
@@ -113,6 +113,11 @@ class FileProcessor:
                 ahead = self._ahead(run, name, file_id, event.interchange)
                 in_interchange = 0
             elif isinstance(event, InterchangeResult):
+                rejections += event.rejected
+                if rejections > MAX_ENVELOPE_ANSWERS:  # I3: no more TA1s; the file goes to quarantine
+                    run.issues.append(too_many_rejected(name))
+                    run.read_failure = f"FILE:TOO_MANY_REJECTED: {too_many_rejected(name).message}"
+                    return
                 if ahead is None:
                     Interchange(self.scope, run, name, file_id, event).process(staged, collector)
                 elif not ahead.close(event, collector):

@@ -16,7 +16,7 @@ from edi.flows.inbound.handlers import refused
 from edi.flows.inbound.kinds import Handled, HandlerContext, Staged
 from edi.flows.inbound.reports import FileRun, transaction_report
 from edi.flows.inbound.settings import Scope
-from edi.flows.inbound.staging import StagedSets
+from edi.flows.inbound.staging import Stage, StagedSets
 from edi.naming import mask_account, safe_stem
 from edi.store import ledger
 from edi.store.accounts import PRIME_BLOCK, AccountCache
@@ -195,21 +195,23 @@ class Interchange:
         """ISA15 T: decided and answered against the real state, then no account change survives.
 
         Each set's outcome row is written again after the rollback, marked as a test; the answers owed are
-        enveloped after it, so their control numbers are kept.
+        enveloped after it, so their control numbers are kept. Both wait in spools, not in memory (I2).
         """
-        deferred: list[tuple[ledger.OutcomeKey, Handled]] = []
-        held: list[tuple[Address, list[str]]] = []
-        self.mailbag.full = lambda address, sets: held.append((address, sets))
+        deferred: Stage[tuple[ledger.OutcomeKey, Handled]] = Stage()
+        held: Stage[tuple[Address, list[str]]] = Stage(chunk=1)  # a batch is up to 10,000 sets already
+        self.mailbag.full = lambda address, sets: held.add((address, sets))
         with savepoint(self.conn, "test_interchange", keep=False):
-            self._decide(staged, lambda key, handled: deferred.append((key, handled)))
+            self._decide(staged, lambda key, handled: deferred.add((key, dataclasses.replace(handled, documents=[]))))
         for key, handled in deferred:
             handled.outcome = handled.outcome.as_test()
             subject = handled.subject if not handled.outcome.refused else None
             ledger.record_outcome(self.conn, key, self.ctx.now, handled.outcome, subject=subject,
                                   changes=handled.changes)  # fmt: skip
             self.finish(key, handled)
+        deferred.clear()
         for address, sets in held:
             self.envelope(address, sets, store_now=False)
+        held.clear()
 
     def dispatch(self, ctx: HandlerContext, block: list[Staged]) -> Iterator[tuple[ledger.OutcomeKey, Handled]]:
         """One block of sets through their kinds' rows, in order (ahead of its group's close: keyed as read)."""

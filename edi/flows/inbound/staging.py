@@ -31,9 +31,10 @@ class StagedSets(Protocol):
 
 
 class Stage(Generic[T]):
-    """Staged items in insertion order; each full chunk of ``STAGE_CHUNK`` is pickled once into the spool."""
+    """Items in insertion order; each full chunk (``STAGE_CHUNK`` by default) is pickled once into the spool."""
 
-    def __init__(self) -> None:
+    def __init__(self, chunk: int = STAGE_CHUNK) -> None:
+        self.chunk = chunk
         self.count = 0
         self.held: list[T] = []
         self._spool: SpooledTemporaryFile[bytes] | None = None
@@ -43,7 +44,7 @@ class Stage(Generic[T]):
         """Keep one item."""
         self.count += 1
         self.held.append(item)
-        if len(self.held) == STAGE_CHUNK:
+        if len(self.held) == self.chunk:
             if self._spool is None:
                 self._spool = SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 (closed when the interchange ends)
             pickle.dump(self.held, self._spool, protocol=5)
