@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -322,3 +323,56 @@ def test_6_log_file_holds_json_lines_per_file_and_interchange(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     events = [json.loads(line)["event"] for line in log.read_text().splitlines()]
     assert sorted(events) == sorted(["file_taken", "interchange", "file_archived"] * 2 + ["run_finished"])
+
+
+def test_i7_a_run_stopped_by_the_store_counts_what_it_committed(tmp_path: Path) -> None:
+    from edi.batch.runner import BatchOutcome, Watch, _one_pass
+
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    (f.inbox / "a_first.edi").write_text(interchange(711, [request("0001", "CM1", "1000000001")]))
+    two = interchange(712, [request("0001", "CM2", "1000000003")]) + interchange(
+        713, [request("0001", "CM3", "1000000005")]
+    )
+    (f.inbox / "b_two.edi").write_text(two)
+    hits = {"n": 0}
+
+    def disk_goes(name: str) -> None:
+        if name == "interchange_committed":
+            hits["n"] += 1
+            if hits["n"] == 2:  # the second file's first interchange has committed
+                raise sqlite3.OperationalError("disk I/O error")
+
+    processor = BatchProcessor(open_store(db), f, settings(), failpoint=disk_goes)
+    outcome = BatchOutcome()
+    assert _one_pass(processor, outcome, Watch(), lambda event, **fields: None) is False
+    assert outcome.error
+    assert (outcome.summary.files, outcome.summary.interchanges, outcome.summary.transactions) == (1, 2, 2)
+
+
+def test_i7_a_truncated_shm_stops_the_run_with_exit_1_and_a_message_never_a_signal(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    for n in range(40):
+        sets = [request(f"{i + 1:04d}", f"SHM{n}-{i}", f"10000000{i % 15 + 1:02d}") for i in range(500)]
+        (f.inbox / f"drop{n:02d}.edi").write_text(interchange(800 + n, sets))
+    command = [str(Path(sys.executable).parent / "sbo-edi"), "process", "--inbox", str(f.inbox), "--outbox",
+               str(f.outbox), "--db", str(db), "--settle", "0", "--now", "2026-11-02T09:30", "-q"]  # fmt: skip
+    shm = Path(f"{db}-shm")
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as worker:
+        time.sleep(0.5)
+        while worker.poll() is None:  # whatever truncates the shared-memory file under the running worker
+            if shm.exists():
+                os.truncate(shm, 0)
+            time.sleep(0.05)
+        out, err = worker.communicate()
+    assert worker.returncode == 1, (worker.returncode, err[-500:])  # before: -7, a bus error
+    assert "SIGBUS" in err and "-shm" in err
+    assert "interchanges:" in out  # the summary of what committed is still printed
+    again = subprocess.run(command, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr[-500:]
+    assert list(f.inbox.iterdir()) == [] and len(list(f.archive.iterdir())) == 40

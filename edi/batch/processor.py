@@ -110,8 +110,18 @@ class BatchProcessor:
         self.should_stop = should_stop
         self.progress = progress
         self._pass_bytes = self._done_bytes = 0
+        self.pass_summary = Summary()  # the current (or last) pass's counts
+        self._current: FileRun | None = None  # the file in hand: what of it committed
         store = db_file(conn)
         self.marks = ProgressMarks(Path(f"{store}-progress") if store else Path(os.devnull))
+
+    def committed(self) -> Summary:
+        """What this pass has committed so far: the files finished, and the interchanges of the one in hand."""
+        so_far = Summary()
+        so_far.merge(self.pass_summary)
+        if self._current is not None:
+            so_far.add(self._current)
+        return so_far
 
     def run_once(self) -> Summary:
         """Publish anything a crash left unsent, then take every ready file in name order.
@@ -119,7 +129,7 @@ class BatchProcessor:
         A scan with nothing to do leaves no run row. A run stopped by the environment (disk, I/O, database) is
         recorded as aborted with its reason before the error goes on up.
         """
-        summary = Summary()
+        summary = self.pass_summary = Summary()  # what the pass did, also when the environment stops it (I7)
         now = self.settings.clock()
         self.folders.prepare()
         scan = scan_inbox(self.folders.inbox, self.settings.wall_clock, self.settings.settle_seconds)
@@ -155,11 +165,14 @@ class BatchProcessor:
     def _guarded(self, candidate: Candidate, summary: Summary, run_id: int) -> None:
         """One file; the environment's errors stop the run, any other error only this file (A10)."""
         self.marks.file_id, self.marks.sets = 0, 0  # nothing in hand until the file has its ledger row
+        self._current = None
         try:
             self._file(candidate, summary, run_id)
         except (OSError, DbError) as error:
             # E3/E4: disk full, I/O error, database trouble: not the file's fault. The run stops (what is
-            # committed stays committed), the attempt is given back, and the next run resumes in order.
+            # committed stays committed and is counted: I7), the attempt is given back, the next run resumes.
+            if self._current is not None:
+                summary.add(self._current)
             rollback(self.conn)
             self.marks.reached(PAUSED)  # not the file's fault: not a death (H2)
             self.events("run_aborted", file=self._label(), error=error_text(error))
@@ -249,10 +262,12 @@ class BatchProcessor:
             if sets % 256 == 0:
                 self.progress(before + min(position, candidate.size), total, summary.transactions + sets)
 
+        run = self._current = FileRun(candidate.path)
         processor = FileProcessor(self.conn, run_settings, events=self.events, failpoint=self.failpoint,
                                   should_stop=self.should_stop, keep_reports=False, on_set=on_set,
                                   tables=self.settings.tables)  # fmt: skip
-        run = processor.run(candidate.path, source_name=label, file_id=file_id)
+        processor.run(candidate.path, source_name=label, file_id=file_id, into=run)
+        self._current = None
         summary.add(run)
         summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
         if run.stopped:

@@ -60,14 +60,31 @@ class Watch:
     progress: Progress = lambda done, total, sets: None  # a terminal's bar (edi/commands), or nothing
 
 
+COMMITTED_EVENTS = frozenset({"interchange", "file_archived", "file_quarantined", "run_finished"})
+
+
 def run_batch(open_db: Callable[[], Db], lock: StoreLock, folders: Folders, settings: BatchSettings, *,
-              loop: Watch, events: EventSink, stop: StopFlag) -> BatchOutcome:  # fmt: skip
-    """One pass, or passes every ``interval`` seconds until stopped; raises BatchError when it cannot start."""
+              loop: Watch, events: EventSink, stop: StopFlag,
+              report: Callable[[Summary], None] = lambda summary: None) -> BatchOutcome:  # fmt: skip
+    """One pass, or passes every ``interval`` seconds until stopped; raises BatchError when it cannot start.
+
+    ``report`` hears what the batch has committed each time that grows (edi/batch/supervise.py, I7).
+    """
     outcome = BatchOutcome()
     folders.prepare()
+    processor: BatchProcessor | None = None
+
+    def sink(event: str, **fields: object) -> None:
+        events(event, **fields)
+        if event in COMMITTED_EVENTS and processor is not None:
+            so_far = Summary()
+            so_far.merge(outcome.summary)
+            so_far.merge(processor.committed())
+            report(so_far)
+
     with lock:
         conn = open_db()
-        processor = BatchProcessor(conn, folders, settings, events=events, failpoint=failpoint_from_env(),
+        processor = BatchProcessor(conn, folders, settings, events=sink, failpoint=failpoint_from_env(),
                                    should_stop=lambda: bool(stop), progress=loop.progress)  # fmt: skip
         while True:
             if loop.watch:
@@ -91,6 +108,7 @@ def _one_pass(processor: BatchProcessor, outcome: BatchOutcome, loop: Watch, eve
     except (OSError, DbError) as error:
         events("run_failed", error=error_text(error))
         outcome.error = error_text(error)  # H5: the last-resort line carries no partner data
+        outcome.summary.merge(processor.pass_summary)  # I7: what committed before the stop is counted
         return False
     outcome.summary.merge(summary)
     if loop.metrics is not None and (summary.files or summary.sent):

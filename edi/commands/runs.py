@@ -16,6 +16,7 @@ from edi.batch.lock import BatchError, StoreLock
 from edi.batch.logs import LEVELS, configure, event_sink
 from edi.batch.processor import BatchSettings, Folders
 from edi.batch.runner import StopFlag, Watch, run_batch
+from edi.batch.supervise import supervised
 from edi.batch.verify import reconcile
 from edi.commands.common import (
     EXIT_CLEAN,
@@ -125,17 +126,32 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
     """Process every complete file in INBOX exactly once: acknowledge, decide, answer, archive or quarantine."""
     os.umask(0o027)  # F8: what we create is not world-readable
     bar = progress_bar(quiet)
-    configure(log_stream(log_file, bar), as_json=True if log_file else None, level="warning" if quiet else log_level)
+    log = log_stream(log_file, bar)
+    configure(log, as_json=True if log_file else None, level="warning" if quiet else log_level)
     folders = Folders(inbox, outbox, archive or inbox.parent / "archive", quarantine or inbox.parent / "quarantine")
     settings = BatchSettings(clock=lambda: clock(now), wall_clock=time.time, as_of=as_of, settle_seconds=settle,
                              max_bytes=max_size * 1024 * 1024, policy=current_config().policy)  # fmt: skip
     db = db_path or default_path()
-    check_identity(open_db(db, first_use=True))
+    first = open_db(db, first_use=True)
+    check_identity(first)
+    first.close()  # the batch opens its own; this process keeps no map of the store's -shm (I7)
     stop = StopFlag()
     stop.install()
     try:
-        done = run_batch(lambda: open_db(db), StoreLock(db), folders, settings, events=event_sink(), stop=stop,
-                         loop=Watch(watch, interval, metrics, bar))  # fmt: skip
+        loop = Watch(watch, interval, metrics, bar)
+        done = supervised(
+            lambda report: run_batch(
+                lambda: open_db(db),
+                StoreLock(db),
+                folders,
+                settings,
+                events=event_sink(),
+                stop=stop,
+                loop=loop,
+                report=report,
+            ),
+            (sys.stdout, sys.stderr, log or sys.stderr),
+        )
     except BatchError as error:
         fail(str(error), EXIT_USAGE)
     finally:

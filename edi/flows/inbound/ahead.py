@@ -48,11 +48,11 @@ class Ahead:
     """One interchange being decided as it is read, undone at its close unless it closes clean."""
 
     def __init__(self, scope: Scope, run: FileRun, name: str, file_id: int | None, ix: InterchangeResult) -> None:
-        self.run, self.conn = run, scope.conn
+        self.conn = scope.conn
         self._spool: SpooledTemporaryFile[bytes] = SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 (closed when the interchange ends)
         self._filled: list[Address] = []  # each full batch's address, in the order they filled
-        # Counted apart until it is kept: an interchange undone at its close is counted when decided again.
-        self.interchange = Interchange(scope, FileRun(run.path), name, file_id, ix, ahead=True, full=self._spooled)
+        # Its counts join the file's run only when it commits: one undone at its close is counted when decided again.
+        self.interchange = Interchange(scope, run, name, file_id, ix, ahead=True, full=self._spooled)
         open_savepoint(self.conn, SAVEPOINT)
         row, _groups = ledger_rows(ix, name, file_id, scope, InterchangeOutcome.PROCESSED)
         self.interchange.interchange_id = ledger.record_interchange(self.conn, row)
@@ -83,7 +83,7 @@ class Ahead:
             return False
         release(self.conn, SAVEPOINT)
         outcome = interchange_outcome(rejected=False, ta1_note="", acknowledgment_only=ix.acknowledgment_only)
-        self.interchange.settle(ix, outcome, self.run)
+        self.interchange.settle(ix, outcome)
         self.interchange.close(outcome, collector, self._envelope_filled)
         return True
 

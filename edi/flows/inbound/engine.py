@@ -62,9 +62,14 @@ class FileProcessor:
         self.scope = Scope(conn, settings, utility, Party(setting(conn, "utility_qualifier"), utility.duns),
                            accounts.load_calendar(conn), tables, events, failpoint, keep_reports)  # fmt: skip
 
-    def run(self, path: Path, *, source_name: str | None = None, file_id: int | None = None) -> FileRun:
-        """Process ``path``; bad input is reported in the result, never raised. ``file_id`` links the intake ledger."""
-        run = FileRun(path)
+    def run(self, path: Path, *, source_name: str | None = None, file_id: int | None = None,
+            into: FileRun | None = None) -> FileRun:  # fmt: skip
+        """Process ``path``; bad input is reported in the result, never raised. ``file_id`` links the intake ledger.
+
+        ``into`` is the caller's own record of the run: if the store or the disk stops it midway, it holds what
+        committed (I7).
+        """
+        run = into if into is not None else FileRun(path)
         name = source_name or path.name
         try:
             fd = open_regular(path)

@@ -47,6 +47,7 @@ class Interchange:
     def __init__(self, scope: Scope, run: FileRun, name: str, file_id: int | None, ix: InterchangeResult, *,
                  ahead: bool = False, full: Full | None = None) -> None:  # fmt: skip
         self.scope, self.conn, self.run, self.ix = scope, scope.conn, run, ix
+        self.part = FileRun(run.path)  # this interchange's counts: joined to the file's run when it commits
         self.name, self.file_id = name, file_id
         self.partner = safe_stem(ix.sender_id.strip() or "unknown")
         self.outputs: list[Output] = []
@@ -62,9 +63,9 @@ class Interchange:
     def process(self, staged: StagedSets, collector: AckCollector) -> None:
         """The interchange's whole path from its staged sets, ending in its commit."""
         ix, run = self.ix, self.run
-        run.interchanges += 1
         recorded = ledger.interchange_committed(self.conn, self.file_id, ix.index)
         if recorded is not None:  # A8: committed before a crash; what decides the file's disposition still counts (I4)
+            run.interchanges += 1
             run.resumed += 1
             run.issues.extend(ix.issues)
             run.unknown_senders += recorded == InterchangeOutcome.UNKNOWN_SENDER
@@ -75,7 +76,7 @@ class Interchange:
         processed = ledger.interchange_processed(self.conn, sender, ix.control_number)
         if not ix.rejected and ix.transaction_count and processed:
             ix.notes.append(DUPLICATE_NOTE)  # D7: TA1 R 025, nothing in it processed again
-            run.duplicates += 1
+            self.part.duplicates += 1
         if ix.sender_recoverable and not ledger.supplier_registered(self.conn, sender):
             self._unknown_sender(staged)
             return
@@ -97,17 +98,14 @@ class Interchange:
         self.interchange_id = ledger.record_interchange(self.conn, row)
         ledger.record_groups(self.conn, self.interchange_id, groups)
 
-    def settle(self, ix: InterchangeResult, outcome: InterchangeOutcome, run: FileRun) -> None:
-        """Decided as read and closed clean: its row (recorded at the open) settled, its counts joined to ``run``."""
+    def settle(self, ix: InterchangeResult, outcome: InterchangeOutcome) -> None:
+        """Decided as read and closed clean: its row (recorded at the open) settled with its groups."""
         self.ix = ix
         assert self.interchange_id is not None
         _row, groups = ledger_rows(ix, self.name, self.file_id, self.scope, outcome)
         ledger.settle_interchange(self.conn, self.interchange_id, outcome, "")
         ledger.record_groups(self.conn, self.interchange_id, groups)
-        run.interchanges += 1
-        run.issues.extend(ix.issues)
-        run.absorb(self.run)
-        self.run = run
+        self.run.issues.extend(ix.issues)
 
     # -- the one close ----------------------------------------------------------------------------------------
     def close(self, outcome: InterchangeOutcome, collector: AckCollector, decide: Callable[[], None]) -> None:
@@ -152,7 +150,7 @@ class Interchange:
             if not self.scope.keep_reports:
                 output.content = ""
         commit(self.conn, keep=not self.scope.run.dry_run)
-        self.scope.failpoint("interchange_committed")
+        self._committed()
         log_committed(self.scope, self.name, self.ix.control_number, self.interchange_id)
         self.run.outputs.extend(self.outputs)
         self.scope.events("interchange", file=self.name, isa13=self.ix.control_number, sender=self.partner,
@@ -178,7 +176,7 @@ class Interchange:
         self._refuse_all(staged, Outcome(OutcomeKind.NOT_PROCESSED, note=UNREGISTERED_SENDER))
         staged.clear()
         commit(self.conn, keep=not self.scope.run.dry_run)
-        self.scope.failpoint("interchange_committed")
+        self._committed()
         log_committed(self.scope, self.name, self.ix.control_number, self.interchange_id)
         self.scope.events("interchange", file=self.name, isa13=self.ix.control_number, sender="unregistered",
                           outcome=InterchangeOutcome.UNKNOWN_SENDER.value, ta1="", sets=self.sets,
@@ -237,10 +235,17 @@ class Interchange:
 
     def finish(self, key: ledger.OutcomeKey, handled: Handled) -> None:
         """Count one transaction's outcome and keep its report when a replay wants the list."""
-        self.run.count(handled.outcome)
+        self.part.count(handled.outcome)
         self.sets += 1
         if self.scope.keep_reports:
-            self.run.transactions.append(transaction_report(self.ix.control_number, key, handled))
+            self.part.transactions.append(transaction_report(self.ix.control_number, key, handled))
+
+    def _committed(self) -> None:
+        """The commit stands: the interchange and its counts join the file's run (a stopped run counts them)."""
+        self.run.interchanges += 1
+        self.run.absorb(self.part)
+        self.part = FileRun(self.run.path)
+        self.scope.failpoint("interchange_committed")
 
 
 def log_committed(scope: Scope, name: str, isa13: str, interchange_id: int | None) -> None:

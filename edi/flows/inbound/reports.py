@@ -89,8 +89,9 @@ class FileRun:
             self.other[outcome.label] += 1
 
     def absorb(self, part: FileRun) -> None:
-        """Add the outcomes counted (and transactions reported) in ``part``, one interchange's, to this run's."""
+        """Add the outcomes and duplicates counted (and transactions reported) in ``part``, one interchange's."""
         self.outcomes.update(part.outcomes)
+        self.duplicates += part.duplicates
         self.accepted += part.accepted
         self.rejected_codes.update(part.rejected_codes)
         self.other.update(part.other)
