@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts.campaign import kills, mutants, mutate
+from scripts.campaign import KillPlan, kills, mutants, mutate
 
 
 def test_mutants_never_raise_and_every_set_read_gets_one_outcome_row(tmp_path: Path) -> None:
@@ -17,6 +17,18 @@ def test_mutants_never_raise_and_every_set_read_gets_one_outcome_row(tmp_path: P
 def test_random_kills_converge_to_the_uninterrupted_run(tmp_path: Path) -> None:
     tally = kills(20, seed=5, work=tmp_path)
     assert tally.trials == 20 and tally.failures == []
+    assert tally.outcomes["killed mid-run"] > 0
+
+
+def test_three_kills_a_trial_over_the_hostile_shapes_converge(tmp_path: Path) -> None:
+    tally = kills(5, seed=7, work=tmp_path, plan=KillPlan(per_trial=3, shapes=True))
+    assert tally.trials == 5 and tally.failures == []
+    assert tally.outcomes["killed mid-run"] > 5
+
+
+def test_early_kills_converge_and_never_make_a_file_poison(tmp_path: Path) -> None:
+    tally = kills(6, seed=9, work=tmp_path, plan=KillPlan(per_trial=3, early=True))
+    assert tally.trials == 6 and tally.failures == []
     assert tally.outcomes["killed mid-run"] > 0
 
 
