@@ -48,9 +48,9 @@ class EnrollmentRequest:
     utility_duns: str = ""  # N1*8S N104: the utility the request is addressed to
     utility_name: str = ""  # N1*8S N102
 
-    @cached_property
+    @property
     def subject(self) -> Subject:
-        """The request as its outcome row records it (its BGN02 remembered for D7); made once per request."""
+        """The request as its outcome row records it (its BGN02 remembered for D7)."""
         return Subject(self.supplier_duns, self.request_id, self.account_number, remembered=True)
 
     @property

@@ -376,3 +376,31 @@ def test_i7_a_truncated_shm_stops_the_run_with_exit_1_and_a_message_never_a_sign
     again = subprocess.run(command, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr[-500:]
     assert list(f.inbox.iterdir()) == [] and len(list(f.archive.iterdir())) == 40
+
+
+def test_the_reporting_sink_keeps_the_logs_wants_so_unwanted_transaction_events_are_never_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import edi.store.ledger as ledger
+    from edi.batch.lock import StoreLock
+    from edi.batch.runner import StopFlag, Watch, run_batch
+
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    (f.inbox / "a.edi").write_text(interchange(721, [request("0001", "WANT1", "1000000001")]))
+    read_back: list[int] = []
+    real = ledger.interchange_outcomes
+    monkeypatch.setattr(ledger, "interchange_outcomes", lambda *a, **k: (read_back.append(1), real(*a, **k))[1])
+
+    class InfoOnly:
+        def __call__(self, event: str, **fields: object) -> None:
+            pass
+
+        def wants(self, event: str) -> bool:
+            return event != "transaction"
+
+    reports: list[object] = []
+    done = run_batch(lambda: open_store(db), StoreLock(db), f, settings(), loop=Watch(), events=InfoOnly(),
+                     stop=StopFlag(), report=reports.append)  # fmt: skip
+    assert done.summary.interchanges == 1 and reports  # what committed was reported
+    assert read_back == []  # before: every outcome row read back for events nobody keeps

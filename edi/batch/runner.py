@@ -15,7 +15,7 @@ from edi.batch.lock import StoreLock
 from edi.batch.metrics import write_metrics
 from edi.batch.processor import BatchProcessor, BatchSettings, Folders, Progress
 from edi.batch.summary import Summary
-from edi.flows.hooks import EventSink, Failpoint
+from edi.flows.hooks import EventSink, Failpoint, wants
 from edi.naming import error_text
 from edi.store import queries
 from edi.store.connection import Db, DbError
@@ -63,6 +63,26 @@ class Watch:
 COMMITTED_EVENTS = frozenset({"interchange", "file_archived", "file_quarantined", "run_finished"})
 
 
+class Reporting:
+    """An event sink that also reports what the batch has committed after each event that says it grew (I7)."""
+
+    def __init__(self, events: EventSink, outcome: BatchOutcome, report: Callable[[Summary], None]) -> None:
+        self.events, self.outcome, self.report = events, outcome, report
+        self.processor: BatchProcessor | None = None
+
+    def __call__(self, event: str, **fields: object) -> None:
+        self.events(event, **fields)
+        if event in COMMITTED_EVENTS and self.processor is not None:
+            so_far = Summary()
+            so_far.merge(self.outcome.summary)
+            so_far.merge(self.processor.committed())
+            self.report(so_far)
+
+    def wants(self, event: str) -> bool:
+        """Whether the sink underneath keeps ``event`` (per-transaction events are read back only when kept)."""
+        return wants(self.events, event)
+
+
 def run_batch(open_db: Callable[[], Db], lock: StoreLock, folders: Folders, settings: BatchSettings, *,
               loop: Watch, events: EventSink, stop: StopFlag,
               report: Callable[[Summary], None] = lambda summary: None) -> BatchOutcome:  # fmt: skip
@@ -72,20 +92,12 @@ def run_batch(open_db: Callable[[], Db], lock: StoreLock, folders: Folders, sett
     """
     outcome = BatchOutcome()
     folders.prepare()
-    processor: BatchProcessor | None = None
-
-    def sink(event: str, **fields: object) -> None:
-        events(event, **fields)
-        if event in COMMITTED_EVENTS and processor is not None:
-            so_far = Summary()
-            so_far.merge(outcome.summary)
-            so_far.merge(processor.committed())
-            report(so_far)
-
+    sink = Reporting(events, outcome, report)
     with lock:
         conn = open_db()
         processor = BatchProcessor(conn, folders, settings, events=sink, failpoint=failpoint_from_env(),
                                    should_stop=lambda: bool(stop), progress=loop.progress)  # fmt: skip
+        sink.processor = processor
         while True:
             if loop.watch:
                 queries.beat(conn, os.getpid(), settings.clock(), loop.interval, watching=True)

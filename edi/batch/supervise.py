@@ -4,7 +4,8 @@ SQLite maps the store's ``-shm`` file into memory; when something truncates that
 the next access to the map is a SIGBUS, which no Python code can catch. ``process`` therefore runs the batch in a
 forked child and waits: the child sends what it has committed after every interchange and pass, and the parent
 turns a child killed by a signal into a typed error with those counts. SIGTERM and SIGINT reach the child, which
-stops between interchanges as before. Where there is no fork the batch runs in this process.
+stops between interchanges as before. Where there is no fork, or ``$SBO_EDI_INLINE`` is set (a profiler, the
+benchmark's per-process peaks), the batch runs in this process.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from edi.batch.runner import BatchOutcome
 from edi.batch.summary import Summary
 
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
+INLINE = "SBO_EDI_INLINE"  # set (not 0): the batch runs in this process (a profiler or a benchmark measuring it)
 Report = Callable[[Summary], None]  # what the batch has committed so far, sent as it grows
 Batch = Callable[[Report], BatchOutcome]
 
@@ -32,7 +34,8 @@ def supervised(batch: Batch, streams: Iterable[object] = ()) -> BatchOutcome:
     The child writes its log and progress to ``streams``: when one of them is not a real file (a test's buffer),
     a child's writes would be lost, so the batch runs here instead.
     """
-    if not CAN_FORK or not all(_real_file(stream) for stream in streams):
+    inline = os.environ.get(INLINE, "") not in ("", "0")
+    if inline or not CAN_FORK or not all(_real_file(stream) for stream in streams):
         return batch(lambda summary: None)
     receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
     pid = os.fork()

@@ -59,6 +59,7 @@ class Request814:
 
     as_rules: EnrollmentRequest = field(init=False, repr=False, compare=False)  # the request in ``rules/`` terms
     echo: Echo = field(init=False, repr=False, compare=False)  # for the 814 response (tx814_response.py)
+    subject: Subject = field(init=False, repr=False, compare=False)  # whom and what, as its outcome row records it
 
     def __post_init__(self) -> None:
         # Built with the request, so in the reading process when there is one: the deciding one
@@ -76,15 +77,11 @@ class Request814:
         )
         object.__setattr__(self, "as_rules", rules)
         object.__setattr__(self, "echo", _echo(self))
+        object.__setattr__(self, "subject", rules.subject)
 
     def to_rules(self) -> EnrollmentRequest:
         """The request in the terms of ``rules/``."""
         return self.as_rules
-
-    @property
-    def subject(self) -> Subject:
-        """Whom and what the request is about, as its outcome row records it."""
-        return self.as_rules.subject
 
     def __reduce__(self) -> tuple[Callable[[tuple[object, ...]], Request814], tuple[tuple[object, ...]]]:
         """Pickled as its values in field order: the reading process sends every request, and this loads in 2/3."""

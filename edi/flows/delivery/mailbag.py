@@ -31,18 +31,20 @@ class Mailbag:
     def __init__(self, full: Full, limit: int | None = None) -> None:
         self.full = full
         self.limit = limit or PER_INTERCHANGE
-        self._open: dict[Address, list[str]] = {}
+        self._open: dict[tuple[str, DocumentKind], list[str]] = {}  # by addressee and kind (a plain tuple: per set)
 
     def add(self, owed: Owed) -> None:
         """One document; its batch is handed on when full."""
-        address = Address(owed.to, owed.kind)
-        sets = self._open.setdefault(address, [])
+        key = (owed.to, owed.kind)
+        sets = self._open.get(key)
+        if sets is None:
+            sets = self._open[key] = []
         sets.append(render_set_text(owed.kind.code, f"{len(sets) + 1:04d}", owed.body))
         if len(sets) == self.limit:
-            self.full(address, self._open.pop(address))
+            self.full(Address(*key), self._open.pop(key))
 
     def rest(self) -> list[tuple[Address, list[str]]]:
         """Every batch not yet handed on, emptied: the sender's answers first, then the others as they were owed."""
-        batches = sorted(self._open.items(), key=lambda item: item[0].to != "")
+        batches = [(Address(*key), sets) for key, sets in self._open.items()]
         self._open = {}
-        return batches
+        return sorted(batches, key=lambda item: item[0].to != "")
