@@ -15,7 +15,6 @@ ENROLLMENT_ACTION = ("7", "021")  # ASI01 ASI02 of an enrollment request (guide 
 CHANGE_ACTION = ("7", "001")  # a RES changes an account it serves; REF*TD says what (guide section 10, D11)
 DROP_ACTION = ("7", "024")  # a RES ends its service (guide section 10, D8)
 USAGE_HISTORY = ("HU", "HI")  # LIN05: historical usage, historical interval usage (guide section 10)
-USAGE_UNAVAILABLE = Reason("HUU", "HISTORICAL USAGE NOT AVAILABLE")  # a REF*1P status, not a REF*7G code
 CANCEL = "01"  # BGN01 of a cancel: BGN06 names the request it cancels (D10)
 REQUEST = "13"  # BGN01 of a request; 11 is a response, which its 997 answers
 
@@ -73,11 +72,6 @@ def classify_814(bgn01: str, action: tuple[str, str], service: str = "CE") -> Se
     if action == CHANGE_ACTION:
         return SetKind.CHANGE
     return SetKind.ENROLLMENT if action == ENROLLMENT_ACTION else SetKind.OTHER_REQUEST
-
-
-def usage_history_unavailable() -> Decision:
-    """Guide section 10, LIN05 HU/HI: answered REF*1P*HUU until the 867 exists (docs/analysts.md)."""
-    return Decision.reject((USAGE_UNAVAILABLE,))
 
 
 def not_processed_request() -> Decision:

@@ -24,6 +24,16 @@ class Commodity(StrEnum):
     GAS = "GAS"
 
 
+@dataclass(frozen=True)
+class UsagePeriod:
+    """One bill period's use at a service point: kWh, and demand (kW) where the bill has it."""
+
+    start: date
+    end: date
+    kwh: Decimal
+    kw: Decimal | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Subject:
     """Whom and what an inbound set is about, as its outcome row records it (empty for an acknowledgment)."""
@@ -103,6 +113,7 @@ class Account:
     summary_group: str | None = None
     direct_pay: bool = False
     pending: tuple[PendingEnrollment, ...] = ()
+    usage_released: bool = False  # D12: the customer released historical usage to suppliers
 
     @cached_property
     def electric_points(self) -> tuple[ServicePoint, ...]:

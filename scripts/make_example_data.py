@@ -255,6 +255,8 @@ ACCOUNTS = {
             }
         ],
     ),
+    "usage_released": account("1000000016", "OLIVE USAGE", seed=16, group=3, usage_released=True),  # D12
+    "usage_none": account("1000000017", "PAUL NEWHOME", seed=17, group=3, usage_released=True, bills=[], payments=[]),
     "served_dual": account(  # D11: served by Prairie on DUAL with a budget plan; the demo changes it to SBO
         "1000000015",
         "NORA CHANGING",
@@ -351,6 +353,11 @@ OFF_CYCLE_DATE = date(2026, 11, 20)  # outside group 7's windows (Nov 6-11, Dec 
 GROUP7_DECEMBER_READ = business_days(2026, 12)[6]
 
 
+def usage_request(segments: list[str], service: str) -> list[str]:
+    """An enrollment request turned into a historical-usage request (LIN05 HU or HI; guide section 10)."""
+    return [seg.replace("LIN*1*SH*EL*SH*CE~", f"LIN*1*SH*EL*SH*{service}~") for seg in segments]
+
+
 def cases() -> dict[str, dict[str, Any]]:
     """The golden cases: one per rule R1 to R7 and per 7G reason code, plus the issue's named scenarios."""
     p = "RES2026110200"
@@ -430,10 +437,25 @@ def cases() -> dict[str, dict[str, Any]]:
                 ]
             ],
         },
-        "hu_request_answered_huu": {  # guide section 10: LIN05 HU is read and answered, never a 997 rejection
-            "covers": ["HUU", "LIN05 HU"],
+        "hu_request_answered_867": {  # D12: released usage goes out as an 867 HU, one PTD*BQ per bill period
+            "covers": ["867 HU", "LIN05 HU", "D12"],
+            "accounts": ["usage_released"],
+            "sets": [usage_request(one("usage_released", 22)[0], "HU")],
+        },
+        "hu_request_not_released_hur": {  # D12: the customer has not released usage: REF*1P*HUR, no 867
+            "covers": ["HUR", "LIN05 HU", "D12"],
             "accounts": ["plain"],
-            "sets": [[seg.replace("LIN*1*SH*EL*SH*CE~", "LIN*1*SH*EL*SH*HU~") for seg in one("plain", 22)[0]]],
+            "sets": [usage_request(one("plain", 28)[0], "HU")],
+        },
+        "hu_request_no_usage_huu": {  # D12: released, but the store holds no bill for the point: HUU
+            "covers": ["HUU", "LIN05 HU", "D12"],
+            "accounts": ["usage_none"],
+            "sets": [usage_request(one("usage_none", 29)[0], "HU")],
+        },
+        "hi_request_answered_hiu": {  # D12: interval history is not sent: HIU
+            "covers": ["HIU", "LIN05 HI", "D12"],
+            "accounts": ["usage_released"],
+            "sets": [usage_request(one("usage_released", 30)[0], "HI")],
         },
         "drop_accepted_sbo_ends": {  # D8: the serving RES ends service at the next read; SBO ends with it
             "covers": ["drop", "D8"],
@@ -716,7 +738,9 @@ def main() -> None:
             res_account=f"PP-1{i + 1:05d}",
             start=OFF_CYCLE_DATE if key == "off_cycle" else None,
         )
-        for i, key in enumerate(k for k in ACCOUNTS if k not in ("dual_ok", "served_sbo", "served_dual"))
+        for i, key in enumerate(
+            k for k in ACCOUNTS if k not in ("dual_ok", "served_sbo", "served_dual", "usage_released", "usage_none")
+        )
     ]
     sets.append(
         request(

@@ -60,20 +60,27 @@ def test_the_addressing_check_accepts_our_duns_and_names_any_other() -> None:
     assert len(reason.text) <= 80
 
 
-def test_a_historical_usage_request_is_answered_huu(tmp_path: Path) -> None:
-    db = prepared_store(tmp_path / "s")
-    out = tmp_path / "out"
+def _replay_hu(tmp_path: Path, account: str) -> tuple[str, dict[str, str]]:
+    db = prepared_store(tmp_path / account)
+    out = tmp_path / f"out{account}"
     source = FIXTURES / "good" / "814_request_historical_usage.edi"
-    data = source.read_text().replace("0123456789", "1000000001")  # an account the example store holds
+    data = source.read_text().replace("0123456789", account)  # an account the example store holds
     (tmp_path / "hu.edi").write_text(data)
     result = CliRunner().invoke(main, ["replay", str(tmp_path / "hu.edi"), "--db", str(db), "--now",
                                        "2026-11-02T09:30", "--out", str(out)], env={"SBO_EDI_CONFIG": ""})  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "HUU" in result.output and "997 rejected" not in result.output
-    (response,) = out.glob("*.814")
-    text = response.read_text()
-    assert "LIN*1*SH*EL*SH*HU~" in text and "ASI*U*021~" in text
-    assert "REF*1P*HUU*HISTORICAL USAGE NOT AVAILABLE~" in text and "REF*7G" not in text
+    assert "997 rejected" not in result.output
+    return result.output, {p.suffix: p.read_text() for p in out.iterdir()}
+
+
+def test_a_historical_usage_request_is_answered_by_an_867_or_a_status(tmp_path: Path) -> None:
+    output, files = _replay_hu(tmp_path, "1000000001")  # D12: the customer has not released usage
+    assert "HUR" in output and ".867-hu" not in files
+    assert "LIN*1*SH*EL*SH*HU~" in files[".814"] and "ASI*U*021~" in files[".814"] and "REF*1P*HUR*" in files[".814"]
+    output, files = _replay_hu(tmp_path, "1000000016")  # released, with a year of bills
+    assert "ASI*WQ*021~" in files[".814"]
+    history = files[".867-hu"]
+    assert "BPT*52*" in history and history.count("PTD*BQ~") == 12 and "GS*PT*" in history
 
 
 def _replay(tmp_path: Path, db: Path, text: str, name: str) -> tuple[str, Path]:

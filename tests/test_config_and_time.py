@@ -98,6 +98,8 @@ def _as_version_10(db: Path, *, tamper: bool) -> None:
     reseal_chain(conn)
     if tamper:
         conn.execute("UPDATE outcomes SET outcome = 'accepted' WHERE id = 1")
+    conn.execute("ALTER TABLE accounts DROP COLUMN usage_released")  # what migration 12 added: not there in 10
+    conn.execute("DROP TABLE usage_reports")
     conn.execute("PRAGMA user_version = 10")
     conn.commit()
     conn.close()

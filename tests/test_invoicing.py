@@ -80,8 +80,9 @@ def test_invoicing_twice_gives_the_same_invoices_not_new_ones(tmp_path: Path) ->
         first = Invoicer(tx, datetime(2026, 12, 10, 6, tzinfo=CENTRAL)).run(7, *PERIOD_1)
     with transaction(conn) as tx:  # type: ignore[arg-type]
         again = Invoicer(tx, datetime(2026, 12, 11, 6, tzinfo=CENTRAL)).run(7, *PERIOD_1)
-    assert len(first.invoices) == 2 and len(first.outputs) == 1
-    assert again.invoices == [] and again.outputs == [] and again.already_done == 2
+    assert len(first.invoices) == 2 and [o.kind for o in first.outputs] == ["810", "867"]  # D15: 867s beside
+    assert first.usage_reports == 2
+    assert again.invoices == [] and again.outputs == [] and again.already_done == 2  # D16: no 867 twice either
     numbers = [r[0] for r in conn.execute("SELECT number FROM invoices ORDER BY id")]  # type: ignore[attr-defined]
     assert numbers == ["AIC0000000001", "AIC0000000002"]
 

@@ -161,3 +161,22 @@ def test_the_utility_identity_is_a_checked_setting(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["settings", "set", "utility_duns", "0061234560001", *db]).exit_code == 0
     shown = CliRunner().invoke(main, ["settings", "show", *db]).output
     assert "utility_duns = 0061234560001" in shown and "utility_qualifier = 01" in shown
+
+
+def test_a_store_at_version_11_gains_migration_12_and_nothing_runs_twice(tmp_path: Path) -> None:
+    from edi.store.migrate import STEPS, schema_version, utc_moments
+
+    conn = fresh_store(tmp_path)
+    assert schema_version(conn) == len(STEPS) and STEPS[10] is utc_moments  # 11 stays O8's UTC step
+    conn.execute("ALTER TABLE accounts DROP COLUMN usage_released")  # the landed code's store, at version 11
+    conn.execute("DROP TABLE usage_reports")
+    conn.execute("PRAGMA user_version = 11")
+    conn.execute("UPDATE runs SET started_at = '2026-11-02T09:30:00'")  # a naive time 11 would have converted
+    conn.commit()
+    path = Path(conn.execute("PRAGMA database_list").fetchone()[2])
+    conn.close()
+    again = open_store(path)
+    assert schema_version(again) == len(STEPS)
+    assert again.execute("SELECT count(*) FROM accounts WHERE usage_released = 0").fetchone()[0] > 0
+    assert again.execute("SELECT count(*) FROM usage_reports").fetchone()[0] == 0
+    assert {r[0] for r in again.execute("SELECT started_at FROM runs")} <= {"2026-11-02T09:30:00"}

@@ -92,6 +92,7 @@ def account_view(conn: Db, number: str, as_of: date) -> dict[str, Any] | None:
         "balance": row["balance"], "due_date": row["due_date"], "past_due": lists["past_due"],
         "past_due_on_date": str(past_due_on(conn, number, as_of)), "summary_group": row["summary_group"],
         "direct_pay": {"on": bool(row["direct_pay"]), "bank_last4": row["direct_pay_bank"]},
+        "usage_released": bool(row["usage_released"]),
         "split_from": row["split_from"], "split_to": split_to, "service_points": _service_points(conn, number, as_of),
         "budget": _budget(conn, number), "direct_bill_charges": lists["direct_bill_charges"],
         "sbo_invoices": lists["sbo_invoices"], "bills": lists["bills"], "payments": lists["payments"],

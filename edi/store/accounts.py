@@ -178,11 +178,12 @@ _ZERO = Decimal("0.00")
 def read_accounts(conn: sqlite3.Connection, numbers: list[str], as_of: date) -> dict[str, Account]:
     """The rules' view of these accounts (at most ``PRIME_BLOCK``) on ``as_of``: one query per table."""
     marks = ", ".join("?" for _ in numbers)
-    query = f"SELECT number, status, bill_group, summary_group, direct_pay FROM accounts WHERE number IN ({marks})"
+    query = ("SELECT number, status, bill_group, summary_group, direct_pay, usage_released FROM accounts"
+             f" WHERE number IN ({marks})")  # fmt: skip
     rows = conn.execute(query, numbers).fetchall()
     points_of, plans, periods_of, pending_of, due_of = _account_parts(conn, numbers, marks, as_of)
     found: dict[str, Account] = {}
-    for number, status, group, summary, direct in rows:
+    for number, status, group, summary, direct, released in rows:
         budget = None
         plan = plans.get(number)
         if plan:
@@ -195,7 +196,7 @@ def read_accounts(conn: sqlite3.Connection, numbers: list[str], as_of: date) -> 
             number=number, active=status == "active", bill_group=int(group),
             service_points=tuple(ServicePoint(p[0], _COMMODITIES[p[1]], p[2]) for p in points_of.get(number, ())),
             past_due=_money([d[0] for d in due]) if due else _ZERO, budget=budget, summary_group=summary,
-            direct_pay=bool(direct),
+            direct_pay=bool(direct), usage_released=bool(released),
             pending=tuple(PendingEnrollment(p[0], date.fromisoformat(p[1])) for p in pending) if pending else (),
         )  # fmt: skip
     return found

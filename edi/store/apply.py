@@ -164,8 +164,9 @@ def _split_gas(conn: Db, number: str, at: datetime, outcome_id: int, change: Spl
     new = draw_account_number(conn)
     conn.execute(
         "INSERT INTO accounts (number, status, customer_name, street, city, state, zip, bill_group, balance,"
-        " due_date, summary_group, direct_pay, direct_pay_bank, split_from, created_on)"
-        " SELECT ?, status, customer_name, street, city, state, zip, bill_group, '0.00', NULL, NULL, 0, '', number, ?"
+        " due_date, summary_group, direct_pay, direct_pay_bank, split_from, created_on, usage_released)"
+        " SELECT ?, status, customer_name, street, city, state, zip, bill_group, '0.00', NULL, NULL, 0, '', number, ?,"
+        " usage_released"
         " FROM accounts WHERE number = ?",
         (new, at.date().isoformat(), number),
     )

@@ -33,6 +33,8 @@ class Usage:
     commodity: str
     rate_class: str
     account_number: str
+    kw: str = "0"
+    meter: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,11 +95,12 @@ def bill_done(conn: Db, bill_id: int) -> bool:
 def usage(conn: Db, bill_id: int) -> list[Usage]:
     """The bill's service points with their usage."""
     rows = conn.execute(
-        "SELECT u.sp_id, u.kwh, sp.commodity, sp.rate_class, sp.account_number FROM bill_usage u"
+        "SELECT u.sp_id, u.kwh, sp.commodity, sp.rate_class, sp.account_number, u.kw, sp.meter FROM bill_usage u"
         " JOIN service_points sp ON sp.id = u.sp_id WHERE u.bill_id = ? ORDER BY u.sp_id",
         (bill_id,),
     )
-    return [Usage(r["sp_id"], r["kwh"], r["commodity"], r["rate_class"], r["account_number"]) for r in rows]
+    return [Usage(r["sp_id"], r["kwh"], r["commodity"], r["rate_class"], r["account_number"], r["kw"] or "0",
+                  r["meter"] or "") for r in rows]  # fmt: skip
 
 
 def charge_lines(conn: Db, bill_id: int, sp_id: str) -> tuple[ChargeLine, ...]:

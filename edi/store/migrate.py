@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from edi.store.schema import MIGRATIONS
+from edi.store.schema import LATER_MIGRATIONS, MIGRATIONS
 from edi.store.seal import reseal_chain, verify_chain
 
 # Every column holding a moment (not a day): before migration 11 they were the machine's naive local time.
@@ -29,7 +29,7 @@ def utc_moments(conn: sqlite3.Connection) -> None:
         reseal_chain(conn)
 
 
-STEPS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (*MIGRATIONS, utc_moments)
+STEPS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (*MIGRATIONS, utc_moments, *LATER_MIGRATIONS)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

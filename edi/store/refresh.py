@@ -90,7 +90,8 @@ def _set_final(conn: sqlite3.Connection, number: str) -> None:
 def _refresh(changed: Counter[str], on_final: OnFinal) -> snapshot.Loader:
     def refresh(conn: sqlite3.Connection, record: dict[str, Any]) -> None:
         number = record["number"]
-        row = conn.execute("SELECT balance, due_date, status FROM accounts WHERE number = ?", (number,)).fetchone()
+        row = conn.execute("SELECT balance, due_date, status, usage_released FROM accounts WHERE number = ?",
+                           (number,)).fetchone()  # fmt: skip
         if row is None:
             snapshot.insert_account(conn, record)
             changed["new accounts"] += 1
@@ -100,6 +101,10 @@ def _refresh(changed: Counter[str], on_final: OnFinal) -> snapshot.Loader:
         if facts["balance"]:
             conn.execute("UPDATE accounts SET balance = ?, due_date = ? WHERE number = ?",
                          (record.get("balance", "0.00"), record.get("due_date"), number))  # fmt: skip
+        released = 1 if record.get("usage_released") else 0
+        facts["usage release"] = int(row[3]) != released  # D12
+        if facts["usage release"]:
+            conn.execute("UPDATE accounts SET usage_released = ? WHERE number = ?", (released, number))
         facts.update({kind: _replace_list(conn, number, record, kind) for kind in _LISTS})
         facts["budget plan"] = _budget(conn, number, record.get("budget"))
         changed.update(kind for kind, differs in facts.items() if differs)

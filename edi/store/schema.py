@@ -357,3 +357,26 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX document_history_outbox ON document_history(outbox_id)
     """,
 )
+
+# Migrations after 11 (O8's move of every stored moment to UTC, a Python step: edi/store/migrate.py).
+LATER_MIGRATIONS: tuple[str, ...] = (
+    # 12: D12, whether the customer has released historical usage to suppliers (the account snapshot says);
+    # D15/D16, the monthly 867 sent for each electric service point and period, once.
+    """
+    ALTER TABLE accounts ADD COLUMN usage_released INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE usage_reports (
+        sp_id TEXT NOT NULL,
+        period_start TEXT NOT NULL,
+        period_end TEXT NOT NULL,
+        account_number TEXT NOT NULL,
+        supplier_duns TEXT NOT NULL,
+        reference TEXT NOT NULL,              -- BPT02
+        final INTEGER NOT NULL,               -- BPT07 F: the read that ended this supplier's supply
+        kwh TEXT NOT NULL,
+        sent_in TEXT NOT NULL DEFAULT '',     -- the outbox file it went out in
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (sp_id, period_start, period_end)
+    );
+    CREATE INDEX usage_reports_account ON usage_reports(account_number)
+    """,
+)

@@ -310,7 +310,7 @@ def _account_row(r: dict[str, Any]) -> tuple[Any, ...]:
     return (r["number"], r["status"], customer["name"], customer.get("street", ""), customer.get("city", ""),
             customer.get("state", ""), customer.get("zip", ""), r["bill_group"], r.get("balance", "0.00"),
             r.get("due_date"), r.get("summary_group"), 1 if direct_pay else 0,
-            direct_pay["bank_last4"] if direct_pay else "")  # fmt: skip
+            direct_pay["bank_last4"] if direct_pay else "", 1 if r.get("usage_released") else 0)  # fmt: skip
 
 
 def insert_account(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
@@ -320,7 +320,7 @@ def insert_account(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
 
 ACCOUNT_TABLES = (
     ("INSERT INTO accounts (number, status, customer_name, street, city, state, zip, bill_group, balance, due_date,"
-     " summary_group, direct_pay, direct_pay_bank) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+     " summary_group, direct_pay, direct_pay_bank, usage_released) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
     "INSERT INTO service_points VALUES (?, ?, ?, ?, ?)",
     ("INSERT INTO supply (sp_id, supplier_duns, billing_type, bill_calculator, effective, kind, supplier_account)"
      " VALUES (?, ?, ?, ?, ?, 'snapshot', ?)"),

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from edi.transactions import tx810, tx814, tx814_response
+from edi.transactions import tx810, tx814, tx814_response, tx867
 from edi.x12 import acks
 from edi.x12.writer import SetText
 
@@ -44,6 +44,10 @@ DROP_814 = DocumentKind("814-drop", "GE", "814", True, tx814.drop_notice_body, "
                         "D9: the 814 drop notice to the RES losing an account")  # fmt: skip
 INVOICE_810 = DocumentKind("810", "IN", "810", True, tx810.invoice_body, "810.4010.IL.xml",
                            "the SBO 810 of the utility's delivery charges (guide section 5)")  # fmt: skip
+USAGE_HISTORY_867 = DocumentKind("867-hu", "PT", "867", True, tx867.history_body, "867.4010.IL.xml",
+                                 "D12: the historical usage that answers an 814 LIN05 HU request")  # fmt: skip
+USAGE_867 = DocumentKind("867", "PT", "867", True, tx867.monthly_body, "867.4010.IL.xml",
+                         "D15: a service point's usage of the period, sent with the billing run")  # fmt: skip
 
 
 def table(*kinds: DocumentKind) -> Mapping[str, DocumentKind]:
@@ -51,7 +55,9 @@ def table(*kinds: DocumentKind) -> Mapping[str, DocumentKind]:
     return MappingProxyType({kind.name: kind for kind in kinds})
 
 
-DOCUMENTS: Mapping[str, DocumentKind] = table(TA1, ACK_997, RESPONSE_814, CHANGE_814, DROP_814, INVOICE_810)
+DOCUMENTS: Mapping[str, DocumentKind] = table(
+    TA1, ACK_997, RESPONSE_814, CHANGE_814, DROP_814, INVOICE_810, USAGE_HISTORY_867, USAGE_867
+)
 
 
 def acknowledged_kinds(documents: Mapping[str, DocumentKind] = DOCUMENTS) -> tuple[str, ...]:

@@ -14,8 +14,9 @@ from typing import TypeVar
 from edi.transactions.tx814 import Echo, Granted, Request814, Utility, ccyymmdd, clean
 from edi.x12.writer import SetText, segment_line
 from rules.decisions import Decision, SetSupplier
+from rules.usage import STATUSES
 
-STATUS_CODES = frozenset({"HUU", "HIU"})  # answered in REF*1P (guide section 10)
+STATUS_CODES = STATUSES  # answered in REF*1P (guide section 10, D12)
 REMEMBERED = 4096  # lines kept per kind; the values come from the file (H1), so the memory is bounded
 
 Lines = tuple[str, ...]
@@ -123,7 +124,7 @@ def _answer_lines(request: Request814, decision: Decision, granted: Granted | No
     if echo.account:
         lines.append(segment_line("REF", "12", echo.account))
     for reason in decision.reasons:
-        status = reason.code in STATUS_CODES  # a REF*1P status (HUU) rather than a REF*7G reject reason
+        status = reason.code in STATUS_CODES  # a REF*1P status (HUR, HUU, HIU) rather than a REF*7G reason
         lines.append(segment_line("REF", "1P" if status else "7G", reason.code, clean(reason.text)[:80]))
     return lines
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from edi.flows.inbound.kinds import Handled, HandlerContext, Staged
-from edi.store import accounts, outbox
+from edi.store import accounts, outbox, usage
 from edi.store.accounts import AccountCache
 from edi.store.apply import AccountFacts, apply_decision
 from edi.store.connection import next_value
 from edi.store.ledger import OutcomeKey, original_request, record_outcome
-from edi.transactions.documents import DROP_814, RESPONSE_814, Owed
+from edi.transactions import tx867
+from edi.transactions.documents import DROP_814, RESPONSE_814, USAGE_HISTORY_867, Owed
 from edi.transactions.tx814 import Granted, Request814, drop_notice_body
 from edi.transactions.tx814_response import response_text
+from edi.transactions.tx867 import PointUsage, UsageParties
 from edi.transactions.tx997 import AckReceived
 from edi.x12.writer import set_text
 from rules.cancels import decide_cancel
@@ -23,9 +25,10 @@ from rules.changes import decide_change
 from rules.decisions import Decision, DropNotice
 from rules.drops import decide_drop, with_switch_notice
 from rules.enrollment import Context, decide_enrollment
-from rules.interchange import not_processed_request, usage_history_unavailable
-from rules.model import Account, Subject, Supplier, SupplyState
+from rules.interchange import not_processed_request
+from rules.model import Account, ServicePoint, Subject, Supplier, SupplyState, UsagePeriod
 from rules.outcomes import Outcome, OutcomeKind, decided
+from rules.usage import decide_usage_history
 
 
 def _request(item: Staged) -> Request814:
@@ -157,8 +160,28 @@ def handle_change(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled
 
 
 def handle_usage_history(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
-    """An 814 HU/HI request (LIN05): answered REF*1P*HUU until the 867 exists; never a 997 rejection."""
-    return _answer(ctx, _request(item), key, usage_history_unavailable())
+    """An 814 HU/HI request (LIN05, D12): an 814 answer, and an 867 per electric point when there is usage to send."""
+    request = _request(item)
+    account = _cache(ctx).get(request.account_number)
+    points = [sp.id for sp in account.electric_points] if account is not None else []
+    history = usage.usage_history(ctx.conn, request.account_number, points) if points else {}
+    service = request.line_service[3] if len(request.line_service) > 3 else ""
+    context = _context(ctx, request, account)
+    decision = decide_usage_history(request.to_rules(), service, context, any(history.values()))
+    handled = _answer(ctx, request, key, decision, account, "usage history")
+    if decision.accepted and account is not None:
+        handled.documents += [_history(ctx, request, sp, history[sp.id]) for sp in account.electric_points
+                              if history.get(sp.id)]  # fmt: skip
+    return handled
+
+
+def _history(ctx: HandlerContext, request: Request814, point: ServicePoint, periods: tuple[UsagePeriod, ...]) -> Owed:
+    """D12: one service point's historical usage, an 867 back to the RES that asked."""
+    reference = f"AIC{next_value(ctx.conn, 'reference'):012d}"
+    parties = UsageParties(ctx.utility, request.supplier_name, request.supplier_duns, request.account_number,
+                           request.supplier_account, request.customer_name)  # fmt: skip
+    body = tx867.history_body(reference, ctx.now.date(), parties, PointUsage(point.rate_class, "", periods))
+    return Owed(USAGE_HISTORY_867, body)
 
 
 def handle_response(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:

@@ -45,7 +45,7 @@ KINDS = MappingProxyType(
             KindRow(SetKind.DROP, handlers.handle_drop, primes_account=True),
             KindRow(SetKind.CANCEL, handlers.handle_cancel, primes_account=True),
             KindRow(SetKind.CHANGE, handlers.handle_change, primes_account=True),
-            KindRow(SetKind.HISTORICAL_USAGE, handlers.handle_usage_history),
+            KindRow(SetKind.HISTORICAL_USAGE, handlers.handle_usage_history, primes_account=True),
             KindRow(SetKind.OTHER_REQUEST, handlers.handle_other_request),
             KindRow(SetKind.RESPONSE, handlers.handle_response),
             KindRow(SetKind.ACKNOWLEDGMENT, handlers.handle_acknowledgment),

@@ -17,13 +17,14 @@ from typing import Any
 
 from edi.flows.delivery import Output, ensure_folder, send_to_supplier, write_atomically
 from edi.naming import mask_account
-from edi.store import billing, cycles
+from edi.store import billing, cycles, usage
 from edi.store.connection import Db, next_value, savepoint, setting
-from edi.transactions.documents import INVOICE_810
+from edi.transactions.documents import INVOICE_810, USAGE_867
 from edi.transactions.tx810 import breaches, invoice_body
 from edi.transactions.tx814 import Utility
+from edi.transactions.tx867 import PointUsage, UsageParties, monthly_body
 from edi.x12.segments import Segment
-from edi.x12.writer import TransactionSet, render_set
+from edi.x12.writer import SetText, TransactionSet, render_set, render_set_text
 from rules.invoicing import (
     ChargeLine,
     DirectBill,
@@ -40,6 +41,8 @@ from rules.invoicing import (
     point_billing,
     reversal,
 )
+from rules.model import UsagePeriod
+from rules.usage import monthly_recipient
 
 Made = tuple[SboInvoice, list[Segment]]
 
@@ -56,6 +59,8 @@ class InvoiceRun:
     outputs: list[Output] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # accounts stopped by the final check (masked)
     already_done: int = 0
+    usage: dict[str, list[tuple[str, SetText]]] = field(default_factory=lambda: defaultdict(list))  # D15, per RES
+    usage_reports: int = 0
 
     @property
     def key(self) -> str:
@@ -68,7 +73,7 @@ class InvoiceRun:
         cancels = sum(1 for i in self.invoices if i.purpose == "01")
         return (
             f"{originals} 810(s), {cancels} cancel(s) with rebill, {len(self.direct_bills)} direct-bill charge(s),"
-            f" {self.already_done} bill(s) already invoiced"
+            f" {self.usage_reports} 867(s), {self.already_done} bill(s) already invoiced"
         )
 
     @property
@@ -119,14 +124,19 @@ class Invoicer:
             try:
                 with savepoint(self.conn, "account"):
                     made = self._bill(bill, result)
+                    reports = self._usage(bill)
             except _BreachError as breach:  # nothing of this account is written: its savepoint rolled back
                 result.errors.append(f"{mask_account(bill.account_number)}: {breach}")
                 continue
             for invoice, body in made:
                 by_supplier[invoice.supplier_duns].append((invoice, body))
+            for duns, reference, usage_body in reports:
+                result.usage[duns].append((reference, usage_body))
         self._direct_bills(result)
         for duns in sorted(by_supplier):
             self._send(duns, by_supplier[duns], result)
+        for duns in sorted(result.usage):
+            self._send_usage(duns, result.usage[duns], result)
         return result
 
     # -- one account's bill ------------------------------------------------------------------------------
@@ -263,6 +273,38 @@ class Invoicer:
             if rows:
                 return rows[-1].supplier_account
         return ""
+
+    # -- the 867s of the period (D15) --------------------------------------------------------------------
+    def _usage(self, bill: billing.Bill) -> list[tuple[str, str, SetText]]:
+        """D15: an 867 per electric point of the bill whose supplier in the period was a RES, once (D16)."""
+        made: list[tuple[str, str, SetText]] = []
+        for p in billing.usage(self.conn, bill.id):
+            if p.commodity != "EL" or p.account_number != bill.account_number:  # gas, or split off under R5
+                continue
+            found = monthly_recipient(billing.supply_rows(self.conn, p.sp_id), bill.period_start, bill.period_end)
+            if found is None or usage.usage_reported(self.conn, p.sp_id, bill.period_start, bill.period_end):
+                continue
+            row, final = found
+            duns = row.supplier_duns or ""
+            reference = f"AIC{next_value(self.conn, 'reference'):012d}"
+            kwh, kw = Decimal(p.kwh or "0"), Decimal(p.kw or "0")
+            period = UsagePeriod(bill.period_start, bill.period_end, kwh, kw or None)
+            parties = billing.invoice_parties(self.conn, bill.account_number, duns)
+            who = UsageParties(self.utility, parties.supplier_name, duns, bill.account_number, row.supplier_account)
+            body = monthly_body(reference, self.now.date(), who, PointUsage(p.rate_class, p.meter, (period,), final))
+            report = usage.UsageReport(p.sp_id, bill.period_start, bill.period_end, bill.account_number, duns,
+                                       reference, final, kwh)  # fmt: skip
+            usage.record_usage_report(self.conn, report, self.now)
+            made.append((duns, reference, body))
+        return made
+
+    def _send_usage(self, duns: str, made: list[tuple[str, SetText]], result: InvoiceRun) -> None:
+        """One interchange of 867s per RES into the outbox, beside its 810s."""
+        sets = [render_set_text(USAGE_867.code, f"{n:04d}", body) for n, (_, body) in enumerate(made, start=1)]
+        result.usage_reports += len(made)
+        output = send_to_supplier(self.conn, duns, USAGE_867, sets, self.now)
+        usage.mark_usage_sent_in(self.conn, [reference for reference, _ in made], output.file_name)
+        result.outputs.append(output)
 
     # -- the utility's own bill, and sending ------------------------------------------------------------
     def _direct_bills(self, result: InvoiceRun) -> None:
