@@ -45,6 +45,8 @@ class SetKind(StrEnum):
     DROP = "814 drop request"
     CANCEL = "814 cancel of a request"
     CHANGE = "814 change request"
+    REMITTANCE = "820 remittance"
+    NOT_EXPECTED = "a set the utility sends, never receives"
 
 
 def interchange_outcome(*, rejected: bool, ta1_note: str, acknowledgment_only: bool) -> InterchangeOutcome:

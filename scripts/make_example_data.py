@@ -8,6 +8,7 @@ and reviewed in the diff before commit. Run from the repository root.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date, timedelta
 from decimal import Decimal
@@ -600,6 +601,38 @@ def billing_run(period: tuple[date, date], keys: list[str]) -> list[dict[str, An
     return lines
 
 
+def numbered(sets: list[list[str]]) -> list[list[str]]:
+    """Sets built one at a time (each ST02 0001) numbered 0001, 0002, ... in their group."""
+    out = []
+    for n, segments in enumerate(sets, start=1):
+        out.append([re.sub(r"^(ST\*814\*|SE\*\d+\*)0001~", rf"\g<1>{n:04d}~", x) for x in segments])
+    return out
+
+
+def sbo_total(key: str, period: tuple[date, date]) -> Decimal:
+    """What the 810 of ``key``'s period charges (TDS): every line of its electric point."""
+    (line,) = billing_run(period, [key])
+    return sum((Decimal(x["amount"]) for sp in line["service_points"] for x in sp["lines"]), Decimal("0.00"))
+
+
+def remittance(control: int, trace: str, lines: list[tuple[str, Decimal]], *, total: Decimal | None = None,
+               payer: tuple[str, str] = PRAIRIE, sender: tuple[str, str] = PRAIRIE) -> str:  # fmt: skip
+    """An 820 (guide section 11): BPR with the total (the lines' sum unless given), TRN, payer and payee, RMR*IV."""
+    amount = total if total is not None else sum((a for _, a in lines), Decimal("0.00"))
+    body = [
+        f"BPR*C*{amount}*C*ACH*CTX*01*071000013*DA*123456789*1222222222**01*081000032*DA*987654321*20261228",
+        f"TRN*1*{trace}",
+        f"N1*PR*{payer[0]}*1*{payer[1]}",
+        f"N1*PE*{UTILITY[0]}*1*{UTILITY[1]}",
+        "ENT*1",
+    ]
+    for invoice, paid in lines:
+        body.append(f"RMR*IV*{invoice}*PO*{paid}")
+    segments = ["ST*820*0001~", *(b + "~" for b in body), f"SE*{len(body) + 2}*0001~"]
+    return "\n".join([isa(control, sender[1]), f"GS*RA*{sender[1]}*{UTILITY[1]}*20261228*0900*{control}*X*004010~",
+                      *segments, f"GE*1*{control}~", f"IEA*1*{control:09d}~"]) + "\n"  # fmt: skip
+
+
 def invoice_step(period: tuple[date, date], when: str) -> dict[str, Any]:
     return {"invoice": {"group": 7, "period": f"{period[0]}:{period[1]}"}, "now": when}
 
@@ -663,6 +696,60 @@ def invoice_cases() -> dict[str, dict[str, Any]]:
             "sets": enrol("gas", 4),
             "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["gas"])},
             "steps": [p1_import, p1_invoice],
+        },
+        "remittance_820_pays_two_of_three": {  # D13: two 810s paid, one unknown line; only the third stays open
+            "covers": ["820", "D13", "D6", "paid", "unknown"],
+            "accounts": ["plain", "budget_credit", "summary"],
+            "sets": numbered([*enrol("plain", 6), *enrol("budget_credit", 7), *enrol("summary", 8)]),
+            "files": {
+                "bills_p1.jsonl": billing_run(PERIOD_1, ["plain", "budget_credit", "summary"]),
+                "bills_p2.jsonl": billing_run(PERIOD_2, ["plain", "budget_credit", "summary"]),
+            },
+            "x12_files": {
+                "remit.edi": remittance(
+                    2001,
+                    "TRACE0001",
+                    [
+                        ("AIC0000000001", sbo_total("plain", PERIOD_1)),
+                        ("AIC0000000002", sbo_total("budget_credit", PERIOD_1)),
+                        ("AIC0000009999", Decimal("10.00")),
+                    ],
+                ),  # fmt: skip
+                "again.edi": remittance(2002, "TRACE0001", [("AIC0000000003", Decimal("5.00"))]),
+            },
+            "steps": [
+                p1_import,
+                p1_invoice,
+                {"replay": "in/remit.edi", "now": "2026-12-28T09:00", "as_of": "2026-12-28"},
+                {"replay": "in/again.edi", "now": "2026-12-28T09:05", "as_of": "2026-12-28"},  # same TRN02: nothing
+                p2_import,
+                p2_invoice,
+            ],
+        },
+        "remittance_820_short_over_and_bad_total": {  # D13: short stays open, excess reported, a bad BPR02 refused
+            "covers": ["820", "D13", "short", "over", "total mismatch"],
+            "accounts": ["plain", "budget_credit"],
+            "sets": numbered([*enrol("plain", 9), *enrol("budget_credit", 10)]),
+            "files": {
+                "bills_p1.jsonl": billing_run(PERIOD_1, ["plain", "budget_credit"]),
+                "bills_p2.jsonl": billing_run(PERIOD_2, ["plain", "budget_credit"]),
+            },
+            "x12_files": {
+                "bad.edi": remittance(2003, "TRACE0002", [("AIC0000000001", Decimal("1.00"))], total=Decimal("2.00")),
+                "remit.edi": remittance(
+                    2004,
+                    "TRACE0003",
+                    [("AIC0000000001", Decimal("20.00")), ("AIC0000000002", sbo_total("budget_credit", PERIOD_1) + 7)],
+                ),  # fmt: skip
+            },
+            "steps": [
+                p1_import,
+                p1_invoice,
+                {"replay": "in/bad.edi", "now": "2026-12-28T09:00", "as_of": "2026-12-28"},
+                {"replay": "in/remit.edi", "now": "2026-12-28T09:05", "as_of": "2026-12-28"},
+                p2_import,
+                p2_invoice,
+            ],
         },
         "invoice_unpaid_prior_sbo_amount": {
             "covers": ["810", "D6"],
@@ -785,6 +872,8 @@ def main() -> None:
         steps += case.get("steps", [])
         for file_name, lines in case.get("files", {}).items():
             write_jsonl(folder / "in" / file_name, lines)
+        for file_name, text in case.get("x12_files", {}).items():
+            (folder / "in" / file_name).write_text(text, encoding="ascii")
         meta = {"description": name.replace("_", " "), "covers": case["covers"], "steps": steps}
         (folder / "case.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         write_jsonl(folder / "accounts.jsonl", [ACCOUNTS[key] for key in case["accounts"]])

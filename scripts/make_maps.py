@@ -72,6 +72,13 @@ def ptd(code: str, name: str, children: list[tuple]) -> tuple:
     return loop(f"PTD_{code}", name, "S", "010", ">1", [head, *children])
 
 
+RMR = seg("RMR", "Remittance Advice Accounts Receivable Open Item Reference", "R", "150", "1",
+          [el("128", "Reference Identification Qualifier", "R", ("IV",)), el("127", "Invoice Number (our BIG02)", "R"),
+           el("482", "Payment Action Code", "S", ("PO", "PI", "PA")), el("782", "Amount Paid", "R"),
+           el("782", "Invoice Amount", "S"), el("782", "Discount Amount", "S")])  # fmt: skip
+ADX = seg("ADX", "Adjustment", "S", "210", "1",
+          [el("782", "Adjustment Amount", "R"), el("426", "Adjustment Reason Code", "R")])  # fmt: skip
+
 SPECS: dict[str, dict[str, object]] = {
     "867": {
         "gs01": "PT",
@@ -124,6 +131,72 @@ SPECS: dict[str, dict[str, object]] = {
                 "BQ",
                 "Historical Usage Period",
                 [dtm("150", "Service Period Start", "020"), dtm("151", "Service Period End", "020"), QTY],
+            ),  # fmt: skip
+        ],
+    },
+    "820": {
+        "gs01": "RA",
+        "name": "Illinois 820 Payment Order/Remittance Advice (a RES's payment of our 810s, from its bank)",
+        "header": [
+            seg(
+                "BPR",
+                "Beginning Segment for Payment Order/Remittance Advice",
+                "R",
+                "020",
+                "1",
+                [
+                    el("305", "Transaction Handling Code", "R", ("C", "I")),
+                    el("782", "Total Payment Amount", "R"),
+                    el("478", "Credit/Debit Flag Code", "R", ("C",)),
+                    el("591", "Payment Method Code", "R", ("ACH", "FWT", "CHK")),
+                    el("812", "Payment Format Code", "S", ("CTX", "CCP")),
+                    el("506", "(DFI) ID Number Qualifier"),
+                    el("507", "(DFI) Identification Number"),
+                    el("569", "Account Number Qualifier"),
+                    el("508", "Account Number"),
+                    el("509", "Originating Company Identifier"),
+                    el("510", "Originating Company Supplemental Code"),
+                    el("506", "(DFI) ID Number Qualifier"),
+                    el("507", "(DFI) Identification Number"),
+                    el("569", "Account Number Qualifier"),
+                    el("508", "Account Number"),
+                    el("373", "Payment Effective Date", "S"),
+                ],
+            ),  # fmt: skip
+            seg(
+                "TRN",
+                "Trace",
+                "R",
+                "035",
+                "1",
+                [
+                    el("481", "Trace Type Code", "R", ("1",)),
+                    el("127", "Trace Number (the payer's unique key)", "R"),
+                    el("509", "Originating Company Identifier"),
+                    el("127", "Reference Identification"),
+                ],
+            ),  # fmt: skip
+            party("PR", "Payer (the RES)", "R", "070"),
+            party("PE", "Payee (the utility)", "S", "070"),
+        ],
+        "detail": [
+            loop(
+                "ENT",
+                "Remittance",
+                "R",
+                "010",
+                ">1",
+                [
+                    seg("ENT", "Entity", "R", "010", "1", [el("554", "Assigned Number", "R")]),
+                    loop(
+                        "RMR",
+                        "Invoice Paid",
+                        "R",
+                        "150",
+                        ">1",
+                        [RMR, ref("12", "Utility Account Number", "S", "170"), ADX],
+                    ),
+                ],
             ),  # fmt: skip
         ],
     },

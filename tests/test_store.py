@@ -169,7 +169,9 @@ def test_a_store_at_version_11_gains_migration_12_and_nothing_runs_twice(tmp_pat
     conn = fresh_store(tmp_path)
     assert schema_version(conn) == len(STEPS) and STEPS[10] is utc_moments  # 11 stays O8's UTC step
     conn.execute("ALTER TABLE accounts DROP COLUMN usage_released")  # the landed code's store, at version 11
-    conn.execute("DROP TABLE usage_reports")
+    conn.execute("ALTER TABLE res_payments DROP COLUMN remittance_id")
+    for table in ("usage_reports", "remittance_lines", "remittances", "remitters"):
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 11")
     conn.execute("UPDATE runs SET started_at = '2026-11-02T09:30:00'")  # a naive time 11 would have converted
     conn.commit()

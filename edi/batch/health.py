@@ -14,7 +14,7 @@ from typing import Any
 
 from edi.batch.intake import is_temporary
 from edi.batch.lock import BatchError, StoreLock
-from edi.store import queries
+from edi.store import queries, remittances
 from edi.store.connection import Db, control_numbers_near_wrap
 from edi.times import parse_stamp, stamp
 from edi.transactions.documents import acknowledged_kinds
@@ -57,6 +57,15 @@ def _silent(beat: dict[str, Any] | None, now: datetime, limits: Limits) -> bool:
     return age > max(60.0, limits.silent_beats * float(beat["interval_seconds"]))
 
 
+def _remittance_line(row: dict[str, Any]) -> str:
+    """D13: an 820 a person must look at (refused whole, or money that matched no open 810)."""
+    if not row["applied"]:
+        return f"820 #{row['id']} from {row['payer']} (TRN02 {row['trace']}) applied nothing: {row['reason']}"
+    return (f"820 #{row['id']} from {row['payer']} (TRN02 {row['trace']}): {row['reported']} in"
+            f" {row['lines_reported']} line(s) matched no open 810 (unknown invoice or excess); `sbo-edi remittances"
+            f" reviewed {row['id']}` once dealt with")  # fmt: skip
+
+
 def health(conn: Db, store: Path, now: datetime, wall_seconds: float, *, inbox: Path | None = None,
            limits: Limits = Limits(), runs: int = 10) -> dict[str, Any]:  # fmt: skip
     """Every fact ``status`` shows, and ``attention``: what a person should look at (empty when all is well)."""
@@ -68,6 +77,7 @@ def health(conn: Db, store: Path, now: datetime, wall_seconds: float, *, inbox: 
         "overdue_acknowledgments": overdue, "refused_documents": queries.refused_documents(conn, runs),
         "control_numbers_near_wrap": control_numbers_near_wrap(conn), "heartbeat": queries.heartbeat(conn),
         "inbox_backlog": _backlog(inbox, wall_seconds, limits.backlog_minutes),
+        "remittances_to_review": remittances.unreviewed(conn),
     }  # fmt: skip
     attention = [f"{len(facts['overdue_acknowledgments'])} document(s) with no 997 after {limits.overdue_hours:g} h"]
     attention += [f"{len(facts['fresh_quarantines'])} file(s) quarantined since the last clean run"]
@@ -79,5 +89,6 @@ def health(conn: Db, store: Path, now: datetime, wall_seconds: float, *, inbox: 
     if _silent(facts["heartbeat"], now, limits):
         attention.append(f"the --watch worker (pid {facts['heartbeat']['pid']}) has not beaten since"
                          f" {facts['heartbeat']['beat_at']}")  # fmt: skip
+    attention += [_remittance_line(r) for r in facts["remittances_to_review"]]  # D13
     facts["attention"] = attention + [f"control numbers near the wrap: {n}" for n in facts["control_numbers_near_wrap"]]
     return facts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -19,13 +20,16 @@ from edi.commands.common import (
     day,
     db_option,
     fail,
+    json_option,
     main,
     now_option,
     open_db,
     period,
+    remittances_group,
 )
 from edi.flows.delivery import deliver
 from edi.flows.outbound import Invoicer, PeriodError, close_cycle, write_direct_bills
+from edi.store import remittances
 from edi.store.connection import (
     StoreError,
     default_path,
@@ -83,3 +87,31 @@ def cycle_close(group: int, read_date: date, db_path: Path | None, out_dir: Path
     if out_dir is not None:
         deliver(conn, result.outputs, out_dir, at)
     click.echo("\n".join(result.lines()))
+
+
+@remittances_group.command("list")
+@db_option
+@json_option
+def remittances_list(db_path: Path | None, as_json: bool) -> None:
+    """820s refused whole or with money that matched no open 810, not yet reviewed (status lists them too)."""
+    rows = remittances.unreviewed(open_db(db_path), limit=1000)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        what = "applied nothing: " + str(r["reason"]) if not r["applied"] else f"{r['reported']} reported"
+        click.echo(f"#{r['id']} payer {r['payer']} TRN02 {r['trace']} total {r['total']}: {what}")
+    click.echo(f"{len(rows)} remittance(s) to review")
+
+
+@remittances_group.command("reviewed")
+@click.argument("remittance_id", type=click.IntRange(1))
+@click.option("--note", required=True, help="What was done (kept with the remittance).")
+@db_option
+@now_option("Clock for the record")
+def remittances_reviewed(remittance_id: int, note: str, db_path: Path | None, now: datetime | None) -> None:
+    """Record that a person dealt with a remittance's refusal or reported money; status stops listing it."""
+    with transaction(open_db(db_path)) as tx:
+        if not remittances.mark_reviewed(tx, remittance_id, note, clock(now)):
+            fail(f"no remittance #{remittance_id}", EXIT_USAGE)
+    click.echo(f"remittance #{remittance_id} reviewed")

@@ -131,7 +131,10 @@ accounts = _group("accounts", "Load and look at utility accounts.")
 suppliers = _group("suppliers", "Registered Retail Electric Suppliers.")
 calendar = _group("calendar", "The meter-read calendar and utility holidays.")
 bills = _group("bills", "The utility's billing runs (input to invoicing).")
-res_payments = _group("res-payments", "What RES partners paid against our 810s (until 820 remittances are read).")
+res_payments = _group(
+    "res-payments", "Corrections of what RES partners paid against our 810s (820s arrive by process)."
+)
+remittances_group = _group("remittances", "820 remittances (D13): what needs a person, and marking it dealt with.")
 config_group = _group("config", "The configuration file and what is in force.")
 settings_group = _group("settings", "The utility's own identity in the store (name, DUNS, ISA qualifier).")
 cycle = _group("cycle", "Bill-group read cycles.")

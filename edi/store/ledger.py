@@ -95,8 +95,10 @@ def interchange_processed(conn: Db, sender_id: str, control_number: str) -> bool
 
 
 def supplier_registered(conn: Db, duns: str) -> bool:
-    """B7: the DUNS is a registered RES."""
-    return conn.execute("SELECT 1 FROM suppliers WHERE duns = ?", (duns,)).fetchone() is not None
+    """B7: the DUNS is a registered RES, or a bank registered as remitting for one (D13)."""
+    row = conn.execute("SELECT 1 FROM suppliers WHERE duns = ? UNION ALL SELECT 1 FROM remitters WHERE sender_id = ?",
+                       (duns, duns)).fetchone()  # fmt: skip
+    return row is not None
 
 
 def record_interchange(conn: Db, row: InterchangeRow) -> int:

@@ -361,7 +361,7 @@ MIGRATIONS: tuple[str, ...] = (
 # Migrations after 11 (O8's move of every stored moment to UTC, a Python step: edi/store/migrate.py).
 LATER_MIGRATIONS: tuple[str, ...] = (
     # 12: D12, whether the customer has released historical usage to suppliers (the account snapshot says);
-    # D15/D16, the monthly 867 sent for each electric service point and period, once.
+    # D15/D16, the monthly 867 sent for each electric service point and period, once; D13, 820 remittances.
     """
     ALTER TABLE accounts ADD COLUMN usage_released INTEGER NOT NULL DEFAULT 0;
     CREATE TABLE usage_reports (
@@ -377,6 +377,39 @@ LATER_MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL,
         PRIMARY KEY (sp_id, period_start, period_end)
     );
-    CREATE INDEX usage_reports_account ON usage_reports(account_number)
+    CREATE INDEX usage_reports_account ON usage_reports(account_number);
+    -- D13: 820 remittances, the banks that may send them for a RES, and what each applied to our 810s.
+    CREATE TABLE remitters (
+        sender_id TEXT NOT NULL,               -- the bank's ISA06
+        supplier_duns TEXT NOT NULL REFERENCES suppliers(duns),
+        PRIMARY KEY (sender_id, supplier_duns)
+    );
+    CREATE TABLE remittances (
+        id INTEGER PRIMARY KEY,
+        payer_duns TEXT NOT NULL,              -- N1*PR
+        trace TEXT NOT NULL,                   -- TRN02
+        sender_id TEXT NOT NULL,
+        total TEXT NOT NULL,                   -- BPR02
+        paid_on TEXT,                          -- BPR16
+        outcome_id INTEGER REFERENCES outcomes(id),
+        applied INTEGER NOT NULL,              -- 0: refused whole, nothing applied (reason says why)
+        reason TEXT NOT NULL DEFAULT '',
+        received_at TEXT NOT NULL,
+        reviewed_at TEXT,
+        review_note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE UNIQUE INDEX remittances_once ON remittances(payer_duns, trace) WHERE applied = 1;
+    CREATE TABLE remittance_lines (
+        remittance_id INTEGER NOT NULL REFERENCES remittances(id),
+        line_no INTEGER NOT NULL,
+        invoice_number TEXT NOT NULL,          -- RMR02: our BIG02
+        account_number TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL,                  -- rules/remittance.py LineStatus
+        applied TEXT NOT NULL,
+        reported TEXT NOT NULL,                -- unmatched or excess money for a person
+        PRIMARY KEY (remittance_id, line_no)
+    );
+    CREATE INDEX remittance_lines_invoice ON remittance_lines(invoice_number);
+    ALTER TABLE res_payments ADD COLUMN remittance_id INTEGER REFERENCES remittances(id)
     """,
 )

@@ -19,6 +19,7 @@ import orjson
 from jsonschema import Draft202012Validator
 
 from edi.store.connection import transaction
+from edi.store.remittances import replace_remitters
 from edi.times import stamp
 
 MAX_LINE_ERRORS = 50  # per file: enough to fix a batch, never a flood
@@ -296,6 +297,7 @@ def _insert_supplier(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
         " billing_types = excluded.billing_types",
         (r["duns"], r["name"], " ".join(r["billing_types"])),
     )
+    replace_remitters(conn, r["duns"], r.get("remitters", []))  # D13
 
 
 def _insert_calendar(conn: sqlite3.Connection, r: dict[str, Any]) -> None:

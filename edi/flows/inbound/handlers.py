@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from edi.flows.inbound.kinds import Handled, HandlerContext, Staged
-from edi.store import accounts, outbox, usage
+from edi.store import accounts, outbox, remittances, usage
 from edi.store.accounts import AccountCache
 from edi.store.apply import AccountFacts, apply_decision
 from edi.store.connection import next_value
@@ -17,17 +17,19 @@ from edi.transactions import tx867
 from edi.transactions.documents import DROP_814, RESPONSE_814, USAGE_HISTORY_867, Owed
 from edi.transactions.tx814 import Granted, Request814, drop_notice_body
 from edi.transactions.tx814_response import response_text
+from edi.transactions.tx820 import NotExpected, Remittance
 from edi.transactions.tx867 import PointUsage, UsageParties
 from edi.transactions.tx997 import AckReceived
 from edi.x12.writer import set_text
 from rules.cancels import decide_cancel
 from rules.changes import decide_change
-from rules.decisions import Decision, DropNotice
+from rules.decisions import Decision, DropNotice, Reason
 from rules.drops import decide_drop, with_switch_notice
 from rules.enrollment import Context, decide_enrollment
 from rules.interchange import not_processed_request
 from rules.model import Account, ServicePoint, Subject, Supplier, SupplyState, UsagePeriod
 from rules.outcomes import Outcome, OutcomeKind, decided
+from rules.remittance import decide_remittance
 from rules.usage import decide_usage_history
 
 
@@ -213,3 +215,32 @@ def refused(ctx: HandlerContext, key: OutcomeKey, outcome: Outcome, subject: Sub
     """
     record_outcome(ctx.conn, key, ctx.now, outcome)
     return Handled(outcome, subject)
+
+
+def handle_remittance(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
+    """D13: an 820 matched line by line to our 810s (paid, short, over, unknown), or refused whole."""
+    if not isinstance(item.parsed, Remittance):
+        raise TypeError(f"set {item.st02} of kind {item.kind} is not an 820")  # its row guarantees one
+    paid = item.parsed
+    duplicate = remittances.applied_before(ctx.conn, paid.payer_duns, paid.trace)
+    allowed = remittances.authorized(ctx.conn, ctx.partner, paid.payer_duns)
+    invoices = remittances.open_invoices(ctx.conn, [line.invoice for line in paid.lines])
+    decision = decide_remittance(paid.total, paid.payer_duns, paid.lines, invoices, duplicate=duplicate,
+                                 authorized=allowed)  # fmt: skip
+    if decision.accepted:
+        outcome = Outcome(OutcomeKind.ACCEPTED, rules=("D13",))
+    else:
+        outcome = Outcome(OutcomeKind.REJECTED, (Reason("ABN" if duplicate else "A13", decision.reason),), ("D13",))
+    outcome_id = record_outcome(ctx.conn, key, ctx.now, outcome, subject=paid.subject)
+    head = (paid.payer_duns, paid.trace, ctx.partner, paid.total, paid.paid_on)
+    accounts = {line.line: line.account for line in paid.lines if line.account}
+    remittances.record_remittance(ctx.conn, head, outcome_id, decision, accounts, ctx.now)
+    return Handled(outcome, paid.subject)
+
+
+def handle_not_expected(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
+    """An 810 or 867 sent to us: the utility sends these and never receives them; recorded, not processed."""
+    code = item.parsed.code if isinstance(item.parsed, NotExpected) else "set"
+    outcome = Outcome(OutcomeKind.NOT_PROCESSED, note=f"an {code} is sent by the utility, never received")
+    record_outcome(ctx.conn, key, ctx.now, outcome)
+    return Handled(outcome)
