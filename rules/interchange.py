@@ -46,6 +46,7 @@ class SetKind(StrEnum):
     CANCEL = "814 cancel of a request"
     CHANGE = "814 change request"
     REMITTANCE = "820 remittance"
+    ADVICE = "824 application advice"
     NOT_EXPECTED = "a set the utility sends, never receives"
 
 

@@ -633,6 +633,20 @@ def remittance(control: int, trace: str, lines: list[tuple[str, Decimal]], *, to
                       *segments, f"GE*1*{control}~", f"IEA*1*{control:09d}~"]) + "\n"  # fmt: skip
 
 
+def advice(control: int, reference: str, account: str, items: list[tuple[str, str, str, str]],
+           sender: tuple[str, str] = PRAIRIE) -> str:  # fmt: skip
+    """An 824 (guide section 11): per item OTI01, the key of our set, and a TED reason (code, text) or none."""
+    body = [f"BGN*00*{reference}*20261215", f"N1*8S*{UTILITY[0]}*1*{UTILITY[1]}", f"N1*SJ*{sender[0]}*1*{sender[1]}",
+            f"REF*12*{account}"]  # fmt: skip
+    for verdict, key, code, text in items:
+        body.append(f"OTI*{verdict}*TN*{key}*******810")
+        if code:
+            body.append(f"TED*{code}*{text}")
+    segments = ["ST*824*0001~", *(b + "~" for b in body), f"SE*{len(body) + 2}*0001~"]
+    return "\n".join([isa(control, sender[1]), f"GS*AG*{sender[1]}*{UTILITY[1]}*20261215*0900*{control}*X*004010~",
+                      *segments, f"GE*1*{control}~", f"IEA*1*{control:09d}~"]) + "\n"  # fmt: skip
+
+
 def invoice_step(period: tuple[date, date], when: str) -> dict[str, Any]:
     return {"invoice": {"group": 7, "period": f"{period[0]}:{period[1]}"}, "now": when}
 
@@ -749,6 +763,53 @@ def invoice_cases() -> dict[str, dict[str, Any]]:
                 {"replay": "in/remit.edi", "now": "2026-12-28T09:05", "as_of": "2026-12-28"},
                 p2_import,
                 p2_invoice,
+            ],
+        },
+        "advice_824_reject_then_rebill": {  # D14: an 824 flags the 810, money unchanged; the rebill carries the fix
+            "covers": ["824", "D14", "reject", "rebill"],
+            "accounts": ["plain"],
+            "sets": enrol("plain", 11),
+            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["plain"]), "bills_p1_fixed.jsonl": corrected},
+            "x12_files": {
+                "reject.edi": advice(
+                    3001,
+                    "ADV0001",
+                    number("plain"),
+                    [
+                        ("TR", "AIC0000000001", "A13", "USAGE CHARGE DOES NOT MATCH THE 867"),
+                        ("TR", "AIC0000009999", "A76", "ACCOUNT NOT FOUND"),
+                    ],
+                ),  # fmt: skip
+                "again.edi": advice(
+                    3002,
+                    "ADV0002",
+                    number("plain"),
+                    [("TR", "AIC0000000001", "A13", "USAGE CHARGE DOES NOT MATCH THE 867")],
+                ),  # fmt: skip
+            },
+            "steps": [
+                p1_import,
+                p1_invoice,
+                {"replay": "in/reject.edi", "now": "2026-12-15T09:00", "as_of": "2026-12-15"},
+                {"replay": "in/again.edi", "now": "2026-12-15T09:05", "as_of": "2026-12-15"},  # D16: nothing new
+                {"bills_import": "in/bills_p1_fixed.jsonl", "now": "2026-12-16T20:00"},
+                invoice_step(PERIOD_1, "2026-12-17T06:00"),
+            ],
+        },
+        "advice_824_accept_closes_the_flag": {  # D14: a later OTI*TA closes an open flag
+            "covers": ["824", "D14", "accept"],
+            "accounts": ["plain"],
+            "sets": enrol("plain", 12),
+            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["plain"])},
+            "x12_files": {
+                "reject.edi": advice(3003, "ADV0003", number("plain"), [("TE", "AIC0000000001", "A13", "LATE")]),
+                "accept.edi": advice(3004, "ADV0004", number("plain"), [("TA", "AIC0000000001", "", "")]),
+            },
+            "steps": [
+                p1_import,
+                p1_invoice,
+                {"replay": "in/reject.edi", "now": "2026-12-15T09:00", "as_of": "2026-12-15"},
+                {"replay": "in/accept.edi", "now": "2026-12-16T09:00", "as_of": "2026-12-16"},
             ],
         },
         "invoice_unpaid_prior_sbo_amount": {

@@ -134,6 +134,87 @@ SPECS: dict[str, dict[str, object]] = {
             ),  # fmt: skip
         ],
     },
+    "824": {
+        "gs01": "AG",
+        "name": "Illinois 824 Application Advice (a RES accepting or rejecting our 810, 867 or 820)",
+        "header": [
+            seg(
+                "BGN",
+                "Beginning Segment",
+                "R",
+                "020",
+                "1",
+                [
+                    el("353", "Transaction Set Purpose Code", "R", ("00",)),
+                    el("127", "Reference Identification", "R"),
+                    el("373", "Date", "R"),
+                ],
+            ),  # fmt: skip
+            party("8S", "Utility", "S", "030", ("1", "9")),
+            party("SJ", "Retail Electric Supplier", "R", "030"),
+            party("8R", "Customer", "S", "030", ("1", "9")),
+            ref("12", "Utility Account Number", "S", "050"),
+            ref("11", "RES Account Number", "S", "050"),
+        ],
+        "detail": [
+            loop(
+                "OTI",
+                "Original Transaction Identification",
+                "R",
+                "010",
+                ">1",
+                [
+                    seg(
+                        "OTI",
+                        "Original Transaction Identification",
+                        "R",
+                        "010",
+                        "1",
+                        [
+                            el("110", "Application Acknowledgment Code", "R", ("TA", "TE", "TR", "IR")),
+                            el("128", "Reference Identification Qualifier", "R", ("TN",)),
+                            el("127", "Reference Identification (our BIG02, BPT02 or TRN02)", "R"),
+                            el("142", "Application Sender's Code"),
+                            el("124", "Application Receiver's Code"),
+                            el("373", "Date"),
+                            el("337", "Time"),
+                            el("28", "Group Control Number"),
+                            el("329", "Transaction Set Control Number"),
+                            el("143", "Transaction Set Identifier Code", "S", ("810", "867", "820")),
+                        ],
+                    ),
+                    seg(
+                        "REF",
+                        "Reject Reason (REF*7G)",
+                        "S",
+                        "020",
+                        ">1",
+                        [
+                            el("128", "Reference Identification Qualifier", "R", ("7G",)),
+                            el("127", "Reason Code", "R"),
+                            el("352", "Description", "S"),
+                        ],
+                    ),
+                    seg(
+                        "TED",
+                        "Technical Error Description",
+                        "S",
+                        "070",
+                        ">1",
+                        [el("647", "Application Error Condition Code", "R"), el("3", "Free Form Message", "S")],
+                    ),
+                    seg(
+                        "NTE",
+                        "Note",
+                        "S",
+                        "080",
+                        ">1",
+                        [el("363", "Note Reference Code", "S"), el("352", "Description", "R")],
+                    ),
+                ],
+            ),  # fmt: skip
+        ],
+    },
     "820": {
         "gs01": "RA",
         "name": "Illinois 820 Payment Order/Remittance Advice (a RES's payment of our 810s, from its bank)",

@@ -115,3 +115,40 @@ def test_money_in_equals_money_applied_plus_money_reported(
     assert all(m.applied == 0 for m in decision.matches if m.status is LineStatus.UNKNOWN)
     refused = decide_remittance(total + 1, "P", paid, open_, duplicate=False, authorized=True)
     assert not refused.accepted and refused.matches == ()  # BPR02 off: nothing applied
+
+
+def test_an_824_reject_shows_in_status_and_accounts_show_and_money_is_unchanged(tmp_path: Path) -> None:
+    from scripts.make_example_data import advice
+
+    conn, db = _invoiced(tmp_path)
+    before = _open(conn)
+    reject = tmp_path / "reject.edi"
+    items = [("TR", "AIC0000000001", "A13", "WRONG RATE"), ("TR", "AIC0000009999", "A76", "ACCOUNT NOT FOUND")]
+    reject.write_text(advice(3001, "ADV1", "1000000001", items))
+    assert replay(conn, reject).outcomes == {"accepted": 1}
+    assert _open(conn) == before  # D14: money never changes by itself
+    status = CliRunner().invoke(main, ["status", "--db", str(db)], env={"SBO_EDI_CONFIG": ""})
+    assert status.exit_code == 1
+    assert "810 AIC0000000001 rejected by an 824 (TR: A13 WRONG RATE)" in status.output
+    assert "names no 810 of ours (AIC0000009999)" in status.output
+    shown = CliRunner().invoke(main, ["accounts", "show", "1000000001", "--db", str(db), "--json"])
+    (first, *_rest) = json.loads(shown.output)["sbo_invoices"]
+    assert first["flag_824"] == "TR A13 WRONG RATE"
+    for key in ("AIC0000000001", "AIC0000009999"):
+        cleared = CliRunner().invoke(main, ["invoices", "clear-flag", key, "--note", "called the RES", "--db", str(db)])
+        assert cleared.exit_code == 0, cleared.output
+    after = CliRunner().invoke(main, ["status", "--db", str(db)], env={"SBO_EDI_CONFIG": ""})
+    assert "rejected by an 824" not in after.output and "clear-flag" not in after.output
+
+
+def test_the_824_items_decide_as_d14_says() -> None:
+    from rules.advice import AdviceItem, InvoiceState, ItemAction, decide_item
+
+    states = {"A1": InvoiceState("P"), "A2": InvoiceState("P", ("TR", "A13")), "B1": InvoiceState("Q")}
+    assert decide_item(AdviceItem("TR", "A1", "810", (("A13", "X"),)), "P", states) is ItemAction.FLAG
+    assert decide_item(AdviceItem("TR", "A2", "810", (("A13", "X"),)), "P", states) is ItemAction.ALREADY
+    assert decide_item(AdviceItem("TA", "A2", "810"), "P", states) is ItemAction.CLOSE
+    assert decide_item(AdviceItem("TA", "A1", "810"), "P", states) is ItemAction.NOTHING_OPEN
+    assert decide_item(AdviceItem("TR", "B1", "810"), "P", states) is ItemAction.NOT_THEIRS
+    assert decide_item(AdviceItem("TR", "Z9", "810"), "P", states) is ItemAction.UNKNOWN
+    assert decide_item(AdviceItem("TR", "A1", "867"), "P", states) is ItemAction.NOT_810

@@ -170,7 +170,7 @@ def test_a_store_at_version_11_gains_migration_12_and_nothing_runs_twice(tmp_pat
     assert schema_version(conn) == len(STEPS) and STEPS[10] is utc_moments  # 11 stays O8's UTC step
     conn.execute("ALTER TABLE accounts DROP COLUMN usage_released")  # the landed code's store, at version 11
     conn.execute("ALTER TABLE res_payments DROP COLUMN remittance_id")
-    for table in ("usage_reports", "remittance_lines", "remittances", "remitters"):
+    for table in ("usage_reports", "remittance_lines", "remittances", "remitters", "invoice_flags"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 11")
     conn.execute("UPDATE runs SET started_at = '2026-11-02T09:30:00'")  # a naive time 11 would have converted

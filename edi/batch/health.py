@@ -14,7 +14,7 @@ from typing import Any
 
 from edi.batch.intake import is_temporary
 from edi.batch.lock import BatchError, StoreLock
-from edi.store import queries, remittances
+from edi.store import advice, queries, remittances
 from edi.store.connection import Db, control_numbers_near_wrap
 from edi.times import parse_stamp, stamp
 from edi.transactions.documents import acknowledged_kinds
@@ -66,6 +66,15 @@ def _remittance_line(row: dict[str, Any]) -> str:
             f" reviewed {row['id']}` once dealt with")  # fmt: skip
 
 
+def _flag_line(flag: dict[str, str]) -> str:
+    """D14: an 810 an 824 rejected (or an 824 naming no 810 of its RES) until a rebill, an accept or a person."""
+    why = " ".join(x for x in (flag["code"], flag["text"]) if x)
+    if flag["verdict"] == advice.REPORTED:
+        return f"{why} ({flag['invoice']}); `sbo-edi invoices clear-flag {flag['invoice']}` once dealt with"
+    return (f"810 {flag['invoice']} rejected by an 824 ({flag['verdict']}: {why}): rebill it, or"
+            f" `sbo-edi invoices clear-flag {flag['invoice']}`")  # fmt: skip
+
+
 def health(conn: Db, store: Path, now: datetime, wall_seconds: float, *, inbox: Path | None = None,
            limits: Limits = Limits(), runs: int = 10) -> dict[str, Any]:  # fmt: skip
     """Every fact ``status`` shows, and ``attention``: what a person should look at (empty when all is well)."""
@@ -78,6 +87,7 @@ def health(conn: Db, store: Path, now: datetime, wall_seconds: float, *, inbox: 
         "control_numbers_near_wrap": control_numbers_near_wrap(conn), "heartbeat": queries.heartbeat(conn),
         "inbox_backlog": _backlog(inbox, wall_seconds, limits.backlog_minutes),
         "remittances_to_review": remittances.unreviewed(conn),
+        "invoice_flags": advice.open_flags(conn),
     }  # fmt: skip
     attention = [f"{len(facts['overdue_acknowledgments'])} document(s) with no 997 after {limits.overdue_hours:g} h"]
     attention += [f"{len(facts['fresh_quarantines'])} file(s) quarantined since the last clean run"]
@@ -90,5 +100,6 @@ def health(conn: Db, store: Path, now: datetime, wall_seconds: float, *, inbox: 
         attention.append(f"the --watch worker (pid {facts['heartbeat']['pid']}) has not beaten since"
                          f" {facts['heartbeat']['beat_at']}")  # fmt: skip
     attention += [_remittance_line(r) for r in facts["remittances_to_review"]]  # D13
+    attention += [_flag_line(f) for f in facts["invoice_flags"]]  # D14
     facts["attention"] = attention + [f"control numbers near the wrap: {n}" for n in facts["control_numbers_near_wrap"]]
     return facts

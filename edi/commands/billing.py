@@ -20,6 +20,7 @@ from edi.commands.common import (
     day,
     db_option,
     fail,
+    invoices_group,
     json_option,
     main,
     now_option,
@@ -29,7 +30,7 @@ from edi.commands.common import (
 )
 from edi.flows.delivery import deliver
 from edi.flows.outbound import Invoicer, PeriodError, close_cycle, write_direct_bills
-from edi.store import remittances
+from edi.store import advice, remittances
 from edi.store.connection import (
     StoreError,
     default_path,
@@ -115,3 +116,31 @@ def remittances_reviewed(remittance_id: int, note: str, db_path: Path | None, no
         if not remittances.mark_reviewed(tx, remittance_id, note, clock(now)):
             fail(f"no remittance #{remittance_id}", EXIT_USAGE)
     click.echo(f"remittance #{remittance_id} reviewed")
+
+
+@invoices_group.command("clear-flag")
+@click.argument("invoice")
+@click.option("--note", required=True, help="What was done instead of a rebill (kept with the flag).")
+@db_option
+@now_option("Clock for the record")
+def invoices_clear_flag(invoice: str, note: str, db_path: Path | None, now: datetime | None) -> None:
+    """D14: a person dealt with an 824's reject of an 810 (or a reported 824): status stops listing it."""
+    with transaction(open_db(db_path)) as tx:
+        closed = advice.close_flags(tx, invoice, f"operator: {note}", clock(now))
+    if not closed:
+        fail(f"no open flag on {invoice!r}", EXIT_USAGE)
+    click.echo(f"{closed} flag(s) on {invoice} closed")
+
+
+@invoices_group.command("flags")
+@db_option
+@json_option
+def invoices_flags(db_path: Path | None, as_json: bool) -> None:
+    """The open flags: 810s an 824 rejected and not yet rebilled, and 824s naming no 810 of their RES."""
+    rows = advice.open_flags(open_db(db_path), limit=1000)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['invoice']} {r['verdict']} {r['code']} {r['text']} (since {r['flagged_at']})")
+    click.echo(f"{len(rows)} open flag(s)")

@@ -134,6 +134,7 @@ bills = _group("bills", "The utility's billing runs (input to invoicing).")
 res_payments = _group(
     "res-payments", "Corrections of what RES partners paid against our 810s (820s arrive by process)."
 )
+invoices_group = _group("invoices", "Our SBO 810s: flags that 824s raised (D14).")
 remittances_group = _group("remittances", "820 remittances (D13): what needs a person, and marking it dealt with.")
 config_group = _group("config", "The configuration file and what is in force.")
 settings_group = _group("settings", "The utility's own identity in the store (name, DUNS, ISA qualifier).")

@@ -16,8 +16,12 @@ _LISTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("past_due", "SELECT amount, due_date FROM past_due WHERE account_number = ? ORDER BY due_date", ()),
     ("direct_bill_charges", "SELECT id, kind, amount, detail, created_on, outcome_id, billed_in"
      " FROM direct_bill_charges WHERE account_number = ? ORDER BY id", ("detail",)),
-    ("sbo_invoices", "SELECT number, purpose, original_number, period_start, period_end, prior_due, period_total,"
-     " cancelled_by, supplier_duns FROM invoices WHERE account_number = ? ORDER BY id", ()),
+    ("sbo_invoices", "SELECT i.number, i.purpose, i.original_number, i.period_start, i.period_end, i.prior_due,"
+     " i.period_total, i.cancelled_by, i.supplier_duns, (SELECT coalesce(group_concat(p.paid_on || ' ' || p.amount"
+     " || coalesce(' 820#' || p.remittance_id, ''), '; '), '') FROM res_payments p WHERE p.invoice_number = i.number)"
+     " AS paid, (SELECT coalesce(group_concat(f.verdict || ' ' || f.reason_code || ' ' || f.reason_text, '; '), '')"
+     " FROM invoice_flags f WHERE f.invoice_number = i.number AND f.closed_at IS NULL) AS flag_824"
+     " FROM invoices i WHERE i.account_number = ? ORDER BY i.id", ()),
     ("bills", "SELECT period_start, period_end, bill_date, due_date, amount, kwh, therms FROM bills"
      f" WHERE account_number = ? ORDER BY period_end DESC LIMIT {HISTORY_MONTHS}", ()),
     ("payments", "SELECT paid_on, amount, method FROM payments WHERE account_number = ? ORDER BY paid_on DESC"

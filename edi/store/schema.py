@@ -361,7 +361,7 @@ MIGRATIONS: tuple[str, ...] = (
 # Migrations after 11 (O8's move of every stored moment to UTC, a Python step: edi/store/migrate.py).
 LATER_MIGRATIONS: tuple[str, ...] = (
     # 12: D12, whether the customer has released historical usage to suppliers (the account snapshot says);
-    # D15/D16, the monthly 867 sent for each electric service point and period, once; D13, 820 remittances.
+    # D15/D16, the monthly 867 sent for each electric point and period, once; D13, 820s; D14, 824 flags.
     """
     ALTER TABLE accounts ADD COLUMN usage_released INTEGER NOT NULL DEFAULT 0;
     CREATE TABLE usage_reports (
@@ -410,6 +410,19 @@ LATER_MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (remittance_id, line_no)
     );
     CREATE INDEX remittance_lines_invoice ON remittance_lines(invoice_number);
-    ALTER TABLE res_payments ADD COLUMN remittance_id INTEGER REFERENCES remittances(id)
+    ALTER TABLE res_payments ADD COLUMN remittance_id INTEGER REFERENCES remittances(id);
+    -- D14: what 824s said of our 810s; an open flag needs a person (or a rebill, or an 824 accept).
+    CREATE TABLE invoice_flags (
+        id INTEGER PRIMARY KEY,
+        invoice_number TEXT NOT NULL,          -- OTI03 as sent (possibly no 810 of ours: then 'reported')
+        verdict TEXT NOT NULL,                 -- OTI01 TR, TE or IR; 'reported' for an 824 naming no 810 of its RES
+        reason_code TEXT NOT NULL DEFAULT '',  -- TED01 or REF*7G
+        reason_text TEXT NOT NULL DEFAULT '',
+        outcome_id INTEGER REFERENCES outcomes(id),
+        flagged_at TEXT NOT NULL,
+        closed_at TEXT,
+        closed_by TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX invoice_flags_invoice ON invoice_flags(invoice_number)
     """,
 )

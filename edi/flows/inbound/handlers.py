@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from edi.flows.inbound.kinds import Handled, HandlerContext, Staged
 from edi.store import accounts, outbox, remittances, usage
+from edi.store import advice as advice_store
 from edi.store.accounts import AccountCache
 from edi.store.apply import AccountFacts, apply_decision
 from edi.store.connection import next_value
@@ -18,9 +19,11 @@ from edi.transactions.documents import DROP_814, RESPONSE_814, USAGE_HISTORY_867
 from edi.transactions.tx814 import Granted, Request814, drop_notice_body
 from edi.transactions.tx814_response import response_text
 from edi.transactions.tx820 import NotExpected, Remittance
+from edi.transactions.tx824 import Advice
 from edi.transactions.tx867 import PointUsage, UsageParties
 from edi.transactions.tx997 import AckReceived
 from edi.x12.writer import set_text
+from rules.advice import decide_item
 from rules.cancels import decide_cancel
 from rules.changes import decide_change
 from rules.decisions import Decision, DropNotice, Reason
@@ -244,3 +247,16 @@ def handle_not_expected(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> H
     outcome = Outcome(OutcomeKind.NOT_PROCESSED, note=f"an {code} is sent by the utility, never received")
     record_outcome(ctx.conn, key, ctx.now, outcome)
     return Handled(outcome)
+
+
+def handle_advice(ctx: HandlerContext, item: Staged, key: OutcomeKey) -> Handled:
+    """D14: an 824 flags the 810 it rejects or closes the flag it accepts; money never changes by itself."""
+    if not isinstance(item.parsed, Advice):
+        raise TypeError(f"set {item.st02} of kind {item.kind} is not an 824")  # its row guarantees one
+    advice = item.parsed
+    states = advice_store.invoice_states(ctx.conn, [i.key for i in advice.items])
+    actions = [(i, decide_item(i, ctx.partner, states)) for i in advice.items]  # the sender is the RES (B7)
+    outcome = Outcome(OutcomeKind.ACCEPTED, rules=("D14",))
+    outcome_id = record_outcome(ctx.conn, key, ctx.now, outcome, subject=advice.subject)
+    advice_store.apply_advice(ctx.conn, outcome_id, ctx.partner, actions, ctx.now)
+    return Handled(outcome, advice.subject)

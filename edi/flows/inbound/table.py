@@ -1,4 +1,4 @@
-"""Our inbound table: the 814, 997 and 820 by ST01, each kind of 814 (by BGN01, ASI and LIN05) by its handler.
+"""Our inbound table: the 814, 997, 820 and 824 by ST01, each kind of 814 (by BGN01, ASI and LIN05) by its handler.
 
 The engine reads nothing else to know a set: adding a transaction set is adding its rows here (edi/flows/inbound/
 kinds.py says what a row holds). The kinds' names are rules/interchange.py's ``SetKind``, as the reports print them.
@@ -13,6 +13,7 @@ from edi.flows.inbound import handlers
 from edi.flows.inbound.kinds import KindRow, Parsed, SetRow, Tables
 from edi.transactions.tx814 import Request814, parse_request
 from edi.transactions.tx820 import not_expected, parse_remittance
+from edi.transactions.tx824 import parse_advice
 from edi.transactions.tx997 import parse_997
 from edi.x12.segments import Segment
 from rules.interchange import SetKind
@@ -36,6 +37,7 @@ SETS = MappingProxyType(
         "814": SetRow("814", _parse_814, _814_kind),
         "997": SetRow("997", _parse_997, lambda _parsed: SetKind.ACKNOWLEDGMENT, refusable=False),
         "820": SetRow("820", parse_remittance, lambda _parsed: SetKind.REMITTANCE),
+        "824": SetRow("824", parse_advice, lambda _parsed: SetKind.ADVICE),
         "810": SetRow("810", not_expected, lambda _parsed: SetKind.NOT_EXPECTED),
         "867": SetRow("867", not_expected, lambda _parsed: SetKind.NOT_EXPECTED),
     }
@@ -54,6 +56,7 @@ KINDS = MappingProxyType(
             KindRow(SetKind.RESPONSE, handlers.handle_response),
             KindRow(SetKind.ACKNOWLEDGMENT, handlers.handle_acknowledgment),
             KindRow(SetKind.REMITTANCE, handlers.handle_remittance),
+            KindRow(SetKind.ADVICE, handlers.handle_advice),
             KindRow(SetKind.NOT_EXPECTED, handlers.handle_not_expected),
         )
     }
