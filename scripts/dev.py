@@ -94,6 +94,8 @@ def demo() -> int:
         "--now",
         "2026-12-10T06:00",
     )
+    if demo_money(db) != 0:
+        return 1
     print("\n== sbo-edi explain RES202611021011 (one transaction's whole path)")
     run("sbo-edi", "explain", "RES202611021011", *db)
     print("\n== sbo-edi accounts show 1000000011 (every SBO side effect: R1, R2, R4, R5, R6)")
@@ -102,6 +104,46 @@ def demo() -> int:
     for number in ("1000000013", "1000000014", "1000000001", "1000000015"):
         run("sbo-edi", "accounts", "show", number, *db, "--as-of", DEMO_NOW[:10])
     print(f"\nstore, inbox, outbox, archive, quarantine and the log are in {demo_dir}")
+    return 0
+
+
+MONEY = """
+import sqlite3, sys
+from decimal import Decimal
+sys.path.insert(0, ".")
+from scripts.make_example_data import advice, remittance
+conn = sqlite3.connect("out/demo/store.db")
+rows = conn.execute("SELECT number, period_total, account_number FROM invoices WHERE supplier_duns = '222222222'"
+                    " AND purpose = '00' ORDER BY number").fetchall()
+lines = [(n, Decimal(t) - (Decimal("10.00") if i == 0 else Decimal("0"))) for i, (n, t, _) in enumerate(rows[:-1])]
+with open("out/demo/inbox/prairie_bank_820.edi", "w") as out:
+    out.write(remittance(9001, "DEMO00001", lines))
+with open("out/demo/inbox/prairie_824.edi", "w") as out:
+    out.write(advice(9002, "DEMOADV01", rows[-1][2], [("TR", rows[-1][0], "A13", "USAGE DOES NOT MATCH OUR METER")]))
+"""
+
+
+def demo_money(db: list[str]) -> int:
+    """D13, D14: Prairie's bank pays all but its last 810 (the first one 10.00 short); Prairie rejects the last."""
+    print("\n== an 820 paying Prairie's 810s (the first short by 10.00, the last not at all) and an 824 rejecting it")
+    if run("python", "-c", MONEY) != 0:
+        return 1
+    publish = [
+        "process",
+        "--inbox",
+        "out/demo/inbox",
+        "--outbox",
+        "out/demo/outbox",
+        *db,
+        "--now",
+        "2026-12-28T09:00",
+        "--settle",
+        "0",
+    ]
+    with open(ROOT / "out" / "demo" / "process.log", "a") as log:
+        if subprocess.run([str(BIN / "sbo-edi"), *publish, "-q"], cwd=ROOT, stderr=log).returncode:
+            return 1
+    run("sbo-edi", "status", *db, "--now", "2026-12-28T09:05")  # exit 1: the short line and the 824 need a person
     return 0
 
 

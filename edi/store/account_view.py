@@ -9,6 +9,7 @@ from typing import Any
 
 from edi.store.accounts import past_due_on
 from edi.store.connection import Db
+from edi.store.usage import usage_reports
 
 HISTORY_MONTHS = 12
 # The lists of the view: key, query (one parameter: the account number), JSON columns to decode.
@@ -100,5 +101,5 @@ def account_view(conn: Db, number: str, as_of: date) -> dict[str, Any] | None:
         "split_from": row["split_from"], "split_to": split_to, "service_points": _service_points(conn, number, as_of),
         "budget": _budget(conn, number), "direct_bill_charges": lists["direct_bill_charges"],
         "sbo_invoices": lists["sbo_invoices"], "bills": lists["bills"], "payments": lists["payments"],
-        "timeline": lists["timeline"], "as_of": as_of.isoformat(),
+        "usage_reports": usage_reports(conn, number), "timeline": lists["timeline"], "as_of": as_of.isoformat(),
     }  # fmt: skip

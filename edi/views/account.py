@@ -70,6 +70,14 @@ def _charges_and_invoices(view: dict[str, Any]) -> list[str]:
         note += f", cancelled by {i['cancelled_by']}" if i["cancelled_by"] else ""
         lines.append(f"    {i['number']}  {what}{note}  {i['period_start']}..{i['period_end']}"
                      f"  prior due {i['prior_due']}  this period {i['period_total']}")  # fmt: skip
+        if i.get("paid"):
+            lines.append(f"      paid (D13): {i['paid']}")
+        if i.get("flag_824") and not i["cancelled_by"]:
+            lines.append(f"      rejected by the RES's 824 (D14): {i['flag_824']}")
+    for r in view.get("usage_reports") or []:
+        final = ", final read (BPT07 F)" if r["final"] else ""
+        lines.append(f"  867 usage sent (D15): {r['sp_id']} {r['period_start']}..{r['period_end']} {r['kwh']} kWh"
+                     f" to {r['supplier']}{final} in {r['sent_in'] or '(not yet published)'}")  # fmt: skip
     return lines
 
 
