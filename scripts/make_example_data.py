@@ -765,6 +765,17 @@ def invoice_cases() -> dict[str, dict[str, Any]]:
                 p2_invoice,
             ],
         },
+        "usage_867_final_read": {  # D15: the account finals inside the period: the RES's last 867 says BPT07 F
+            "covers": ["867", "D15", "final"],
+            "accounts": ["served_sbo"],
+            "sets": [usage_request(enrol("served_sbo", 13)[0], "HU")],
+            "files": {"bills_p1.jsonl": billing_run(PERIOD_1, ["served_sbo"])},
+            "steps": [
+                {"final": {"account": number("served_sbo"), "date": "2026-11-20"}, "now": "2026-11-20T08:00"},
+                p1_import,
+                p1_invoice,
+            ],
+        },
         "advice_824_reject_then_rebill": {  # D14: an 824 flags the 810, money unchanged; the rebill carries the fix
             "covers": ["824", "D14", "reject", "rebill"],
             "accounts": ["plain"],

@@ -28,6 +28,11 @@ BUSINESS_TABLES = (
     "groups_received",
     "outbox",
     "sequences",
+    "remittances",
+    "remittance_lines",
+    "res_payments",
+    "invoice_flags",
+    "usage_reports",
 )
 
 

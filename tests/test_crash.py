@@ -15,6 +15,7 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import pytest
 
 from edi.batch.processor import BatchProcessor
 from edi.store.connection import open_store
-from scripts.make_example_data import DROP, OFF_CYCLE_DATE, interchange, request
+from scripts.make_example_data import DROP, OFF_CYCLE_DATE, advice, interchange, remittance, request
 from tests.batch_helpers import copy_store, folder_state, folders, prepared_store, process, settings, store_state
 
 KILL_TRIALS = 200
@@ -49,6 +50,10 @@ def _batch(inbox: Path) -> None:
     )
     (inbox / "m_three_interchanges.edi").write_text(many)
     (inbox / "n_garbage.edi").write_bytes(b"\x00" * 300)
+    paid = [("AIC0000000001", Decimal("41.88")), ("AIC0000000002", Decimal("10.00"))]  # D13: applied once, or not
+    (inbox / "r_remittance.edi").write_text(remittance(460, "CRASH0001", paid))
+    (inbox / "r_remittance_again.edi").write_text(remittance(461, "CRASH0001", paid))  # the same TRN02: nothing
+    (inbox / "t_advice.edi").write_text(advice(462, "CRASHADV1", "1000000001", [("TR", "AIC0000000001", "A13", "NO")]))
     stranger = ("STRANGER ENERGY", "999999999")  # an unregistered sender: quarantined however often it dies (I4)
     (inbox / "s_stranger.edi").write_text(interchange(450, [request("0001", "S1", "1000000002", supplier=stranger)],
                                                       sender=stranger))  # fmt: skip

@@ -404,3 +404,17 @@ def test_the_reporting_sink_keeps_the_logs_wants_so_unwanted_transaction_events_
                      stop=StopFlag(), report=reports.append)  # fmt: skip
     assert done.summary.interchanges == 1 and reports  # what committed was reported
     assert read_back == []  # before: every outcome row read back for events nobody keeps
+
+
+def test_the_metrics_count_documents_by_kind_and_remittance_money(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from scripts.make_example_data import remittance
+
+    files = {"good.edi": interchange(731, [request("0001", "M7", "1000000001")]),
+             "z_remit.edi": remittance(732, "MTRACE1", [("AIC0000009999", Decimal("12.50"))])}  # fmt: skip
+    _processed(tmp_path, files)
+    text = (tmp_path / "sbo.prom").read_text()
+    assert 'sbo_edi_last_run_documents_sent{kind="814"} 1.0' in text
+    assert 'sbo_edi_remittance_money{state="reported"} 12.5' in text  # an unknown invoice: reported, not applied
+    assert 'sbo_edi_remittance_money{state="applied"} 0.0' in text

@@ -61,6 +61,8 @@ def test_an_820_paying_two_of_three_leaves_the_third_open_and_status_names_the_u
     }
     status = CliRunner().invoke(main, ["status", "--db", str(db)], env={"SBO_EDI_CONFIG": ""})
     assert status.exit_code == 1 and "10.00 in 1 line(s) matched no open 810" in status.output
+    explained = CliRunner().invoke(main, ["explain", "T1", "--db", str(db)], env={"SBO_EDI_CONFIG": ""})
+    assert "820 line 3: AIC0000009999 unknown invoice, applied 0.00, reported 10.00" in explained.output
     again = tmp_path / "again.edi"
     again.write_text(remittance(2002, "T1", [("AIC0000000003", Decimal("5.00"))]))  # same payer and TRN02
     assert replay(conn, again).outcomes == {"rejected": 1}
@@ -131,6 +133,8 @@ def test_an_824_reject_shows_in_status_and_accounts_show_and_money_is_unchanged(
     assert status.exit_code == 1
     assert "810 AIC0000000001 rejected by an 824 (TR: A13 WRONG RATE)" in status.output
     assert "names no 810 of ours (AIC0000009999)" in status.output
+    explained = CliRunner().invoke(main, ["explain", "ADV1", "--db", str(db)], env={"SBO_EDI_CONFIG": ""})
+    assert "824 TR on AIC0000000001: A13 WRONG RATE (open)" in explained.output
     shown = CliRunner().invoke(main, ["accounts", "show", "1000000001", "--db", str(db), "--json"])
     (first, *_rest) = json.loads(shown.output)["sbo_invoices"]
     assert first["flag_824"] == "TR A13 WRONG RATE"

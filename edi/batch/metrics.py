@@ -11,7 +11,7 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry, Gauge, write_to_textfile
 
 from edi.batch.summary import Summary
-from edi.store import queries
+from edi.store import queries, remittances
 from edi.store.connection import Db
 from edi.transactions.documents import acknowledged_kinds
 
@@ -41,6 +41,14 @@ def write_metrics(path: Path, conn: Db, summary: Summary, *, seconds: float, fin
     Gauge("sbo_edi_unsent_documents", "Documents committed but not yet published", registry=registry).set(
         queries.unsent_count(conn)
     )
+    sent = Gauge("sbo_edi_last_run_documents_sent", "Documents the last run published, by kind (867s among them)",
+                 ["kind"], registry=registry)  # fmt: skip
+    for kind, count in summary.sent.items():
+        sent.labels(kind).set(count)
+    money = Gauge("sbo_edi_remittance_money", "820 money applied to our 810s, and reported money unreviewed (D13)",
+                  ["state"], registry=registry)  # fmt: skip
+    for state, amount in remittances.money_totals(conn).items():
+        money.labels(state).set(float(amount))  # a gauge holds a float; the store keeps the exact amount
     overdue = queries.overdue_acknowledgments(conn, finished - timedelta(hours=overdue_hours), acknowledged_kinds())
     Gauge("sbo_edi_overdue_acknowledgments", "Documents with no 997 back in time (B13)", registry=registry).set(
         len(overdue)

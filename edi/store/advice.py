@@ -68,3 +68,10 @@ def open_flags(conn: Db, limit: int = 50) -> list[dict[str, str]]:
         (limit,),
     )
     return [{"invoice": r[0], "verdict": r[1], "code": r[2], "text": r[3], "flagged_at": r[4]} for r in rows]
+
+
+def outcome_flags(conn: Db, outcome_id: int) -> list[dict[str, str]]:
+    """explain: the flags the 824 recorded under this outcome raised, and whether they are still open."""
+    rows = conn.execute("SELECT invoice_number, verdict, reason_code, reason_text, closed_by FROM invoice_flags"
+                        " WHERE outcome_id = ? ORDER BY id", (outcome_id,))  # fmt: skip
+    return [{"invoice": r[0], "verdict": r[1], "code": r[2], "text": r[3], "closed_by": r[4]} for r in rows]

@@ -103,3 +103,28 @@ def replace_remitters(conn: Db, supplier: str, senders: Sequence[str]) -> None:
     """The banks registered as remitting for ``supplier`` (the suppliers file says; the list replaces the last)."""
     conn.execute("DELETE FROM remitters WHERE supplier_duns = ?", (supplier,))
     conn.executemany("INSERT INTO remitters (sender_id, supplier_duns) VALUES (?, ?)", [(s, supplier) for s in senders])
+
+
+def money_totals(conn: Db) -> dict[str, Decimal]:
+    """D13, for the metrics: money applied to our 810s, and money reported and not yet reviewed."""
+    rows = conn.execute(
+        "SELECT l.applied, l.reported, r.reviewed_at FROM remittance_lines l JOIN remittances r"
+        " ON r.id = l.remittance_id WHERE r.applied = 1"
+    )
+    totals = {"applied": Decimal("0.00"), "reported": Decimal("0.00")}
+    for applied, reported, reviewed in rows:
+        totals["applied"] += Decimal(applied)
+        if reviewed is None:
+            totals["reported"] += Decimal(reported)
+    return totals
+
+
+def outcome_money(conn: Db, outcome_id: int) -> list[dict[str, str]]:
+    """explain: what the 820 recorded under this outcome did, line by line (nothing for any other set)."""
+    rows = conn.execute(
+        "SELECT l.line_no, l.invoice_number, l.status, l.applied, l.reported, r.reason FROM remittances r"
+        " LEFT JOIN remittance_lines l ON l.remittance_id = r.id WHERE r.outcome_id = ? ORDER BY l.line_no",
+        (outcome_id,),
+    )
+    return [{"line": str(r[0] or ""), "invoice": r[1] or "", "status": r[2] or "", "applied": r[3] or "",
+             "reported": r[4] or "", "refused": r[5] or ""} for r in rows]  # fmt: skip

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from edi.naming import mask_account
-from edi.store import queries
+from edi.store import advice, queries, remittances
 from edi.store.connection import Db, control_numbers_near_wrap
 from edi.transactions.documents import acknowledged_kinds
 
@@ -93,12 +93,22 @@ def _path(conn: Db, row: dict[str, Any]) -> dict[str, Any]:
             }
             for t in queries.outcome_timeline(conn, row["id"])
         ],
+        "remittance": remittances.outcome_money(conn, row["id"]),  # D13: an 820's lines
+        "flags": advice.outcome_flags(conn, row["id"]),  # D14: an 824's flags
     }
 
 
 def explain(conn: Db, key: str) -> list[dict[str, Any]]:
     """Every transaction set whose interchange ISA13 or request BGN02 is ``key``, with its whole path."""
     return [_path(conn, row) for row in queries.transactions_by_key(conn, key)]
+
+
+def _money_line(line: dict[str, str]) -> str:
+    """One 820 line as explain prints it (or the reason the whole 820 applied nothing)."""
+    if not line["invoice"]:
+        return f"      820 applied nothing: {line['refused']}"
+    return (f"      820 line {line['line']}: {line['invoice']} {line['status']}, applied {line['applied']},"
+            f" reported {line['reported']}")  # fmt: skip
 
 
 def _item_lines(item: dict[str, Any]) -> list[str]:
@@ -123,6 +133,12 @@ def _item_lines(item: dict[str, Any]) -> list[str]:
     if t["response_reference"]:
         lines.append(f"      our 814 response BGN02 {t['response_reference']}")
     lines += [f"      {c['account']} [{c['rule']}] {c['event']}" for c in item["account_changes"]]
+    lines += [_money_line(m) for m in item.get("remittance", [])]
+    lines += [
+        f"      824 {f['verdict']} on {f['invoice']}: {f['code']} {f['text']}"
+        f" ({'closed: ' + f['closed_by'] if f['closed_by'] else 'open'})"
+        for f in item.get("flags", [])
+    ]
     lines += [
         f"      {d['kind']:<10} {d['file_name']} committed {d['created_at']} sent {d['sent_at'] or 'not yet'}"
         for d in item["documents"]
