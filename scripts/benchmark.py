@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Benchmark: five rows in one run. Prints figures; asserts nothing.
+"""Benchmark: seven rows in one run. Prints figures; asserts nothing.
 
 1. `validate`: our read+validate of a generated drop; 2. pyx12 validating the same file (and the ratio);
 3. `process` end to end on the same drop against a store holding every account it names (read, validate,
 decide, store, respond, publish, archive; JSON logs to a file); 4. `accounts import` of a snapshot without
-history (1,200,000 accounts by default); 5. the same with 12 bills and 12 payments per account.
+history (1,200,000 accounts by default); 5. the same with 12 bills and 12 payments per account; 6. a billing run
+of 100,000 SBO accounts (810s and 867s, scripts/bench_money.py); 7. one 820 of 100,000 lines paying them.
 
 Usage: python scripts/benchmark.py [--sets 100000] [--accounts 1200000] [--history-accounts 100000]
-                                   [--skip-pyx12] [--skip-end-to-end] [--skip-import] [--profile FILE]
+                                   [--skip-pyx12] [--skip-end-to-end] [--skip-import] [--skip-money]
+                                   [--money-accounts 100000] [--profile FILE]
 Each measurement runs in its own process so that its peak memory (max RSS) is its own. ``--profile FILE``
 writes a cProfile of the `process` run (read it with ``python -m pstats FILE``). Memory at a million sets in one
 interchange has its own script, scripts/bench_memory.py (the file is over the batch's 256 MiB intake limit).
@@ -28,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts.bench_import import run_import  # noqa: E402
+from scripts.bench_money import run_money  # noqa: E402
 
 OURS = """
 import json, sys, time
@@ -201,6 +204,8 @@ def main() -> None:
     parser.add_argument("--skip-pyx12", action="store_true")
     parser.add_argument("--skip-end-to-end", action="store_true")
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-money", action="store_true", help="skip the billing run and 820 rows")
+    parser.add_argument("--money-accounts", type=int, default=100_000, help="SBO accounts billed, 820 lines paid")
     parser.add_argument("--accounts", type=int, default=1_200_000, help="accounts in the no-history snapshot")
     parser.add_argument("--history-accounts", type=int, default=100_000, help="accounts with 12 bills + payments")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the process run here")
@@ -228,6 +233,10 @@ def main() -> None:
         if not args.skip_import:
             run_import(Path(folder), args.accounts, history=False)
             run_import(Path(folder), args.history_accounts, history=True)
+        if not args.skip_money:
+            money = Path(folder) / "money"
+            money.mkdir()
+            run_money(money, args.money_accounts)
 
 
 if __name__ == "__main__":

@@ -100,6 +100,9 @@ def _as_version_10(db: Path, *, tamper: bool) -> None:
         conn.execute("UPDATE outcomes SET outcome = 'accepted' WHERE id = 1")
     conn.execute("ALTER TABLE accounts DROP COLUMN usage_released")  # what migration 12 added: not there in 10
     conn.execute("ALTER TABLE res_payments DROP COLUMN remittance_id")
+    conn.execute("DROP INDEX invoices_bill")
+    conn.execute("DROP INDEX direct_bill_charges_bill")
+    conn.execute("DROP INDEX usage_reports_reference")
     for table in ("usage_reports", "remittance_lines", "remittances", "remitters", "invoice_flags"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 10")

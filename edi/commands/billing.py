@@ -51,7 +51,7 @@ def invoice(group: int, period: tuple[date, date], db_path: Path | None, out_dir
     conn, at = open_db(db_path), clock(now)
     try:
         with transaction(conn) as tx:
-            result = Invoicer(tx, at).run(group, *period)
+            result = Invoicer(tx, at, keep_invoices=False, keep_texts=out_dir is not None).run(group, *period)
     except PeriodError as error:
         fail(str(error), EXIT_USAGE)
     if out_dir is not None:

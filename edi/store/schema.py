@@ -378,6 +378,7 @@ LATER_MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (sp_id, period_start, period_end)
     );
     CREATE INDEX usage_reports_account ON usage_reports(account_number);
+    CREATE UNIQUE INDEX usage_reports_reference ON usage_reports(reference);
     -- D13: 820 remittances, the banks that may send them for a RES, and what each applied to our 810s.
     CREATE TABLE remitters (
         sender_id TEXT NOT NULL,               -- the bank's ISA06
@@ -423,6 +424,9 @@ LATER_MIGRATIONS: tuple[str, ...] = (
         closed_at TEXT,
         closed_by TEXT NOT NULL DEFAULT ''
     );
-    CREATE INDEX invoice_flags_invoice ON invoice_flags(invoice_number)
+    CREATE INDEX invoice_flags_invoice ON invoice_flags(invoice_number);
+    -- A billing run asks, per bill, whether it was invoiced or direct-billed already: by bill id, not by a scan.
+    CREATE INDEX invoices_bill ON invoices(bill_id);
+    CREATE INDEX direct_bill_charges_bill ON direct_bill_charges(bill_id)
     """,
 )

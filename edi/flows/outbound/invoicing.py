@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from edi.flows.delivery import Output, ensure_folder, send_to_supplier, write_atomically
+from edi.flows.delivery.mailbag import PER_INTERCHANGE
 from edi.naming import mask_account
 from edi.store import billing, cycles, usage
 from edi.store.connection import Db, next_value, savepoint, setting
@@ -24,7 +26,7 @@ from edi.transactions.tx810 import breaches, invoice_body
 from edi.transactions.tx814 import Utility
 from edi.transactions.tx867 import PointUsage, UsageParties, monthly_body
 from edi.x12.segments import Segment
-from edi.x12.writer import SetText, TransactionSet, render_set, render_set_text
+from edi.x12.writer import SetText, render_set_text, set_text
 from rules.invoicing import (
     ChargeLine,
     DirectBill,
@@ -61,6 +63,16 @@ class InvoiceRun:
     already_done: int = 0
     usage: dict[str, list[tuple[str, SetText]]] = field(default_factory=lambda: defaultdict(list))  # D15, per RES
     usage_reports: int = 0
+    originals: int = 0  # 810s with BIG08 00 that replace nothing
+    cancels: int = 0  # 810s with BIG08 01
+    keep: bool = True  # keep each SboInvoice in ``invoices`` (a replay or a test); a billing run only counts them
+
+    def made(self, invoice: SboInvoice) -> None:
+        """Count one 810 (and keep it when asked)."""
+        self.originals += invoice.purpose == "00" and not invoice.original_number
+        self.cancels += invoice.purpose == "01"
+        if self.keep:
+            self.invoices.append(invoice)
 
     @property
     def key(self) -> str:
@@ -69,11 +81,9 @@ class InvoiceRun:
 
     def describe(self) -> str:
         """The counts of the run, for the terminal."""
-        originals = sum(1 for i in self.invoices if i.purpose == "00" and not i.original_number)
-        cancels = sum(1 for i in self.invoices if i.purpose == "01")
         return (
-            f"{originals} 810(s), {cancels} cancel(s) with rebill, {len(self.direct_bills)} direct-bill charge(s),"
-            f" {self.usage_reports} 867(s), {self.already_done} bill(s) already invoiced"
+            f"{self.originals} 810(s), {self.cancels} cancel(s) with rebill, {len(self.direct_bills)} direct-bill"
+            f" charge(s), {self.usage_reports} 867(s), {self.already_done} bill(s) already invoiced"
         )
 
     @property
@@ -108,9 +118,11 @@ class _BreachError(Exception):
 class Invoicer:
     """Builds and records one group's invoice run."""
 
-    def __init__(self, conn: Db, now: datetime) -> None:
+    def __init__(self, conn: Db, now: datetime, *, keep_invoices: bool = True, keep_texts: bool = True) -> None:
         self.conn = conn
         self.now = now
+        self.keep_invoices = keep_invoices  # False for a billing run of any size: memory stays flat
+        self.keep_texts = keep_texts  # False: the outbox rows hold the documents (process publishes them)
         self.utility = Utility(setting(conn, "utility_name"), setting(conn, "utility_duns"))
 
     def run(self, group: int, start: date, end: date) -> InvoiceRun:
@@ -118,8 +130,8 @@ class Invoicer:
         problem = period_problem(cycles.scheduled_reads(self.conn, group), start, end)
         if problem is not None:
             raise PeriodError(f"bill group {group}: {problem}; nothing was invoiced")
-        result = InvoiceRun(group, start, end)
-        by_supplier: dict[str, list[Made]] = defaultdict(list)
+        result = InvoiceRun(group, start, end, keep=self.keep_invoices)
+        by_supplier: dict[str, list[tuple[str, SetText]]] = defaultdict(list)  # 810s written, per RES
         for bill in billing.latest_bills(self.conn, group, start, end):
             try:
                 with savepoint(self.conn, "account"):
@@ -129,15 +141,24 @@ class Invoicer:
                 result.errors.append(f"{mask_account(bill.account_number)}: {breach}")
                 continue
             for invoice, body in made:
-                by_supplier[invoice.supplier_duns].append((invoice, body))
+                self._owe(by_supplier, invoice.supplier_duns, (invoice.number, set_text(body)), result, self._send)
             for duns, reference, usage_body in reports:
-                result.usage[duns].append((reference, usage_body))
+                self._owe(result.usage, duns, (reference, usage_body), result, self._send_usage)
         self._direct_bills(result)
         for duns in sorted(by_supplier):
-            self._send(duns, by_supplier[duns], result)
+            self._send(duns, by_supplier.pop(duns), result)
         for duns in sorted(result.usage):
-            self._send_usage(duns, result.usage[duns], result)
+            self._send_usage(duns, result.usage.pop(duns), result)
         return result
+
+    @staticmethod
+    def _owe(owed: dict[str, list[tuple[str, SetText]]], duns: str, item: tuple[str, SetText], result: InvoiceRun,
+             send: Callable[[str, list[tuple[str, SetText]], InvoiceRun], None]) -> None:  # fmt: skip
+        """One set owed to a RES; a full interchange's worth goes out at once (memory stays flat at any size)."""
+        batch = owed[duns]
+        batch.append(item)
+        if len(batch) == PER_INTERCHANGE:
+            send(duns, owed.pop(duns), result)
 
     # -- one account's bill ------------------------------------------------------------------------------
     def _split(self, bill: billing.Bill) -> _Split:
@@ -205,7 +226,7 @@ class Invoicer:
         if problems:
             raise _BreachError("; ".join(problems))
         billing.record_invoice(self.conn, invoice, bill.id, self.now)
-        result.invoices.append(invoice)
+        result.made(invoice)
         return invoice, body
 
     def _reverse_earlier_direct_bill(self, bill: billing.Bill, result: InvoiceRun) -> None:
@@ -264,7 +285,7 @@ class Invoicer:
         body = invoice_body(cancel, self.utility)
         billing.record_invoice(self.conn, cancel, old.id, self.now)
         billing.mark_cancelled(self.conn, original.number, cancel.number)
-        result.invoices.append(cancel)
+        result.made(cancel)
         return cancel, body
 
     def _supplier_account(self, points: list[InvoicedPoint]) -> str:
@@ -299,12 +320,12 @@ class Invoicer:
         return made
 
     def _send_usage(self, duns: str, made: list[tuple[str, SetText]], result: InvoiceRun) -> None:
-        """One interchange of 867s per RES into the outbox, beside its 810s."""
+        """One interchange of 867s to a RES into the outbox, beside its 810s (at most ``PER_INTERCHANGE``)."""
         sets = [render_set_text(USAGE_867.code, f"{n:04d}", body) for n, (_, body) in enumerate(made, start=1)]
         result.usage_reports += len(made)
         output = send_to_supplier(self.conn, duns, USAGE_867, sets, self.now)
         usage.mark_usage_sent_in(self.conn, [reference for reference, _ in made], output.file_name)
-        result.outputs.append(output)
+        self._keep(output, result)
 
     # -- the utility's own bill, and sending ------------------------------------------------------------
     def _direct_bills(self, result: InvoiceRun) -> None:
@@ -313,14 +334,17 @@ class Invoicer:
         for account, kind, amount in billing.run_charges(self.conn, result.key):
             result.direct_bills.append(DirectBill(account, kind, amount, result.start, result.end))
 
-    def _send(self, duns: str, made: list[Made], result: InvoiceRun) -> None:
-        """One interchange of 810s per RES into the outbox."""
-        sets = [
-            render_set(TransactionSet(INVOICE_810.code, f"{n:04d}", body)) for n, (_, body) in enumerate(made, start=1)
-        ]
+    def _send(self, duns: str, made: list[tuple[str, SetText]], result: InvoiceRun) -> None:
+        """One interchange of 810s to a RES into the outbox (at most ``PER_INTERCHANGE`` of them)."""
+        sets = [render_set_text(INVOICE_810.code, f"{n:04d}", body) for n, (_, body) in enumerate(made, start=1)]
         output = send_to_supplier(self.conn, duns, INVOICE_810, sets, self.now)
-        for invoice, _ in made:
-            billing.mark_invoice_sent_in(self.conn, invoice.number, output.file_name)
+        for number, _ in made:
+            billing.mark_invoice_sent_in(self.conn, number, output.file_name)
+        self._keep(output, result)
+
+    def _keep(self, output: Output, result: InvoiceRun) -> None:
+        if not self.keep_texts:
+            output.content = ""  # stored in the outbox already
         result.outputs.append(output)
 
 
