@@ -312,3 +312,22 @@ write(
         ctrl="000000132",
     ),
 )
+
+# The money loop's sets (issue 25): an 820 and an 824 as partners send them, and our two 867s (guide section 11).
+import sys  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scripts.make_example_data import advice, remittance  # noqa: E402
+
+paid = [("AIC0000000001", Decimal("41.88")), ("AIC0000000002", Decimal("45.34"))]
+raw("good", "820_remittance", remittance(301, "TRACE301", paid).encode("ascii"))
+raw(
+    "good",
+    "824_reject_810",
+    advice(302, "ADV302", "1000000001", [("TR", "AIC0000000001", "A13", "WRONG RATE")]).encode(),
+)
+cases = Path("fixtures/conformance")
+raw("good", "867_monthly_usage", (cases / "invoice_plain_sbo_with_taxes/expected/222222222.000000004.867").read_bytes())
+raw("good", "867_historical_usage",
+    (cases / "hu_request_answered_867/expected/222222222.000000003.867-hu").read_bytes())  # fmt: skip

@@ -100,6 +100,7 @@ def _as_version_10(db: Path, *, tamper: bool) -> None:
         conn.execute("UPDATE outcomes SET outcome = 'accepted' WHERE id = 1")
     conn.execute("ALTER TABLE accounts DROP COLUMN usage_released")  # what migration 12 added: not there in 10
     conn.execute("ALTER TABLE res_payments DROP COLUMN remittance_id")
+    conn.execute("ALTER TABLE res_payments DROP COLUMN beyond_open")
     conn.execute("DROP INDEX invoices_bill")
     conn.execute("DROP INDEX direct_bill_charges_bill")
     conn.execute("DROP INDEX usage_reports_reference")

@@ -156,3 +156,19 @@ def test_the_824_items_decide_as_d14_says() -> None:
     assert decide_item(AdviceItem("TR", "B1", "810"), "P", states) is ItemAction.NOT_THEIRS
     assert decide_item(AdviceItem("TR", "Z9", "810"), "P", states) is ItemAction.UNKNOWN
     assert decide_item(AdviceItem("TR", "A1", "867"), "P", states) is ItemAction.NOT_810
+
+
+def test_a_payment_entered_by_hand_cannot_exceed_what_is_open_unless_it_says_so(tmp_path: Path) -> None:
+    conn, db = _invoiced(tmp_path)
+    (total,) = conn.execute("SELECT period_total FROM invoices WHERE number = 'AIC0000000001'").fetchone()  # type: ignore[attr-defined]
+    over = str(Decimal(total) + Decimal("5.00"))
+    line = {"invoice": "AIC0000000001", "amount": over, "paid_on": "2026-12-20"}
+    path = tmp_path / "pay.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    refused = CliRunner().invoke(main, ["res-payments", "import", str(path), "--db", str(db)])
+    assert refused.exit_code == 1 and f"more than the {total} open on AIC0000000001" in refused.output
+    path.write_text(json.dumps({**line, "beyond_open": True}) + "\n")
+    taken = CliRunner().invoke(main, ["res-payments", "import", str(path), "--db", str(db)])
+    assert taken.exit_code == 0, taken.output
+    rows = conn.execute("SELECT amount, beyond_open FROM res_payments").fetchall()  # type: ignore[attr-defined]
+    assert [tuple(r) for r in rows] == [(over, 1)]  # the flag is recorded with the payment

@@ -170,6 +170,7 @@ def test_a_store_at_version_11_gains_migration_12_and_nothing_runs_twice(tmp_pat
     assert schema_version(conn) == len(STEPS) and STEPS[10] is utc_moments  # 11 stays O8's UTC step
     conn.execute("ALTER TABLE accounts DROP COLUMN usage_released")  # the landed code's store, at version 11
     conn.execute("ALTER TABLE res_payments DROP COLUMN remittance_id")
+    conn.execute("ALTER TABLE res_payments DROP COLUMN beyond_open")
     conn.execute("DROP INDEX invoices_bill")
     conn.execute("DROP INDEX direct_bill_charges_bill")
     conn.execute("DROP INDEX usage_reports_reference")

@@ -412,6 +412,7 @@ LATER_MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX remittance_lines_invoice ON remittance_lines(invoice_number);
     ALTER TABLE res_payments ADD COLUMN remittance_id INTEGER REFERENCES remittances(id);
+    ALTER TABLE res_payments ADD COLUMN beyond_open INTEGER NOT NULL DEFAULT 0;  -- a correction past what was open
     -- D14: what 824s said of our 810s; an open flag needs a person (or a rebill, or an 824 accept).
     CREATE TABLE invoice_flags (
         id INTEGER PRIMARY KEY,

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -19,7 +20,7 @@ import orjson
 from jsonschema import Draft202012Validator
 
 from edi.store.connection import transaction
-from edi.store.remittances import replace_remitters
+from edi.store.remittances import open_invoices, replace_remitters
 from edi.times import stamp
 
 MAX_LINE_ERRORS = 50  # per file: enough to fix a batch, never a flood
@@ -243,11 +244,17 @@ def import_res_payments(conn: sqlite3.Connection, path: Path) -> int:
 
 
 def _insert_res_payment(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
-    if conn.execute("SELECT 1 FROM invoices WHERE number = ?", (r["invoice"],)).fetchone() is None:
+    """D13's checks for a payment entered by hand: an 810 of ours, and no more than is open unless it says so."""
+    found = open_invoices(conn, [r["invoice"]]).get(r["invoice"])
+    if found is None:
         raise sqlite3.IntegrityError(f"FOREIGN KEY: no invoice {r['invoice']}")
+    beyond = bool(r.get("beyond_open"))
+    if Decimal(r["amount"]) > found.open_amount and not beyond:
+        raise sqlite3.IntegrityError(f"CHECK: {r['amount']} is more than the {found.open_amount} open on"
+                                     f" {r['invoice']}; add \"beyond_open\": true to record it anyway")  # fmt: skip
     conn.execute(
-        "INSERT INTO res_payments (invoice_number, amount, paid_on) VALUES (?, ?, ?)",
-        (r["invoice"], r["amount"], r["paid_on"]),
+        "INSERT INTO res_payments (invoice_number, amount, paid_on, beyond_open) VALUES (?, ?, ?, ?)",
+        (r["invoice"], r["amount"], r["paid_on"], int(beyond)),
     )
 
 
