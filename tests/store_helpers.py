@@ -47,3 +47,15 @@ def dump(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, for before/after comparisons."""
     tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
     return {t: sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {t}")) for t in tables}
+
+
+def undo_migration_12(conn: sqlite3.Connection) -> None:
+    """Take out what migration 12 added (edi/store/schema_later.py): a store as the code before it left it."""
+    conn.execute("ALTER TABLE accounts DROP COLUMN usage_released")
+    conn.execute("ALTER TABLE res_payments DROP COLUMN remittance_id")
+    conn.execute("ALTER TABLE res_payments DROP COLUMN beyond_open")
+    conn.execute("DROP INDEX invoices_bill")
+    conn.execute("DROP INDEX direct_bill_charges_bill")
+    conn.execute("DROP INDEX usage_reports_reference")
+    for table in ("usage_reports", "remittance_lines", "remittances", "remitters", "invoice_flags"):
+        conn.execute(f"DROP TABLE {table}")

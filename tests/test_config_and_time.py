@@ -17,6 +17,7 @@ from edi.store.connection import open_store
 from edi.store.seal import verify_chain
 from scripts.make_example_data import interchange, request
 from tests.batch_helpers import prepared_store
+from tests.store_helpers import undo_migration_12
 
 ARREARS = "1000000004"  # the example account with a past-due amount (R3)
 
@@ -98,14 +99,7 @@ def _as_version_10(db: Path, *, tamper: bool) -> None:
     reseal_chain(conn)
     if tamper:
         conn.execute("UPDATE outcomes SET outcome = 'accepted' WHERE id = 1")
-    conn.execute("ALTER TABLE accounts DROP COLUMN usage_released")  # what migration 12 added: not there in 10
-    conn.execute("ALTER TABLE res_payments DROP COLUMN remittance_id")
-    conn.execute("ALTER TABLE res_payments DROP COLUMN beyond_open")
-    conn.execute("DROP INDEX invoices_bill")
-    conn.execute("DROP INDEX direct_bill_charges_bill")
-    conn.execute("DROP INDEX usage_reports_reference")
-    for table in ("usage_reports", "remittance_lines", "remittances", "remitters", "invoice_flags"):
-        conn.execute(f"DROP TABLE {table}")
+    undo_migration_12(conn)  # what migration 12 added: not there in 10
     conn.execute("PRAGMA user_version = 10")
     conn.commit()
     conn.close()

@@ -11,7 +11,7 @@ from edi.store.connection import next_value, open_store, transaction
 from edi.store.migrate import STEPS
 from edi.store.snapshot import SnapshotError, import_accounts, import_calendar, import_suppliers
 from tests.goldens import EXAMPLE
-from tests.store_helpers import dump, example_accounts, fresh_store
+from tests.store_helpers import dump, example_accounts, fresh_store, undo_migration_12
 
 
 def test_new_store_is_migrated_in_wal_with_full_sync(tmp_path: Path) -> None:
@@ -168,14 +168,7 @@ def test_a_store_at_version_11_gains_migration_12_and_nothing_runs_twice(tmp_pat
 
     conn = fresh_store(tmp_path)
     assert schema_version(conn) == len(STEPS) and STEPS[10] is utc_moments  # 11 stays O8's UTC step
-    conn.execute("ALTER TABLE accounts DROP COLUMN usage_released")  # the landed code's store, at version 11
-    conn.execute("ALTER TABLE res_payments DROP COLUMN remittance_id")
-    conn.execute("ALTER TABLE res_payments DROP COLUMN beyond_open")
-    conn.execute("DROP INDEX invoices_bill")
-    conn.execute("DROP INDEX direct_bill_charges_bill")
-    conn.execute("DROP INDEX usage_reports_reference")
-    for table in ("usage_reports", "remittance_lines", "remittances", "remitters", "invoice_flags"):
-        conn.execute(f"DROP TABLE {table}")
+    undo_migration_12(conn)  # the landed code's store, at version 11
     conn.execute("PRAGMA user_version = 11")
     conn.execute("UPDATE runs SET started_at = '2026-11-02T09:30:00'")  # a naive time 11 would have converted
     conn.commit()

@@ -111,17 +111,9 @@ class BatchProcessor:
         self.progress = progress
         self._pass_bytes = self._done_bytes = 0
         self.pass_summary = Summary()  # the current (or last) pass's counts
-        self._current: FileRun | None = None  # the file in hand: what of it committed
+        self.current: FileRun | None = None  # the file in hand: what of it committed (I7)
         store = db_file(conn)
         self.marks = ProgressMarks(Path(f"{store}-progress") if store else Path(os.devnull))
-
-    def committed(self) -> Summary:
-        """What this pass has committed so far: the files finished, and the interchanges of the one in hand."""
-        so_far = Summary()
-        so_far.merge(self.pass_summary)
-        if self._current is not None:
-            so_far.add(self._current)
-        return so_far
 
     def run_once(self) -> Summary:
         """Publish anything a crash left unsent, then take every ready file in name order.
@@ -165,14 +157,14 @@ class BatchProcessor:
     def _guarded(self, candidate: Candidate, summary: Summary, run_id: int) -> None:
         """One file; the environment's errors stop the run, any other error only this file (A10)."""
         self.marks.file_id, self.marks.sets = 0, 0  # nothing in hand until the file has its ledger row
-        self._current = None
+        self.current = None
         try:
             self._file(candidate, summary, run_id)
         except (OSError, DbError) as error:
             # E3/E4: disk full, I/O error, database trouble: not the file's fault. The run stops (what is
             # committed stays committed and is counted: I7), the attempt is given back, the next run resumes.
-            if self._current is not None:
-                summary.add(self._current)
+            if self.current is not None:
+                summary.add(self.current)
             rollback(self.conn)
             self.marks.reached(PAUSED)  # not the file's fault: not a death (H2)
             self.events("run_aborted", file=self._label(), error=error_text(error))
@@ -222,7 +214,7 @@ class BatchProcessor:
         if earlier is not None and earlier.state in ("archived", "quarantined"):
             target = self.folders.place(earlier.state) / earlier.stored_as
             if not target.exists():
-                self._finish_move(candidate, earlier, target, summary)  # A8: our crash after the disposition
+                finish_move(candidate, earlier, target, summary)  # A8: our crash after the disposition
                 return None
             earlier = None  # A7: the partner sent the same bytes again: a new intake (its ISA13s get TA1 025)
         if earlier is None:
@@ -236,16 +228,6 @@ class BatchProcessor:
             self._finish(candidate, earlier.id, "quarantined", reason, summary)
             return None
         return earlier.id
-
-    def _finish_move(self, candidate: Candidate, earlier: files.LedgerFile, target: Path, summary: Summary) -> None:
-        """A8: the disposition was committed before a crash: finish the move, nothing else."""
-        if earlier.state == "quarantined":
-            write_reason(target, candidate.name, earlier.reason)
-        move_out(candidate, target)
-        summary.files += 1
-        summary.resumed_files += 1
-        summary.archived += earlier.state == "archived"
-        summary.quarantined += earlier.state == "quarantined"
 
     def _process(self, candidate: Candidate, file_id: int, summary: Summary) -> None:
         """The file through the whole path, its documents published, then its disposition."""
@@ -262,12 +244,12 @@ class BatchProcessor:
             if sets % 256 == 0:
                 self.progress(before + min(position, candidate.size), total, summary.transactions + sets)
 
-        run = self._current = FileRun(candidate.path)
+        run = self.current = FileRun(candidate.path)
         processor = FileProcessor(self.conn, run_settings, events=self.events, failpoint=self.failpoint,
                                   should_stop=self.should_stop, keep_reports=False, on_set=on_set,
                                   tables=self.settings.tables)  # fmt: skip
         processor.run(candidate.path, source_name=label, file_id=file_id, into=run)
-        self._current = None
+        self.current = None
         summary.add(run)
         summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
         if run.stopped:
@@ -304,6 +286,17 @@ class BatchProcessor:
         summary.files += 1
         summary.quarantined += 1
         self.events("file_quarantined", file=f"#{file_id}", stored_as=stored_as, reason=reason)
+
+
+def finish_move(candidate: Candidate, earlier: files.LedgerFile, target: Path, summary: Summary) -> None:
+    """A8: the disposition was committed before a crash: finish the move, nothing else."""
+    if earlier.state == "quarantined":
+        write_reason(target, candidate.name, earlier.reason)
+    move_out(candidate, target)
+    summary.files += 1
+    summary.resumed_files += 1
+    summary.archived += earlier.state == "archived"
+    summary.quarantined += earlier.state == "quarantined"
 
 
 def quarantine_reason(run: FileRun) -> str:

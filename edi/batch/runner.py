@@ -75,7 +75,9 @@ class Reporting:
         if event in COMMITTED_EVENTS and self.processor is not None:
             so_far = Summary()
             so_far.merge(self.outcome.summary)
-            so_far.merge(self.processor.committed())
+            so_far.merge(self.processor.pass_summary)  # the files this pass finished
+            if self.processor.current is not None:  # and what of the file in hand committed
+                so_far.add(self.processor.current)
             self.report(so_far)
 
     def wants(self, event: str) -> bool:

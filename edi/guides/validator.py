@@ -7,7 +7,7 @@ an interchange at all. Every input maps to events; nothing here raises on bad da
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, cast
 
@@ -40,6 +40,17 @@ class Opened:
 
 Event = SetResult | InterchangeResult | FileProblem | Opened
 ENVELOPE_TAGS = frozenset({"ST", "SE", "GS", "GE", "IEA", "ISA"})  # every other tag inside a set is its body
+
+
+def keep_group(ix: InterchangeResult, group: GroupResult, at: Segment | None,
+               report: Callable[[str, str, Segment | None], None]) -> None:  # fmt: skip
+    """A closed group joins its interchange; past ``MAX_GROUPS`` it is only counted (I1: rejected by one TA1)."""
+    if len(ix.groups) < MAX_GROUPS:
+        ix.groups.append(group)
+        return
+    if not ix.groups_over:
+        report("024", f"more than {MAX_GROUPS} functional groups in one interchange (I1)", at)
+    ix.groups_over += 1
 
 
 def gs_findings(v: list[str], guides: GuideSet, has_guide: bool, seen: ControlNumberSet) -> list[tuple[str, str]]:
@@ -107,12 +118,9 @@ class Validator:
     def __init__(self, guides: GuideSet | None = None, *, file_name: str = "", keep_segments: bool = False,
                  receiver_ids: Collection[str] | None = None, fast: bool = True,
                  announce: bool = False) -> None:  # fmt: skip
-        self.guides = guides or load_guides()
-        self.file_name = file_name
-        self.keep_segments = keep_segments
-        self.receiver_ids = receiver_ids
-        self.fast = fast  # the compiled fast path for sets it accepts (False: the full engine for every set)
-        self.announce = announce  # an ``Opened`` event after each ISA
+        self.guides, self.file_name = guides or load_guides(), file_name
+        self.keep_segments, self.receiver_ids = keep_segments, receiver_ids
+        self.fast, self.announce = fast, announce  # the compiled fast path (False: the full engine); Opened events
         self._indexes: dict[int, dict[str, list[SegmentRule | LoopRule]]] = {}
         self.reader: X12Reader | None = None  # the last run's reader: its failure says why reading stopped
         self._ix: InterchangeResult | None = None  # the open interchange, group and set
@@ -221,14 +229,15 @@ class Validator:
             yield self._close_set(None, "GS")
         if self._group is not None:
             self._group_error("3", f"GE missing for group {self._group.control_number}", gs)
-            self._keep_group(self._group, gs)
+            keep_group(self._ix, self._group, gs, self._envelope)
         v = gs.elements + [""] * (9 - len(gs.elements))
         self._group = GroupResult(v[1], v[6], v[8], v[2], v[3])
         self._group_st02 = ControlNumberSet()
         self._group_guide = self.guides.for_group("00401", v[1], v[8])
-        if len(self._ix.groups) >= MAX_GROUPS:
-            return  # I1: a group past the limit is only counted; its GS06 is not remembered (memory stays flat)
-        for code, message in gs_findings(v, self.guides, self._group_guide is not None, self._group_gs06):
+        over = len(self._ix.groups) >= MAX_GROUPS  # I1: past the limit a group is only counted, its GS06 not kept
+        for code, message in (
+            [] if over else gs_findings(v, self.guides, self._group_guide is not None, self._group_gs06)
+        ):
             self._group_error(code, message, gs)
 
     def _st(self, st: Segment) -> Iterator[Event]:
@@ -286,19 +295,8 @@ class Validator:
         assert self._ix is not None
         for code, message in ge_findings(ge, group):
             self._group_error(code, message, ge)
-        self._keep_group(group, ge)
+        keep_group(self._ix, group, ge, self._envelope)
         self._group = None
-
-    def _keep_group(self, group: GroupResult, at: Segment | None) -> None:
-        """A closed group joins its interchange; past ``MAX_GROUPS`` it is only counted (I1: rejected by one TA1)."""
-        ix = self._ix
-        assert ix is not None
-        if len(ix.groups) < MAX_GROUPS:
-            ix.groups.append(group)
-            return
-        if not ix.groups_over:
-            self._envelope("024", f"more than {MAX_GROUPS} functional groups in one interchange (I1)", at)
-        ix.groups_over += 1
 
     def _close_interchange(self, iea: Segment | None, *, truncated: bool) -> Iterator[Event]:
         ix = self._ix
@@ -307,7 +305,7 @@ class Validator:
             yield self._close_set(None, "IEA" if iea else "end of data")
         if self._group is not None:
             self._group_error("3", f"GE missing for group {self._group.control_number}", iea or self._last)
-            self._keep_group(self._group, iea or self._last)
+            keep_group(ix, self._group, iea or self._last, self._envelope)
             self._group = None
         for note, message in iea_findings(None if truncated else iea, ix):
             self._envelope(note, message, iea if iea is not None and not truncated else self._last)

@@ -5,21 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from edi.store.connection import Db
+from edi.store.connection import Db, in_chunks
 from edi.times import stamp
 from rules.advice import AdviceItem, InvoiceState, ItemAction
 
-CHUNK = 500
 REPORTED = "reported"  # the verdict of a flag row that reports an 824 naming no 810 of the RES's
 
 
 def invoice_states(conn: Db, numbers: Sequence[str]) -> dict[str, InvoiceState]:
     """Each named 810: whom it billed, and the verdict and code of its open flag."""
-    wanted = sorted(set(numbers))
     found: dict[str, InvoiceState] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in in_chunks(numbers):
         rows = conn.execute(
             "SELECT i.number, i.supplier_duns, f.verdict, f.reason_code FROM invoices i LEFT JOIN invoice_flags f"
             f" ON f.invoice_number = i.number AND f.closed_at IS NULL WHERE i.number IN ({marks}) ORDER BY f.id",

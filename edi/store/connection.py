@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -230,6 +230,14 @@ def integrity_problems(conn: Db, limit: int = 20) -> list[str]:
     """I8: what the engine's own integrity check finds wrong with the store's files (empty when it is sound)."""
     rows = [str(row[0]) for row in conn.execute(f"PRAGMA integrity_check({int(limit)})")]
     return [] if rows == ["ok"] else rows
+
+
+def in_chunks(values: Sequence[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """The distinct values, sorted, a chunk at a time with its ``?, ?`` placeholders for an IN list."""
+    wanted = sorted(set(values))
+    for start in range(0, len(wanted), size):
+        chunk = wanted[start : start + size]
+        yield chunk, ", ".join("?" for _ in chunk)
 
 
 def db_file(conn: Db) -> Path | None:

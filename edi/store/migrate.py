@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from edi.store.schema import LATER_MIGRATIONS, MIGRATIONS
+from edi.store.schema import MIGRATIONS
+from edi.store.schema_later import LATER_MIGRATIONS
 from edi.store.seal import reseal_chain, verify_chain
 
 # Every column holding a moment (not a day): before migration 11 they were the machine's naive local time.

@@ -6,11 +6,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from edi.store.connection import Db
+from edi.store.connection import Db, in_chunks
 from edi.times import stamp
 from rules.remittance import OpenInvoice, RemittanceDecision
-
-CHUNK = 500  # invoice numbers per IN query
 
 
 def authorized(conn: Db, sender: str, payer: str) -> bool:
@@ -34,11 +32,8 @@ def applied_before(conn: Db, payer: str, trace: str) -> bool:
 
 def open_invoices(conn: Db, numbers: Sequence[str]) -> dict[str, OpenInvoice]:
     """Each named 810 we sent: whom it billed and what is still open (nothing on a cancelled one)."""
-    wanted = sorted(set(numbers))
     found: dict[str, OpenInvoice] = {}
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        marks = ", ".join("?" for _ in chunk)
+    for chunk, marks in in_chunks(numbers):
         rows = conn.execute(
             "SELECT i.number, i.supplier_duns, i.period_total, i.purpose, i.cancelled_by,"
             " (SELECT coalesce(group_concat(p.amount, ' '), '') FROM res_payments p WHERE p.invoice_number = i.number)"

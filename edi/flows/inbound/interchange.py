@@ -41,6 +41,12 @@ def ledger_rows(ix: InterchangeResult, name: str, file_id: int | None, scope: Sc
     return row, groups
 
 
+def outcome_key(ix: InterchangeResult, interchange_id: int | None, item: Staged) -> ledger.OutcomeKey:
+    """Where a set's outcome row belongs: its interchange, its group's GS06 and its ST02."""
+    control = ix.groups[item.group_index].control_number if item.group_index < len(ix.groups) else ""
+    return ledger.OutcomeKey(interchange_id, control, item.st02)
+
+
 class Interchange:
     """Decide, answer and commit one interchange (or roll back a dry run)."""
 
@@ -53,7 +59,7 @@ class Interchange:
         self.outputs: list[Output] = []
         self.interchange_id: int | None = None
         self.sets = 0  # outcomes of this interchange's sets counted so far
-        self.mailbag = Mailbag(full or self._store_full)  # by default a full batch is stored at once (flat memory)
+        self.mailbag = Mailbag(full or (lambda to, sets: self.envelope(to, sets, store_now=True)))  # stored at once
         self.ahead = ahead  # decided as read, before the groups close (ahead.py)
         settings = scope.run
         self.ctx = HandlerContext(self.conn, settings.now, settings.as_of, settings.policy, scope.utility,
@@ -140,9 +146,6 @@ class Interchange:
             output.content = ""  # the outbox row holds it; a batch publishes from there
         self.outputs.append(output)
 
-    def _store_full(self, address: Address, sets: list[str]) -> None:
-        self.envelope(address, sets, store_now=True)
-
     def _commit(self, outcome: InterchangeOutcome) -> None:
         for output in self.outputs:
             if not output.file_name:
@@ -158,15 +161,9 @@ class Interchange:
                           sets=self.sets, outputs=[o.file_name for o in self.outputs])  # fmt: skip
 
     # -- deciding ---------------------------------------------------------------------------------------------
-    def _key(self, item: Staged) -> ledger.OutcomeKey:
-        """Where a set's outcome row belongs: its interchange, its group's GS06 and its ST02."""
-        groups = self.ix.groups
-        control = groups[item.group_index].control_number if item.group_index < len(groups) else ""
-        return ledger.OutcomeKey(self.interchange_id, control, item.st02)
-
     def _refuse_all(self, staged: Iterable[Staged], outcome: Outcome) -> None:
         for item in staged:
-            key = self._key(item)
+            key = outcome_key(self.ix, self.interchange_id, item)
             self.finish(key, refused(self.ctx, key, outcome, item.parsed.subject if item.parsed else None))
 
     def _unknown_sender(self, staged: StagedSets) -> None:
@@ -222,7 +219,7 @@ class Interchange:
             if self.ahead:  # the group is still open: its verdict is checked when the interchange closes
                 key, refuse = ledger.OutcomeKey(self.interchange_id, item.group_control, item.st02), item.kind is None
             else:
-                key = self._key(item)
+                key = outcome_key(self.ix, self.interchange_id, item)
                 group = self.ix.groups[item.group_index] if item.group_index < len(self.ix.groups) else None
                 refuse = group is None or bool(group.group_codes) or item.kind is None
             if refuse and item.refusable:

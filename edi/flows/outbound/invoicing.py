@@ -18,13 +18,13 @@ from typing import Any
 
 from edi.flows.delivery import Output, ensure_folder, send_to_supplier, write_atomically
 from edi.flows.delivery.mailbag import PER_INTERCHANGE
+from edi.flows.outbound.usage import monthly_reports
 from edi.naming import mask_account
 from edi.store import billing, cycles, usage
 from edi.store.connection import Db, next_value, savepoint, setting
 from edi.transactions.documents import INVOICE_810, USAGE_867
 from edi.transactions.tx810 import breaches, invoice_body
 from edi.transactions.tx814 import Utility
-from edi.transactions.tx867 import PointUsage, UsageParties, monthly_body
 from edi.x12.segments import Segment
 from edi.x12.writer import SetText, render_set_text, set_text
 from rules.invoicing import (
@@ -43,8 +43,6 @@ from rules.invoicing import (
     point_billing,
     reversal,
 )
-from rules.model import UsagePeriod
-from rules.usage import monthly_recipient
 
 Made = tuple[SboInvoice, list[Segment]]
 
@@ -136,29 +134,20 @@ class Invoicer:
             try:
                 with savepoint(self.conn, "account"):
                     made = self._bill(bill, result)
-                    reports = self._usage(bill)
+                    reports = monthly_reports(self.conn, bill, self.utility, self.now)
             except _BreachError as breach:  # nothing of this account is written: its savepoint rolled back
                 result.errors.append(f"{mask_account(bill.account_number)}: {breach}")
                 continue
             for invoice, body in made:
-                self._owe(by_supplier, invoice.supplier_duns, (invoice.number, set_text(body)), result, self._send)
+                _owe(by_supplier, invoice.supplier_duns, (invoice.number, set_text(body)), result, self._send)
             for duns, reference, usage_body in reports:
-                self._owe(result.usage, duns, (reference, usage_body), result, self._send_usage)
+                _owe(result.usage, duns, (reference, usage_body), result, self._send_usage)
         self._direct_bills(result)
         for duns in sorted(by_supplier):
             self._send(duns, by_supplier.pop(duns), result)
         for duns in sorted(result.usage):
             self._send_usage(duns, result.usage.pop(duns), result)
         return result
-
-    @staticmethod
-    def _owe(owed: dict[str, list[tuple[str, SetText]]], duns: str, item: tuple[str, SetText], result: InvoiceRun,
-             send: Callable[[str, list[tuple[str, SetText]], InvoiceRun], None]) -> None:  # fmt: skip
-        """One set owed to a RES; a full interchange's worth goes out at once (memory stays flat at any size)."""
-        batch = owed[duns]
-        batch.append(item)
-        if len(batch) == PER_INTERCHANGE:
-            send(duns, owed.pop(duns), result)
 
     # -- one account's bill ------------------------------------------------------------------------------
     def _split(self, bill: billing.Bill) -> _Split:
@@ -295,30 +284,6 @@ class Invoicer:
                 return rows[-1].supplier_account
         return ""
 
-    # -- the 867s of the period (D15) --------------------------------------------------------------------
-    def _usage(self, bill: billing.Bill) -> list[tuple[str, str, SetText]]:
-        """D15: an 867 per electric point of the bill whose supplier in the period was a RES, once (D16)."""
-        made: list[tuple[str, str, SetText]] = []
-        for p in billing.usage(self.conn, bill.id):
-            if p.commodity != "EL" or p.account_number != bill.account_number:  # gas, or split off under R5
-                continue
-            found = monthly_recipient(billing.supply_rows(self.conn, p.sp_id), bill.period_start, bill.period_end)
-            if found is None or usage.usage_reported(self.conn, p.sp_id, bill.period_start, bill.period_end):
-                continue
-            row, final = found
-            duns = row.supplier_duns or ""
-            reference = f"AIC{next_value(self.conn, 'reference'):012d}"
-            kwh, kw = Decimal(p.kwh or "0"), Decimal(p.kw or "0")
-            period = UsagePeriod(bill.period_start, bill.period_end, kwh, kw or None)
-            parties = billing.invoice_parties(self.conn, bill.account_number, duns)
-            who = UsageParties(self.utility, parties.supplier_name, duns, bill.account_number, row.supplier_account)
-            body = monthly_body(reference, self.now.date(), who, PointUsage(p.rate_class, p.meter, (period,), final))
-            report = usage.UsageReport(p.sp_id, bill.period_start, bill.period_end, bill.account_number, duns,
-                                       reference, final, kwh)  # fmt: skip
-            usage.record_usage_report(self.conn, report, self.now)
-            made.append((duns, reference, body))
-        return made
-
     def _send_usage(self, duns: str, made: list[tuple[str, SetText]], result: InvoiceRun) -> None:
         """One interchange of 867s to a RES into the outbox, beside its 810s (at most ``PER_INTERCHANGE``)."""
         sets = [render_set_text(USAGE_867.code, f"{n:04d}", body) for n, (_, body) in enumerate(made, start=1)]
@@ -346,6 +311,15 @@ class Invoicer:
         if not self.keep_texts:
             output.content = ""  # stored in the outbox already
         result.outputs.append(output)
+
+
+def _owe(owed: dict[str, list[tuple[str, SetText]]], duns: str, item: tuple[str, SetText], result: InvoiceRun,
+         send: Callable[[str, list[tuple[str, SetText]], InvoiceRun], None]) -> None:  # fmt: skip
+    """One set owed to a RES; a full interchange's worth goes out at once (memory stays flat at any size)."""
+    batch = owed[duns]
+    batch.append(item)
+    if len(batch) == PER_INTERCHANGE:
+        send(duns, owed.pop(duns), result)
 
 
 def _lines_json(lines: tuple[ChargeLine, ...]) -> list[dict[str, Any]]:
