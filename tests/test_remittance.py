@@ -172,3 +172,18 @@ def test_a_payment_entered_by_hand_cannot_exceed_what_is_open_unless_it_says_so(
     assert taken.exit_code == 0, taken.output
     rows = conn.execute("SELECT amount, beyond_open FROM res_payments").fetchall()  # type: ignore[attr-defined]
     assert [tuple(r) for r in rows] == [(over, 1)]  # the flag is recorded with the payment
+
+
+def test_an_810_sent_to_us_gets_a_deliberate_outcome_not_a_997_reject(tmp_path: Path) -> None:
+    from tests.goldens import FIXTURES
+
+    ours = (FIXTURES / "good" / "810_sbo_invoice.edi").read_text()
+    swapped = ours.replace("*01*111111111      *01*222222222      *", "*01*222222222      *01*111111111      *", 1)
+    swapped = swapped.replace("GS*IN*111111111*222222222*", "GS*IN*222222222*111111111*", 1)
+    path = tmp_path / "810_from_a_res.edi"
+    path.write_text(swapped)
+    conn = fresh_store(tmp_path)
+    run = replay(conn, path)
+    assert run.outcomes == {"not processed: an 810 is sent by the utility, never received": 1}
+    ack = next(o.content for o in run.outputs if o.kind == "997")
+    assert "AK1*IN*201~" in ack and "AK5*A~" in ack  # acknowledged as read, and recorded as not ours to process
