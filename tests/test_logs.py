@@ -100,3 +100,23 @@ def test_unknown_keys_are_redacted_and_known_ones_kept() -> None:
     event_sink()("transaction", file="#1 f", isa13="000000001", st02="0001", name=CANARY_NAME, street="1 MAIN")
     record = json.loads(stream.getvalue())
     assert record["isa13"] == "000000001" and record["name"] == "[redacted]" and record["street"] == "[redacted]"
+
+
+def test_quarantines_and_failures_are_warnings_so_quiet_runs_still_show_them() -> None:
+    import io
+
+    from edi.batch.logs import configure, event_sink
+
+    stream = io.StringIO()
+    configure(stream, as_json=True, level="warning")  # what `process -q` sets
+    try:
+        sink = event_sink()
+        sink("interchange", file="#1", isa13="000000001")
+        sink("file_quarantined", file="#1", stored_as="00000001-x.quarantined", reason="B7")
+        sink("run_failed", error="OperationalError")
+        lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+        assert [(line["event"], line["level"]) for line in lines] == [("file_quarantined", "warning"),
+                                                                      ("run_failed", "warning")]  # fmt: skip
+        assert sink.wants("file_quarantined") and not sink.wants("interchange")
+    finally:
+        configure(level="info")

@@ -93,6 +93,7 @@ def redact(_: object, __: str, event_dict: MutableMapping[str, Any]) -> MutableM
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 _CONFIGURED = {"level": logging.DEBUG}  # the level ``configure`` set last (until then structlog passes everything)
 DEBUG_EVENTS = frozenset({"transaction", "document_sent"})  # one per set or document: detail, not the story
+WARNING_EVENTS = frozenset({"file_quarantined", "file_failed", "run_failed", "run_aborted"})  # a person should look
 
 
 def configure(stream: TextIO | None = None, *, as_json: bool | None = None, level: str = "info") -> None:
@@ -121,7 +122,7 @@ def configure(stream: TextIO | None = None, *, as_json: bool | None = None, leve
 
 
 class _Sink:
-    """Processing events as log lines: per transaction and document at debug, everything else at info."""
+    """Processing events as log lines: per set and document at debug, quarantines and failures at warning."""
 
     def __init__(self, log: Any) -> None:
         self.log = log
@@ -129,16 +130,22 @@ class _Sink:
 
     def wants(self, event: str) -> bool:
         """Whether ``event`` would be written at the configured level (callers skip building unwanted ones)."""
-        level = logging.DEBUG if event in DEBUG_EVENTS else logging.INFO
-        return not self.broken and level >= _CONFIGURED["level"]
+        return not self.broken and _level(event) >= _CONFIGURED["level"]
 
     def __call__(self, event: str, **fields: object) -> None:
         if self.broken:
             return
         try:
-            (self.log.debug if event in DEBUG_EVENTS else self.log.info)(event, **fields)
+            {logging.DEBUG: self.log.debug, logging.WARNING: self.log.warning}.get(_level(event), self.log.info)(
+                event, **fields
+            )
         except (OSError, ValueError):  # a closed or broken log stream (`... | head`): the work goes on, unlogged
             self.broken = True
+
+
+def _level(event: str) -> int:
+    """Per set or document: debug; quarantines and failures: warning (``-q`` still shows them); else info."""
+    return logging.DEBUG if event in DEBUG_EVENTS else logging.WARNING if event in WARNING_EVENTS else logging.INFO
 
 
 def event_sink(logger: Any | None = None) -> Any:
