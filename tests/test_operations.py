@@ -418,3 +418,29 @@ def test_the_metrics_count_documents_by_kind_and_remittance_money(tmp_path: Path
     assert 'sbo_edi_last_run_documents_sent{kind="814"} 1.0' in text
     assert 'sbo_edi_remittance_money{state="reported"} 12.5' in text  # an unknown invoice: reported, not applied
     assert 'sbo_edi_remittance_money{state="applied"} 0.0' in text
+
+
+def test_a_mistyped_metrics_path_is_refused_before_anything_runs_and_a_failed_write_keeps_the_summary(
+    tmp_path: Path,
+) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    (f.inbox / "good.edi").write_text(interchange(741, [request("0001", "MX1", "1000000001")]))
+    run = ["process", "--inbox", str(f.inbox), "--outbox", str(f.outbox), "--db", str(db), "--settle", "0",
+           "--now", "2026-11-02T09:30"]  # fmt: skip
+    refused = CliRunner().invoke(main, [*run, "--metrics", str(tmp_path / "no-such-folder" / "sbo.prom")])
+    assert (
+        refused.exit_code == 2
+        and "no-such-folder" in refused.output
+        and refused.exception is None
+        or (isinstance(refused.exception, SystemExit))
+    )
+    assert os.listdir(f.inbox) == ["good.edi"]  # nothing was processed
+    from edi.batch.runner import BatchOutcome, Watch, _one_pass
+
+    processor = BatchProcessor(open_store(db), f, settings())
+    outcome = BatchOutcome()
+    gone = tmp_path / "gone" / "sbo.prom"  # the folder vanished after the start: the write fails
+    assert _one_pass(processor, outcome, Watch(metrics=gone), lambda event, **fields: None) is True
+    assert outcome.summary.archived == 1 and outcome.error == ""  # the run and its summary stand
+    assert len(outcome.warnings) == 1 and "could not be written" in outcome.warnings[0]

@@ -93,7 +93,9 @@ def redact(_: object, __: str, event_dict: MutableMapping[str, Any]) -> MutableM
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 _CONFIGURED = {"level": logging.DEBUG}  # the level ``configure`` set last (until then structlog passes everything)
 DEBUG_EVENTS = frozenset({"transaction", "document_sent"})  # one per set or document: detail, not the story
-WARNING_EVENTS = frozenset({"file_quarantined", "file_failed", "run_failed", "run_aborted"})  # a person should look
+WARNING_EVENTS = frozenset(
+    {"file_quarantined", "file_failed", "run_failed", "run_aborted", "metrics_failed"}
+)  # a person should look
 
 
 def configure(stream: TextIO | None = None, *, as_json: bool | None = None, level: str = "info") -> None:

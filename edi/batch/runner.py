@@ -48,6 +48,7 @@ class BatchOutcome:
 
     summary: Summary = field(default_factory=Summary)
     error: str = ""
+    warnings: list[str] = field(default_factory=list)  # what failed beside the work (the metrics file)
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,12 @@ def _one_pass(processor: BatchProcessor, outcome: BatchOutcome, loop: Watch, eve
         return False
     outcome.summary.merge(summary)
     if loop.metrics is not None and (summary.files or summary.sent):
-        write_metrics(loop.metrics, processor.conn, summary, seconds=time.monotonic() - started,
-                      finished=processor.settings.clock())  # fmt: skip
+        try:
+            write_metrics(loop.metrics, processor.conn, summary, seconds=time.monotonic() - started,
+                          finished=processor.settings.clock())  # fmt: skip
+        except OSError as error:  # the run committed: say so and keep its summary (monitoring is not the work)
+            events("metrics_failed", error=error_text(error))
+            outcome.warnings.append(f"the metrics file {loop.metrics} could not be written: {error_text(error)}")
     return True
 
 

@@ -131,6 +131,8 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
     folders = Folders(inbox, outbox, archive or inbox.parent / "archive", quarantine or inbox.parent / "quarantine")
     settings = BatchSettings(clock=lambda: clock(now), wall_clock=time.time, as_of=as_of, settle_seconds=settle,
                              max_bytes=max_size * 1024 * 1024, policy=current_config().policy)  # fmt: skip
+    if metrics is not None and not metrics.parent.is_dir():
+        fail(f"--metrics {metrics}: the folder {metrics.parent} does not exist; nothing was processed", EXIT_USAGE)
     db = db_path or default_path()
     first = open_db(db, first_use=True)
     check_identity(first)
@@ -158,8 +160,10 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
         bar.close()
     if done.error:
         click.echo(f"error: the run stopped: {done.error}", err=True)
+    for warning in done.warnings:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(json.dumps(done.summary.to_json(), sort_keys=True) if as_json else "\n".join(done.summary.lines()))
-    troubled = done.error or done.summary.quarantined or done.summary.failed  # a person should look (H2)
+    troubled = done.error or done.warnings or done.summary.quarantined or done.summary.failed  # a person looks (H2)
     sys.exit(EXIT_PROBLEMS if troubled else EXIT_CLEAN)
 
 
