@@ -444,3 +444,13 @@ def test_a_mistyped_metrics_path_is_refused_before_anything_runs_and_a_failed_wr
     assert _one_pass(processor, outcome, Watch(metrics=gone), lambda event, **fields: None) is True
     assert outcome.summary.archived == 1 and outcome.error == ""  # the run and its summary stand
     assert len(outcome.warnings) == 1 and "could not be written" in outcome.warnings[0]
+
+
+def test_status_names_a_quarantined_files_original_name(tmp_path: Path) -> None:
+    db = prepared_store(tmp_path / "s")
+    f = folders(tmp_path)
+    (f.inbox / "lakeside nov batch 3.edi").write_bytes(b"\x00" * 40)
+    run = ["process", "--inbox", str(f.inbox), "--outbox", str(f.outbox), "--db", str(db), "--settle", "0"]
+    assert CliRunner().invoke(main, run).exit_code == 1
+    status = CliRunner().invoke(main, ["status", "--db", str(db)], env={"SBO_EDI_CONFIG": ""})
+    assert "lakeside nov batch 3.edi" in status.output  # the operator finds the partner's file by its own name

@@ -29,7 +29,9 @@ def quarantined_files(conn: Db, count: int) -> list[dict[str, Any]]:
     return [
         dict(r)
         for r in conn.execute(
-            "SELECT id, stored_as, reason FROM files WHERE state = 'quarantined' ORDER BY id DESC LIMIT ?", (count,)
+            "SELECT id, stored_as, reason, original_name FROM files WHERE state = 'quarantined' ORDER BY id DESC"
+            " LIMIT ?",
+            (count,),
         )
     ]
 

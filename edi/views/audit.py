@@ -42,7 +42,7 @@ def status_lines(conn: Db, count: int, now: datetime | None = None, overdue_hour
     lines += [f"  #{r['id']} {r['original_name']} (attempts {r['attempts']})" for r in waiting]
     quarantined = queries.quarantined_files(conn, count)
     lines.append(f"recently quarantined: {len(quarantined)}")
-    lines += [f"  #{r['id']} {r['stored_as']}: {r['reason']}" for r in quarantined]
+    lines += [f"  #{r['id']} {r['original_name']} (as {r['stored_as']}): {r['reason']}" for r in quarantined]
     lines.append(f"documents committed but not yet written to the outbox folder: {queries.unsent_count(conn)}")
     if now is not None:
         lines += _acknowledgment_lines(conn, count, now, overdue_hours)
