@@ -6,12 +6,13 @@ watch asks which kinds a partner owes us a 997 for (B13), and the tests validate
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from edi.transactions import tx810, tx814, tx814_response, tx867
 from edi.x12 import acks
+from edi.x12.segments import Segment
 from edi.x12.writer import SetText
 
 
@@ -72,3 +73,20 @@ class Owed:
     kind: DocumentKind
     body: SetText
     to: str = ""  # a RES's DUNS, or "" for the interchange's sender (its answer: parties swapped, ISA15 kept)
+
+
+@dataclass(frozen=True)
+class NotExpected:
+    """An inbound set of a kind the utility only sends (an 810, an 867): only its ST01 matters."""
+
+    code: str
+
+    @property
+    def subject(self) -> None:
+        """It is about nobody we can name."""
+        return None
+
+
+def not_expected(segments: Sequence[Segment]) -> NotExpected:
+    """The set's ST01."""
+    return NotExpected(segments[0].get(1) if segments else "")

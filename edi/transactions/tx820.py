@@ -31,23 +31,6 @@ class Remittance:
         return Subject(self.payer_duns, self.trace)
 
 
-@dataclass(frozen=True)
-class NotExpected:
-    """A set of a kind the utility sends and never receives (an 810, an 867): only its ST01 matters."""
-
-    code: str
-
-    @property
-    def subject(self) -> None:
-        """It is about nobody we can name."""
-        return None
-
-
-def not_expected(segments: Sequence[Segment]) -> NotExpected:
-    """The set's ST01."""
-    return NotExpected(segments[0].get(1) if segments else "")
-
-
 def _amount(text: str) -> Decimal | None:
     try:
         return Decimal(text) if text else None

@@ -15,10 +15,10 @@ from edi.store.apply import AccountFacts, apply_decision
 from edi.store.connection import next_value
 from edi.store.ledger import OutcomeKey, original_request, record_outcome
 from edi.transactions import tx867
-from edi.transactions.documents import DROP_814, RESPONSE_814, USAGE_HISTORY_867, Owed
+from edi.transactions.documents import DROP_814, RESPONSE_814, USAGE_HISTORY_867, NotExpected, Owed
 from edi.transactions.tx814 import Granted, Request814, drop_notice_body
 from edi.transactions.tx814_response import response_text
-from edi.transactions.tx820 import NotExpected, Remittance
+from edi.transactions.tx820 import Remittance
 from edi.transactions.tx824 import Advice
 from edi.transactions.tx867 import PointUsage, UsageParties
 from edi.transactions.tx997 import AckReceived

@@ -21,6 +21,7 @@ from edi.naming import mask_account, safe_stem
 from edi.store import ledger
 from edi.store.accounts import PRIME_BLOCK, AccountCache
 from edi.store.connection import commit, rollback, savepoint
+from edi.transactions.documents import ACK_997, TA1
 from edi.x12.acks import AckCollector
 from edi.x12.results import InterchangeResult
 from rules.interchange import DUPLICATE_NOTE, InterchangeOutcome, interchange_outcome, is_test
@@ -123,7 +124,8 @@ class Interchange:
         plan = collector.plan(self.ix)
         decide()
         if plan is not None:
-            kind = "ta1" if self.ix.rejected or all(g.functional_id == "FA" for g in self.ix.groups) else "997"
+            only_ta1 = self.ix.rejected or all(g.functional_id == ACK_997.functional_id for g in self.ix.groups)
+            kind = TA1.name if only_ta1 else ACK_997.name
             self.outputs.insert(0, Output(kind, "", collector.write(plan)))  # the first output, whatever came first
         self.scope.failpoint("rules_applied")
         for address, sets in self.mailbag.rest():

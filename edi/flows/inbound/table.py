@@ -11,8 +11,9 @@ from types import MappingProxyType
 
 from edi.flows.inbound import handlers
 from edi.flows.inbound.kinds import KindRow, Parsed, SetRow, Tables
+from edi.transactions.documents import DOCUMENTS, not_expected
 from edi.transactions.tx814 import Request814, parse_request
-from edi.transactions.tx820 import not_expected, parse_remittance
+from edi.transactions.tx820 import parse_remittance
 from edi.transactions.tx824 import parse_advice
 from edi.transactions.tx997 import parse_997
 from edi.x12.segments import Segment
@@ -32,16 +33,16 @@ def _parse_814(segments: Sequence[Segment]) -> Parsed:
     return parse_request(segments)
 
 
-SETS = MappingProxyType(
-    {
-        "814": SetRow("814", _parse_814, _814_kind),
-        "997": SetRow("997", _parse_997, lambda _parsed: SetKind.ACKNOWLEDGMENT, refusable=False),
-        "820": SetRow("820", parse_remittance, lambda _parsed: SetKind.REMITTANCE),
-        "824": SetRow("824", parse_advice, lambda _parsed: SetKind.ADVICE),
-        "810": SetRow("810", not_expected, lambda _parsed: SetKind.NOT_EXPECTED),
-        "867": SetRow("867", not_expected, lambda _parsed: SetKind.NOT_EXPECTED),
-    }
-)
+_RECEIVED = {
+    "814": SetRow("814", _parse_814, _814_kind),
+    "997": SetRow("997", _parse_997, lambda _parsed: SetKind.ACKNOWLEDGMENT, refusable=False),
+    "820": SetRow("820", parse_remittance, lambda _parsed: SetKind.REMITTANCE),
+    "824": SetRow("824", parse_advice, lambda _parsed: SetKind.ADVICE),
+}
+# A set of a kind we only send (the outbound table's 810 and 867) is read, acknowledged and recorded as not ours.
+_SENT_ONLY = {kind.code: SetRow(kind.code, not_expected, lambda _parsed: SetKind.NOT_EXPECTED)
+              for kind in DOCUMENTS.values() if kind.code and kind.code not in _RECEIVED}  # fmt: skip
+SETS = MappingProxyType({**_RECEIVED, **_SENT_ONLY})
 
 KINDS = MappingProxyType(
     {
