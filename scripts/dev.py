@@ -30,8 +30,8 @@ def run(*args: str) -> int:
 DEMO_NOW = "2026-11-02T09:30"  # the example data's processing date (scripts/make_example_data.py)
 
 
-def demo() -> int:
-    """A fresh store in out/demo/, the example data loaded, the example drop processed end to end."""
+def demo(store: str = "out/demo/store.db") -> int:
+    """A fresh store in out/demo/ (or ``--db postgresql://...``, an empty database), the example drop end to end."""
     import shutil
 
     demo_dir = ROOT / "out" / "demo"
@@ -40,7 +40,7 @@ def demo() -> int:
     inbox.mkdir(parents=True)
     for path in sorted((ROOT / "fixtures" / "drop").glob("*.edi")):
         shutil.copy(path, inbox / path.name)
-    db = ["--db", "out/demo/store.db"]
+    db = ["--db", store]
     example = Path("fixtures") / "example"
     if run("sbo-edi", "init", *db) != 0:
         return 1
@@ -108,11 +108,12 @@ def demo() -> int:
 
 
 MONEY = """
-import sqlite3, sys
+import sys
 from decimal import Decimal
 sys.path.insert(0, ".")
+from edi.store.connection import open_store
 from scripts.make_example_data import advice, remittance
-conn = sqlite3.connect("out/demo/store.db")
+conn = open_store(sys.argv[1], create=False)
 rows = conn.execute("SELECT number, period_total, account_number FROM invoices WHERE supplier_duns = '222222222'"
                     " AND purpose = '00' ORDER BY number").fetchall()
 lines = [(n, Decimal(t) - (Decimal("10.00") if i == 0 else Decimal("0"))) for i, (n, t, _) in enumerate(rows[:-1])]
@@ -126,7 +127,7 @@ with open("out/demo/inbox/prairie_824.edi", "w") as out:
 def demo_money(db: list[str]) -> int:
     """D13, D14: Prairie's bank pays all but its last 810 (the first one 10.00 short); Prairie rejects the last."""
     print("\n== an 820 paying Prairie's 810s (the first short by 10.00, the last not at all) and an 824 rejecting it")
-    if run("python", "-c", MONEY) != 0:
+    if run("python", "-c", MONEY, db[1]) != 0:
         return 1
     publish = [
         "process",
@@ -154,7 +155,7 @@ def main() -> int:
     if what == "test":
         return run("python", "-m", "pytest", *sys.argv[2:])
     if what == "demo":
-        return demo()
+        return demo(*(sys.argv[3:4] if sys.argv[2:3] == ["--db"] else []))
     if what == "bench":
         return run("python", "scripts/benchmark.py", *sys.argv[2:])
     print(f"unknown command {what!r}: use test, demo or bench", file=sys.stderr)

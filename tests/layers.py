@@ -39,7 +39,8 @@ ORDER = ("rules", "edi.naming", "edi.times", "edi.x12", "edi.schemas", "edi.guid
          "edi.store", "edi.flows", "edi.flows.delivery", "edi.flows.outbound", "edi.flows.inbound", "edi.views",
          "edi.batch", "edi.conformance", "edi.commands")  # fmt: skip
 # Outside libraries that belong to one place only.
-OWNED = {"sqlite3": ("edi.store",), "structlog": ("edi.batch.logs",), "click": ("edi.commands",)}
+OWNED = {"sqlite3": ("edi.store",), "psycopg": ("edi.store",), "structlog": ("edi.batch.logs",),
+         "click": ("edi.commands",)}  # fmt: skip
 SQL = re.compile(
     r"\b(SELECT\s|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TEMP\s+)?"
     r"(TABLE|INDEX)|BEGIN\s+IMMEDIATE|ROLLBACK|SAVEPOINT|COMMIT\b|PRAGMA\s+\w|ALTER\s+TABLE|DROP\s+(TABLE|INDEX)"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from edi.flows.inbound import FileProcessor, FileRun, RunSettings
-from edi.store.connection import open_store
+from edi.store.connection import open_store, table_names
 from edi.store.snapshot import import_accounts, import_calendar, import_suppliers
 from edi.times import zone
 from tests.goldens import EXAMPLE
@@ -45,7 +45,7 @@ def replay(conn: sqlite3.Connection, path: Path, *, dry_run: bool = False) -> Fi
 
 def dump(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, for before/after comparisons."""
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    tables = table_names(conn)
     return {t: sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {t}")) for t in tables}
 
 

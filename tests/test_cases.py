@@ -12,6 +12,7 @@ from edi.guides.validator import Validator
 from edi.transactions.documents import DOCUMENTS
 from edi.x12.results import SetResult
 from tests.goldens import CASES, EXAMPLE
+from tests.pg import Cluster
 
 FOLDERS = sorted(p for p in CASES.iterdir() if (p / "case.json").is_file())
 RULES = {"R1", "R2", "R3", "R4", "R5", "R6", "R7"}
@@ -24,6 +25,23 @@ REASON_CODES = {"A76", "008", "UND", "API", "ABN", "DIV", "FRB", "NFI", "A13"}
 def produced() -> dict[str, dict[str, str]]:
     """Every case run once in its own sandbox store."""
     return {folder.name: run_case(load_case(folder), EXAMPLE) for folder in FOLDERS}
+
+
+@pytest.fixture(scope="module")
+def produced_on_postgresql(pg_cluster: Cluster) -> dict[str, dict[str, str]]:
+    """Every case run once in a new PostgreSQL database of its own."""
+    return {folder.name: run_case(load_case(folder), EXAMPLE, store=pg_cluster.database()) for folder in FOLDERS}
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_case_gives_the_same_files_on_postgresql(
+    folder: Path, produced_on_postgresql: dict[str, dict[str, str]]
+) -> None:
+    expected = expected_files(load_case(folder))
+    got = produced_on_postgresql[folder.name]
+    assert sorted(got) == sorted(expected)
+    for name, text in expected.items():
+        assert got[name] == text, f"{folder.name}/{name} differs on PostgreSQL"
 
 
 def test_every_rule_and_reason_code_has_a_case() -> None:

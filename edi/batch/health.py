@@ -15,7 +15,7 @@ from typing import Any
 from edi.batch.intake import is_temporary
 from edi.batch.lock import BatchError, StoreLock
 from edi.store import advice, queries, remittances
-from edi.store.connection import Db, control_numbers_near_wrap
+from edi.store.connection import Db, control_numbers_near_wrap, describe_target, engine_settings
 from edi.times import parse_stamp, stamp
 from edi.transactions.documents import acknowledged_kinds
 
@@ -41,7 +41,7 @@ def _backlog(inbox: Path | None, now_seconds: float, limit_minutes: float) -> li
     return old
 
 
-def _worker_active(store: Path) -> bool:
+def _worker_active(store: Path | str) -> bool:
     """A ``process`` holds the store's lock right now."""
     try:
         with StoreLock(store):
@@ -75,12 +75,13 @@ def _flag_line(flag: dict[str, str]) -> str:
             f" `sbo-edi invoices clear-flag {flag['invoice']}`")  # fmt: skip
 
 
-def health(conn: Db, store: Path, now: datetime, wall_seconds: float, *, inbox: Path | None = None,
+def health(conn: Db, store: Path | str, now: datetime, wall_seconds: float, *, inbox: Path | None = None,
            limits: Limits = Limits(), runs: int = 10) -> dict[str, Any]:  # fmt: skip
     """Every fact ``status`` shows, and ``attention``: what a person should look at (empty when all is well)."""
     overdue = queries.overdue_acknowledgments(conn, now - timedelta(hours=limits.overdue_hours), acknowledged_kinds())
     facts: dict[str, Any] = {
-        "store": str(store), "checked_at": stamp(now), "worker_active": _worker_active(store),
+        "store": describe_target(store), "engine": engine_settings(conn), "checked_at": stamp(now),
+        "worker_active": _worker_active(store),
         "recent_runs": queries.recent_runs(conn, runs), "processing": queries.files_in_processing(conn),
         "fresh_quarantines": queries.fresh_quarantines(conn), "unsent_documents": queries.unsent_count(conn),
         "overdue_acknowledgments": overdue, "refused_documents": queries.refused_documents(conn, runs),

@@ -2,6 +2,7 @@
 
 The lock belongs to the file's identity (its inode), not to the path that names it: a symlink or a hard link to
 the same store meets the same lock. SQLite's own locks are POSIX record locks, which Linux keeps apart from flock.
+On PostgreSQL the lock is the server's advisory lock ``PROCESS_LOCK``, held by a session of its own.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
+
+from edi.store.connection import AdvisoryLock, EngineError, is_store_url, process_lock
 
 
 class BatchError(Exception):
@@ -18,11 +21,15 @@ class BatchError(Exception):
 class StoreLock:
     """Held for the life of a ``process`` run."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path | str) -> None:
+        self.target = db_path
         self.path = Path(db_path)
         self._fd: int | None = None
+        self._held: AdvisoryLock | None = None
 
     def __enter__(self) -> StoreLock:
+        if is_store_url(self.target):
+            return self._take_advisory(str(self.target))
         try:
             fd = os.open(self.path, os.O_RDONLY)  # the store must exist: only `sbo-edi init` creates one
         except FileNotFoundError as error:
@@ -39,7 +46,21 @@ class StoreLock:
         self._fd = fd
         return self
 
+    def _take_advisory(self, url: str) -> StoreLock:
+        lock = process_lock(url)
+        try:
+            taken = lock.acquire()
+        except EngineError as error:
+            raise BatchError(f"cannot reach the store to lock it: {error}") from error
+        if not taken:
+            raise BatchError(f"another sbo-edi process is working on this store ({lock.url} is locked)")
+        self._held = lock
+        return self
+
     def __exit__(self, *exc: object) -> None:
+        if self._held is not None:
+            self._held.release()
+            self._held = None
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)

@@ -32,7 +32,7 @@ from edi.flows.hooks import EventSink, Failpoint, no_event, no_failpoint
 from edi.flows.inbound import TABLES, FileProcessor, FileRun, RunSettings, Tables
 from edi.naming import error_text
 from edi.store import files, queries
-from edi.store.connection import Db, DbError, db_file, rollback
+from edi.store.connection import Db, DbError, mark_path, rollback
 from rules.enrollment import Policy
 
 MAX_BYTES = 256 * 1024 * 1024  # A5: larger files are quarantined unread (a 100,000-set drop is about 27 MB)
@@ -112,8 +112,7 @@ class BatchProcessor:
         self._pass_bytes = self._done_bytes = 0
         self.pass_summary = Summary()  # the current (or last) pass's counts
         self.current: FileRun | None = None  # the file in hand: what of it committed (I7)
-        store = db_file(conn)
-        self.marks = ProgressMarks(Path(f"{store}-progress") if store else Path(os.devnull))
+        self.marks = ProgressMarks(mark_path(conn, folders.inbox.parent))
 
     def run_once(self) -> Summary:
         """Publish anything a crash left unsent, then take every ready file in name order.
@@ -131,8 +130,8 @@ class BatchProcessor:
         run_id = files.start_run(self.conn, now)
         try:
             return self._pass(scan, summary, run_id, now)
-        except (OSError, DbError) as error:
-            with contextlib.suppress(OSError, DbError):
+        except (OSError, *DbError) as error:
+            with contextlib.suppress(OSError, *DbError):
                 files.finish_run(self.conn, run_id, self.settings.clock(), "aborted",
                                  {**summary.to_json(), "reason": error_text(error)})  # fmt: skip
             raise
@@ -160,7 +159,7 @@ class BatchProcessor:
         self.current = None
         try:
             self._file(candidate, summary, run_id)
-        except (OSError, DbError) as error:
+        except (OSError, *DbError) as error:
             # E3/E4: disk full, I/O error, database trouble: not the file's fault. The run stops (what is
             # committed stays committed and is counted: I7), the attempt is given back, the next run resumes.
             if self.current is not None:

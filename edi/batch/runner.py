@@ -120,7 +120,7 @@ def _one_pass(processor: BatchProcessor, outcome: BatchOutcome, loop: Watch, eve
     started = time.monotonic()
     try:
         summary = processor.run_once()
-    except (OSError, DbError) as error:
+    except (OSError, *DbError) as error:
         events("run_failed", error=error_text(error))
         outcome.error = error_text(error)  # H5: the last-resort line carries no partner data
         outcome.summary.merge(processor.pass_summary)  # I7: what committed before the stop is counted

@@ -15,6 +15,7 @@ from edi.commands.common import (
     EXIT_USAGE,
     FOLDER,
     ISO_DATE,
+    StoreTarget,
     clock,
     cycle,
     day,
@@ -34,6 +35,7 @@ from edi.store import advice, remittances
 from edi.store.connection import (
     StoreError,
     default_path,
+    store_folder,
     transaction,
 )
 
@@ -45,7 +47,7 @@ from edi.store.connection import (
 @click.option("--out", "out_dir", type=FOLDER, help="Also write the 810s here (they are then marked sent).")
 @click.option("--direct-bills", "direct_dir", type=FOLDER, help="Direct-bill JSON Lines (default: beside the store).")
 @now_option("Clock for invoice dates")
-def invoice(group: int, period: tuple[date, date], db_path: Path | None, out_dir: Path | None,
+def invoice(group: int, period: tuple[date, date], db_path: StoreTarget | None, out_dir: Path | None,
             direct_dir: Path | None, now: datetime | None) -> None:  # fmt: skip
     """Invoice GROUP's period: an SBO 810 per account to its RES, the rest (and budget balances) on the direct bill."""
     conn, at = open_db(db_path), clock(now)
@@ -56,7 +58,7 @@ def invoice(group: int, period: tuple[date, date], db_path: Path | None, out_dir
         fail(str(error), EXIT_USAGE)
     if out_dir is not None:
         deliver(conn, result.outputs, out_dir, at)
-    folder = direct_dir or (db_path or default_path()).resolve().parent / "direct-bills"
+    folder = direct_dir or store_folder(db_path or default_path()) / "direct-bills"
     written = write_direct_bills(conn, result, folder)
     click.echo(f"bill group {group} period {period[0]}..{period[1]}: {result.describe()} in {written}")
     for stopped in result.errors:
@@ -77,7 +79,9 @@ def invoice(group: int, period: tuple[date, date], db_path: Path | None, out_dir
 @db_option
 @click.option("--out", "out_dir", type=FOLDER, help="Write the outputs here (they are then marked sent).")
 @now_option("Clock for dates in the outputs")
-def cycle_close(group: int, read_date: date, db_path: Path | None, out_dir: Path | None, now: datetime | None) -> None:
+def cycle_close(
+    group: int, read_date: date, db_path: StoreTarget | None, out_dir: Path | None, now: datetime | None
+) -> None:
     """Close GROUP's read on DATE: off-cycle SBO accounts switch from DUAL to SBO and each RES gets its 814 change."""
     conn, at = open_db(db_path), clock(now)
     try:
@@ -93,7 +97,7 @@ def cycle_close(group: int, read_date: date, db_path: Path | None, out_dir: Path
 @remittances_group.command("list")
 @db_option
 @json_option
-def remittances_list(db_path: Path | None, as_json: bool) -> None:
+def remittances_list(db_path: StoreTarget | None, as_json: bool) -> None:
     """820s refused whole or with money that matched no open 810, not yet reviewed (status lists them too)."""
     rows = remittances.unreviewed(open_db(db_path), limit=1000)
     if as_json:
@@ -110,7 +114,7 @@ def remittances_list(db_path: Path | None, as_json: bool) -> None:
 @click.option("--note", required=True, help="What was done (kept with the remittance).")
 @db_option
 @now_option("Clock for the record")
-def remittances_reviewed(remittance_id: int, note: str, db_path: Path | None, now: datetime | None) -> None:
+def remittances_reviewed(remittance_id: int, note: str, db_path: StoreTarget | None, now: datetime | None) -> None:
     """Record that a person dealt with a remittance's refusal or reported money; status stops listing it."""
     with transaction(open_db(db_path)) as tx:
         if not remittances.mark_reviewed(tx, remittance_id, note, clock(now)):
@@ -123,7 +127,7 @@ def remittances_reviewed(remittance_id: int, note: str, db_path: Path | None, no
 @click.option("--note", required=True, help="What was done instead of a rebill (kept with the flag).")
 @db_option
 @now_option("Clock for the record")
-def invoices_clear_flag(invoice: str, note: str, db_path: Path | None, now: datetime | None) -> None:
+def invoices_clear_flag(invoice: str, note: str, db_path: StoreTarget | None, now: datetime | None) -> None:
     """D14: a person dealt with an 824's reject of an 810 (or a reported 824): status stops listing it."""
     with transaction(open_db(db_path)) as tx:
         closed = advice.close_flags(tx, invoice, f"operator: {note}", clock(now))
@@ -135,7 +139,7 @@ def invoices_clear_flag(invoice: str, note: str, db_path: Path | None, now: date
 @invoices_group.command("flags")
 @db_option
 @json_option
-def invoices_flags(db_path: Path | None, as_json: bool) -> None:
+def invoices_flags(db_path: StoreTarget | None, as_json: bool) -> None:
     """The open flags: 810s an 824 rejected and not yet rebilled, and 824s naming no 810 of their RES."""
     rows = advice.open_flags(open_db(db_path), limit=1000)
     if as_json:

@@ -15,11 +15,15 @@ from edi.commands.settings_file import Config, ConfigError, default_map, load_co
 from edi.store.connection import (
     DB_ENV,
     Db,
+    EngineError,
     StoreError,
     all_settings,
     change_setting,
     default_path,
+    describe_target,
+    is_store_url,
     open_store,
+    store_exists,
 )
 from edi.times import in_zone, zone
 
@@ -52,8 +56,24 @@ def clock(now: datetime | None) -> datetime:
     return in_zone(now, where) if now is not None else datetime.now(where).replace(second=0, microsecond=0)
 
 
+StoreTarget = Path | str  # a SQLite file, or a PostgreSQL database's postgresql:// URL
+
+
+class StoreParam(click.ParamType[StoreTarget, Any]):
+    """``--db``: a SQLite file's path, or a ``postgresql://`` URL kept as text."""
+
+    name = "store"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> StoreTarget:
+        """The URL as given, anything else as a path."""
+        return str(value) if is_store_url(value) else Path(value)
+
+
 db_option = click.option(
-    "--db", "db_path", type=FILE, help=f"The SQLite store (default: ${DB_ENV}, else ./sbo-edi.db)."
+    "--db",
+    "db_path",
+    type=StoreParam(),
+    help=f"The store: a SQLite file, or postgresql://... (default: ${DB_ENV}, else ./sbo-edi.db).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 as_of_option = click.option("--as-of", type=ISO_DATE, callback=day, help="Processing date for the rules.")
@@ -65,14 +85,17 @@ def fail(message: str, code: int = EXIT_PROBLEMS) -> NoReturn:
     sys.exit(code)
 
 
-def open_db(db_path: Path | None, *, first_use: bool = False) -> Db:
+def open_db(db_path: StoreTarget | None, *, first_use: bool = False) -> Db:
     """Open the store or stop with a clear message (exit 2).
 
     ``first_use`` (``process`` and the imports): a store the configuration file names is created when missing,
     with the file's identity; a store named by a flag or ``$SBO_EDI_DB`` never is (O3: ``sbo-edi init``).
     """
     path = db_path or default_path()
-    create = first_use and _named_by_config_file() and not path.exists()
+    try:
+        create = first_use and _named_by_config_file() and not store_exists(path)
+    except EngineError as error:
+        fail(f"cannot open the store {describe_target(path)}: {error}", EXIT_USAGE)
     try:
         conn = open_store(path, create=create)
         if create:

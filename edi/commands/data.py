@@ -15,6 +15,7 @@ from edi.commands.common import (
     EXIT_USAGE,
     FILE,
     ISO_DATE,
+    StoreTarget,
     accounts,
     bills,
     calendar,
@@ -39,11 +40,14 @@ from edi.store import snapshot
 from edi.store.account_view import account_view
 from edi.store.connection import (
     Db,
+    EngineError,
     StoreError,
     all_settings,
     change_setting,
     default_path,
+    describe_target,
     open_store,
+    store_exists,
     transaction,
 )
 from edi.store.migrate import schema_version
@@ -58,7 +62,7 @@ def _import_command(group: click.Group, what: str, loader: Callable[[Db, Path, d
     @click.argument("file", type=FILE)
     @db_option
     @now_option("Clock for the import record")
-    def command(file: Path, db_path: Path | None, now: datetime | None) -> None:
+    def command(file: Path, db_path: StoreTarget | None, now: datetime | None) -> None:
         conn = open_db(db_path, first_use=True)
         try:
             count = loader(conn, file, clock(now))
@@ -83,7 +87,7 @@ _import_command(res_payments, "payment(s)", lambda c, f, _: snapshot.import_res_
 @db_option
 @click.option("--as-of", type=ISO_DATE, callback=day, help="Show the account as of this date (default: today).")
 @json_option
-def accounts_show(number: str, db_path: Path | None, as_of: date | None, as_json: bool) -> None:
+def accounts_show(number: str, db_path: StoreTarget | None, as_of: date | None, as_json: bool) -> None:
     """What the customer portal shows for ACCOUNT, then what the processor changed and why."""
     view = account_view(open_db(db_path), number, as_of or clock(None).date())
     if view is None:
@@ -93,7 +97,7 @@ def accounts_show(number: str, db_path: Path | None, as_of: date | None, as_json
 
 @settings_group.command("show")
 @db_option
-def settings_show(db_path: Path | None) -> None:
+def settings_show(db_path: StoreTarget | None) -> None:
     """Every setting and its value."""
     for key, value in all_settings(open_db(db_path)):
         click.echo(f"{key} = {value}")
@@ -103,7 +107,7 @@ def settings_show(db_path: Path | None) -> None:
 @click.argument("key")
 @click.argument("value")
 @db_option
-def settings_set(key: str, value: str, db_path: Path | None) -> None:
+def settings_set(key: str, value: str, db_path: StoreTarget | None) -> None:
     """Change one setting (checked: an invalid DUNS or qualifier is refused)."""
     try:
         change_setting(open_db(db_path), key, value)
@@ -114,13 +118,16 @@ def settings_set(key: str, value: str, db_path: Path | None) -> None:
 
 @main.command()
 @db_option
-def init(db_path: Path | None) -> None:
+def init(db_path: StoreTarget | None) -> None:
     """Create the store (and its folder), or bring an existing one to the current schema; says which.
 
     Our identity from the configuration file's [identity] table, if it has one, is written to the store.
     """
     path = db_path or default_path()
-    existed = path.is_file()
+    try:
+        existed = store_exists(path)
+    except EngineError as error:
+        fail(f"cannot open the store {describe_target(path)}: {error}", EXIT_USAGE)
     try:
         conn = open_store(path, create=True)
         for key, value in current_config().identity().items():
@@ -128,7 +135,7 @@ def init(db_path: Path | None) -> None:
     except StoreError as error:
         fail(str(error), EXIT_USAGE)
     version = schema_version(conn)
-    click.echo(f"store {path}: {'already there' if existed else 'created'}, schema version {version}")
+    click.echo(f"store {describe_target(path)}: {'already there' if existed else 'created'}, schema version {version}")
 
 
 @config_group.command("show")
@@ -149,7 +156,7 @@ def config_show(as_json: bool) -> None:
 @accounts.command("refresh")
 @click.argument("file", type=FILE)
 @db_option
-def accounts_refresh(file: Path, db_path: Path | None) -> None:
+def accounts_refresh(file: Path, db_path: StoreTarget | None) -> None:
     """Refresh billing facts (balance, due date, past due, bills, payments, budget plan) from a new snapshot.
 
     What sbo-edi decided (supply rows, switch notices, gas splits, the timeline, a budget plan it ended) stays.
@@ -176,7 +183,7 @@ def _final_quietly(conn: Db, number: str, at: datetime) -> None:
 @click.option("--date", "day", required=True, type=ISO_DATE, callback=day, help="The last day of service.")
 @db_option
 @now_option("Clock for the notice")
-def accounts_final(number: str, day: date, db_path: Path | None, now: datetime | None) -> None:
+def accounts_final(number: str, day: date, db_path: StoreTarget | None, now: datetime | None) -> None:
     """ACCOUNT finals (move-out): status final, a RES's supply ends, and that RES is owed an 814 drop notice (D9).
 
     The notice goes into the outbox; the next `process` publishes it.

@@ -24,6 +24,7 @@ from edi.commands.common import (
     EXIT_USAGE,
     FILE,
     FOLDER,
+    StoreTarget,
     as_of_option,
     check_identity,
     clock,
@@ -78,7 +79,7 @@ def validate(files: tuple[Path, ...], as_json: bool, ack_dir: Path | None, now: 
 @as_of_option
 @now_option("Clock for dates in the outputs")
 @json_option
-def replay(file: Path, db_path: Path | None, out_dir: Path | None, dry_run: bool, as_of: date | None,
+def replay(file: Path, db_path: StoreTarget | None, out_dir: Path | None, dry_run: bool, as_of: date | None,
            now: datetime | None, as_json: bool) -> None:  # fmt: skip
     """Run FILE through the whole path and print, per transaction, the decision, the rule and the changes."""
     conn, at = open_db(db_path), clock(now)
@@ -119,7 +120,7 @@ def replay(file: Path, db_path: Path | None, out_dir: Path | None, dry_run: bool
 @now_option("Fixed clock for document dates")
 @as_of_option
 @json_option
-def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | None, db_path: Path | None,
+def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | None, db_path: StoreTarget | None,
             watch: bool, interval: float, settle: float, max_size: int, metrics: Path | None, log_level: str,
             log_file: Path | None, quiet: bool, now: datetime | None, as_of: date | None,
             as_json: bool) -> None:  # fmt: skip
@@ -175,8 +176,8 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
 @click.option("--backlog-minutes", default=60.0, show_default=True, type=click.FloatRange(0), help="Inbox limit.")
 @now_option("Clock for the overdue check")
 @json_option
-def status(db_path: Path | None, count: int, ack_overdue_hours: float, inbox: Path | None, backlog_minutes: float,
-           now: datetime | None, as_json: bool) -> None:  # fmt: skip
+def status(db_path: StoreTarget | None, count: int, ack_overdue_hours: float, inbox: Path | None,
+           backlog_minutes: float, now: datetime | None, as_json: bool) -> None:  # fmt: skip
     """Runs, files, documents and the worker; exit 1 when something needs a person (the lines under ATTENTION)."""
     conn, at, store = open_db(db_path), clock(now), db_path or default_path()
     facts = health(conn, store, at, time.time(), inbox=inbox, limits=Limits(ack_overdue_hours, backlog_minutes),
@@ -184,7 +185,8 @@ def status(db_path: Path | None, count: int, ack_overdue_hours: float, inbox: Pa
     if as_json:
         click.echo(json.dumps(facts, indent=2, sort_keys=True))
     else:
-        click.echo("\n".join([f"store: {store}", *status_lines(conn, count, at, ack_overdue_hours)]))
+        lines = [f"store: {facts['store']}", f"engine: {facts['engine']}"]
+        click.echo("\n".join([*lines, *status_lines(conn, count, at, ack_overdue_hours)]))
         click.echo(
             "\n".join(["ATTENTION:", *(f"  {a}" for a in facts["attention"])]) if facts["attention"] else "all clear"
         )
@@ -193,7 +195,7 @@ def status(db_path: Path | None, count: int, ack_overdue_hours: float, inbox: Pa
 
 @main.command("verify-audit")
 @db_option
-def verify_audit(db_path: Path | None) -> None:
+def verify_audit(db_path: StoreTarget | None) -> None:
     """Check the outcome rows' hash chain: exit 1 and name the first row changed after it was written."""
     conn = open_db(db_path)
     damaged = integrity_problems(conn)
@@ -209,7 +211,7 @@ def verify_audit(db_path: Path | None) -> None:
 @db_option
 @click.option("--archive", required=True, type=FOLDER, help="The archive folder `process` moves files to.")
 @click.option("--quarantine", type=FOLDER, help="The quarantine folder (default: ARCHIVE/../quarantine).")
-def verify(db_path: Path | None, archive: Path, quarantine: Path | None) -> None:
+def verify(db_path: StoreTarget | None, archive: Path, quarantine: Path | None) -> None:
     """Reconcile archive, quarantine, ledger, outcome rows, audit chain and the store's integrity (H7, I8)."""
     result = reconcile(open_db(db_path), archive, quarantine or archive.parent / "quarantine")
     for problem in result.problems:
@@ -223,7 +225,7 @@ def verify(db_path: Path | None, archive: Path, quarantine: Path | None) -> None
 @click.argument("key")
 @db_option
 @json_option
-def explain(key: str, db_path: Path | None, as_json: bool) -> None:
+def explain(key: str, db_path: StoreTarget | None, as_json: bool) -> None:
     """One transaction's whole path, by ISA13 (every set in the interchange) or BGN02."""
     found = explain_key(open_db(db_path), key)
     if not found:

@@ -135,13 +135,15 @@ def _run_steps(conn: Db, case: Case, reference: Path, clock: Callable[[], dateti
     return produced
 
 
-def run_case(case: Case, reference: Path, clock: Callable[[], datetime] | None = None) -> dict[str, str]:
+def run_case(case: Case, reference: Path, clock: Callable[[], datetime] | None = None,
+             store: str | None = None) -> dict[str, str]:  # fmt: skip
     """Run every step in a fresh store; returns each produced file's name and text, ``state.json`` included.
 
     A step without ``now`` runs on ``clock`` (the caller's real clock); its case should name volatile fields.
+    ``store`` is an empty store to use instead of a new SQLite file (a PostgreSQL database's URL).
     """
     with tempfile.TemporaryDirectory(prefix="sbo-edi-case-") as sandbox:
-        conn = open_store(Path(sandbox) / "case.db")
+        conn = open_store(store or Path(sandbox) / "case.db")
         try:
             return _run_steps(conn, case, reference, clock)
         finally:

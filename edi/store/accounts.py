@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from decimal import Decimal
 
+from edi.store.engine import Db
 from rules.model import (
     Account,
     BudgetPlan,
@@ -22,7 +22,7 @@ def _money(values: list[str]) -> Decimal:
     return sum((Decimal(v) for v in values), Decimal("0.00"))
 
 
-def past_due_on(conn: sqlite3.Connection, number: str, as_of: date) -> Decimal:
+def past_due_on(conn: Db, number: str, as_of: date) -> Decimal:
     """D2: the past-due amount on the processing date (amounts whose due date has passed)."""
     rows = conn.execute(
         "SELECT amount FROM past_due WHERE account_number = ? AND due_date < ?", (number, as_of.isoformat())
@@ -30,12 +30,12 @@ def past_due_on(conn: sqlite3.Connection, number: str, as_of: date) -> Decimal:
     return _money([r[0] for r in rows])
 
 
-def load_account(conn: sqlite3.Connection, number: str, as_of: date) -> Account | None:
+def load_account(conn: Db, number: str, as_of: date) -> Account | None:
     """The rules' view of one account on ``as_of``, or None when the utility has no such account."""
     return read_accounts(conn, [number], as_of).get(number)
 
 
-def supply_state(conn: sqlite3.Connection, number: str, as_of: date) -> SupplyState:
+def supply_state(conn: Db, number: str, as_of: date) -> SupplyState:
     """D8: who supplies the account's electric points as last scheduled, and whether a drop is pending."""
     rows = conn.execute(
         "SELECT supply.supplier_duns, supply.effective, supply.kind, supply.supplier_account FROM supply"
@@ -57,7 +57,7 @@ def _supply_from(last: tuple[str | None, str, str, str | None] | None, as_of: da
     return SupplyState(duns, None, supplier_account or "")
 
 
-def supply_states(conn: sqlite3.Connection, numbers: list[str], as_of: date) -> dict[str, SupplyState]:
+def supply_states(conn: Db, numbers: list[str], as_of: date) -> dict[str, SupplyState]:
     """``supply_state`` of many accounts (at most ``PRIME_BLOCK``) in one query."""
     marks = ", ".join("?" for _ in numbers)
     rows = conn.execute(
@@ -72,7 +72,7 @@ def supply_states(conn: sqlite3.Connection, numbers: list[str], as_of: date) -> 
     return {number: _supply_from(last.get(number), as_of) for number in numbers}
 
 
-def requests_seen(conn: sqlite3.Connection, requests: list[tuple[str, str]]) -> dict[tuple[str, str], bool]:
+def requests_seen(conn: Db, requests: list[tuple[str, str]]) -> dict[tuple[str, str], bool]:
     """``request_seen`` of many (RES DUNS, BGN02) pairs: a query per RES and ``PRIME_BLOCK`` (on the key index)."""
     by_supplier: dict[str, list[str]] = {}
     for duns, request_id in requests:
@@ -87,13 +87,13 @@ def requests_seen(conn: sqlite3.Connection, requests: list[tuple[str, str]]) -> 
     return {pair: pair in found for pair in requests}
 
 
-def load_supplier(conn: sqlite3.Connection, duns: str) -> Supplier | None:
+def load_supplier(conn: Db, duns: str) -> Supplier | None:
     """A registered RES by DUNS (N1*SJ N104), or None (UND)."""
     row = conn.execute("SELECT duns, name, billing_types FROM suppliers WHERE duns = ?", (duns,)).fetchone()
     return None if row is None else Supplier(row[0], row[1], frozenset(row[2].split()))
 
 
-def load_calendar(conn: sqlite3.Connection) -> ReadCalendar:
+def load_calendar(conn: Db) -> ReadCalendar:
     """Every bill group's scheduled reads and the utility holidays."""
     reads: dict[int, list[date]] = {}
     for group, day in conn.execute("SELECT bill_group, read_date FROM read_dates ORDER BY bill_group, read_date"):
@@ -102,7 +102,7 @@ def load_calendar(conn: sqlite3.Connection) -> ReadCalendar:
     return ReadCalendar({g: tuple(d) for g, d in reads.items()}, holidays)
 
 
-def request_seen(conn: sqlite3.Connection, supplier_duns: str, request_id: str) -> bool:
+def request_seen(conn: Db, supplier_duns: str, request_id: str) -> bool:
     """D7: this RES already sent this BGN02."""
     return (
         conn.execute(
@@ -112,7 +112,7 @@ def request_seen(conn: sqlite3.Connection, supplier_duns: str, request_id: str) 
     )
 
 
-def account_numbers(conn: sqlite3.Connection) -> list[str]:
+def account_numbers(conn: Db) -> list[str]:
     """Every account number in the store, in order."""
     return [str(r[0]) for r in conn.execute("SELECT number FROM accounts ORDER BY number")]
 
@@ -128,7 +128,7 @@ class AccountCache:
     now is; a number not primed is read on its own, as ``load_account`` does.
     """
 
-    def __init__(self, conn: sqlite3.Connection, as_of: date) -> None:
+    def __init__(self, conn: Db, as_of: date) -> None:
         self.conn = conn
         self.as_of = as_of
         self.known: dict[str, Account | None] = {}
@@ -175,7 +175,7 @@ _COMMODITIES = {c.value: c for c in Commodity}
 _ZERO = Decimal("0.00")
 
 
-def read_accounts(conn: sqlite3.Connection, numbers: list[str], as_of: date) -> dict[str, Account]:
+def read_accounts(conn: Db, numbers: list[str], as_of: date) -> dict[str, Account]:
     """The rules' view of these accounts (at most ``PRIME_BLOCK``) on ``as_of``: one query per table."""
     marks = ", ".join("?" for _ in numbers)
     query = ("SELECT number, status, bill_group, summary_group, direct_pay, usage_released FROM accounts"
@@ -202,7 +202,7 @@ def read_accounts(conn: sqlite3.Connection, numbers: list[str], as_of: date) -> 
     return found
 
 
-def _account_parts(conn: sqlite3.Connection, numbers: list[str], marks: str,
+def _account_parts(conn: Db, numbers: list[str], marks: str,
                    as_of: date) -> list[dict[str, list[tuple[str, ...]]]]:  # fmt: skip
     """Service points, open plan, its periods, pending supply and past-due amounts of many accounts, by account."""
     day = as_of.isoformat()

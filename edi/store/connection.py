@@ -9,11 +9,64 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from edi.store import postgres
+from edi.store.engine import Db, DbError, EngineError
 from edi.store.handle import StoreConnection
-from edi.store.migrate import migrate
+from edi.store.migrate import migrate, schema_version
 
-Db = sqlite3.Connection  # the handle every store function takes (the seam a second engine implements)
-DbError = sqlite3.Error  # what the store raises when the database itself fails (E4): callers stop the run
+__all__ = ["AdvisoryLock", "Db", "DbError", "EngineError", "StoreError", "open_store"]
+AdvisoryLock = postgres.AdvisoryLock
+PROCESS_LOCK = 7_411_002  # the advisory lock of the one ``process`` worker on a PostgreSQL store (A9)
+
+
+def is_store_url(target: object) -> bool:
+    """True when ``--db`` names a PostgreSQL database (``postgresql://...``) rather than a SQLite file."""
+    return postgres.is_url(target)
+
+
+def process_lock(url: str) -> postgres.AdvisoryLock:
+    """The lock a ``process`` worker holds on the PostgreSQL store at ``url`` (not yet taken)."""
+    return postgres.AdvisoryLock(url, PROCESS_LOCK)
+
+
+def store_exists(target: Path | str) -> bool:
+    """Whether a store is there: the SQLite file exists, or the PostgreSQL database holds a store's schema."""
+    if not is_store_url(target):
+        return Path(target).is_file()
+    conn = postgres.connect(str(target))
+    try:
+        return schema_version(conn) > 0
+    finally:
+        conn.close()
+
+
+def mark_path(conn: Db, work_folder: Path) -> Path:
+    """Where a worker keeps its progress mark (H2): beside the SQLite file; in the work folder for PostgreSQL."""
+    if isinstance(conn, postgres.PgConnection):
+        return work_folder / "sbo-edi-progress"
+    store = db_file(conn)
+    return Path(f"{store}-progress") if store else Path(os.devnull)
+
+
+def store_folder(target: Path | str) -> Path:
+    """The folder beside the store for files it writes by default (the working folder for PostgreSQL)."""
+    return Path.cwd() if is_store_url(target) else Path(target).resolve().parent
+
+
+def engine_settings(conn: Db) -> str:
+    """The engine and the durability settings in force, as ``status`` shows them."""
+    if isinstance(conn, postgres.PgConnection):
+        return postgres.settings_line(conn)
+    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    sync = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(conn.execute("PRAGMA synchronous").fetchone()[0], "?")
+    return f"SQLite {sqlite3.sqlite_version}: journal_mode={mode}, synchronous={sync}"
+
+
+def describe_target(target: Path | str) -> str:
+    """The store's name for messages: the path, or the URL without its password."""
+    return postgres.redacted(str(target)) if is_store_url(target) else str(target)
+
+
 DB_ENV = "SBO_EDI_DB"
 DEFAULT_DB = "sbo-edi.db"
 
@@ -50,12 +103,42 @@ def filesystem_type(path: Path, mounts: str | None = None) -> str:
     return kind
 
 
-def open_store(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
+def open_store(path: Path | str, *, create: bool = True) -> Db:
     """Open (creating when ``create``, and migrating as needed) and check the durability settings the design needs.
 
     The command line opens with ``create=False``: a mistyped ``--db`` is an error naming the path, never a new,
-    empty store that then answers "nothing recorded" (only ``sbo-edi init`` creates one).
+    empty store that then answers "nothing recorded" (only ``sbo-edi init`` creates one). A ``postgresql://`` URL
+    opens the PostgreSQL store (its database is made by the server's administrator; ``init`` creates the schema).
     """
+    if postgres.is_url(path):
+        return _open_postgres(str(path), create=create)
+    return _open_sqlite(path, create=create)
+
+
+def _open_postgres(url: str, *, create: bool) -> Db:
+    """The PostgreSQL store at ``url``, its server's settings checked and its schema migrated."""
+    try:
+        conn = postgres.connect(url)
+    except EngineError as error:
+        raise StoreError(f"cannot open the store {postgres.redacted(url)}: {error}") from error
+    try:
+        problems = postgres.durability_problems(conn)
+        if problems:
+            raise StoreError(f"the PostgreSQL store {conn.url} is not safe to use: {'; '.join(problems)}")
+        if not create and schema_version(conn) == 0:
+            raise StoreError(f"there is no store in {conn.url}; create one with `sbo-edi init --db <url>`")
+        migrate(conn)
+    except (EngineError, RuntimeError) as error:
+        conn.close()
+        raise StoreError(f"cannot open the store {conn.url}: {error}") from error
+    except StoreError:
+        conn.close()
+        raise
+    return conn
+
+
+def _open_sqlite(path: Path | str, *, create: bool) -> Db:
+    """The SQLite store file at ``path``."""
     if str(path) != ":memory:" and not create and not Path(path).is_file():
         raise StoreError(f"there is no store at {path}; create one with `sbo-edi init --db {path}`")
     if str(path) != ":memory:":
@@ -85,7 +168,7 @@ def open_store(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection, *, commit: bool = True) -> Iterator[sqlite3.Connection]:
+def transaction(conn: Db, *, commit: bool = True) -> Iterator[Db]:
     """One write transaction; rolled back on any error, or at the end when ``commit`` is false (dry runs)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -102,7 +185,7 @@ def transaction(conn: sqlite3.Connection, *, commit: bool = True) -> Iterator[sq
         raise
 
 
-def setting(conn: sqlite3.Connection, key: str) -> str:
+def setting(conn: Db, key: str) -> str:
     """One value from the settings table."""
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     if row is None:
@@ -118,7 +201,7 @@ SETTING_RULES: dict[str, tuple[str, str]] = {
 }
 
 
-def change_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
+def change_setting(conn: Db, key: str, value: str) -> None:
     """Set one operator setting after checking it (in its own transaction)."""
     rule = SETTING_RULES.get(key)
     if rule is None:
@@ -129,7 +212,7 @@ def change_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
         conn.execute("UPDATE settings SET value = ? WHERE key = ?", (value, key))
 
 
-def next_value(conn: sqlite3.Connection, name: str) -> int:
+def next_value(conn: Db, name: str) -> int:
     """Draw from a store-held sequence (inside the caller's transaction: a rollback returns the number).
 
     Inside a write transaction the handle counts in memory and writes the value back before anything can see it.
@@ -159,7 +242,7 @@ def control_number(drawn: int) -> int:
 class StoreControlNumbers:
     """ISA13 and GS06 from the store's sequences (the ControlNumbers protocol of edi.x12.acks), wrapping at 9 digits."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     def next_interchange(self) -> int:
@@ -171,7 +254,7 @@ class StoreControlNumbers:
         return control_number(next_value(self._conn, "group"))
 
 
-def control_numbers_near_wrap(conn: sqlite3.Connection) -> list[str]:
+def control_numbers_near_wrap(conn: Db) -> list[str]:
     """The sequences whose next control number is within 9,999,999 of the wrap, for ``status``."""
     rows = conn.execute("SELECT name, next_value FROM sequences WHERE name IN ('interchange', 'group')").fetchall()
     return [
@@ -227,7 +310,12 @@ def rollback_to(conn: Db, name: str) -> None:
 
 
 def integrity_problems(conn: Db, limit: int = 20) -> list[str]:
-    """I8: what the engine's own integrity check finds wrong with the store's files (empty when it is sound)."""
+    """I8: what the engine's own integrity check finds wrong with the store's files (empty when it is sound).
+
+    PostgreSQL checks its pages itself (checksums when the cluster has them) and has no whole-database check.
+    """
+    if isinstance(conn, postgres.PgConnection):
+        return []
     rows = [str(row[0]) for row in conn.execute(f"PRAGMA integrity_check({int(limit)})")]
     return [] if rows == ["ok"] else rows
 
@@ -241,9 +329,21 @@ def in_chunks(values: Sequence[str], size: int = 500) -> Iterator[tuple[list[str
 
 
 def db_file(conn: Db) -> Path | None:
-    """The file behind the connection's main database (None in memory)."""
+    """The file behind the connection's main database (None in memory or on PostgreSQL)."""
+    if isinstance(conn, postgres.PgConnection):
+        return None
     row = conn.execute("PRAGMA database_list").fetchone()
     return Path(row[2]) if row is not None and row[2] else None
+
+
+def table_names(conn: Db) -> list[str]:
+    """The store's tables, by name (the engine's own bookkeeping left out)."""
+    if isinstance(conn, postgres.PgConnection):
+        sql = ("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+               " AND table_name <> 'store_version' ORDER BY table_name")  # fmt: skip
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+    return [str(row[0]) for row in conn.execute(sql)]
 
 
 def all_settings(conn: Db) -> list[tuple[str, str]]:

@@ -40,7 +40,7 @@ def scheduled_reads(conn: Db, group: int) -> tuple[date, ...]:
 def record_close(conn: Db, group: int, read_date: date, now: datetime) -> bool:
     """Remember that the read was closed; False when it had been closed before."""
     cursor = conn.execute(
-        "INSERT OR IGNORE INTO cycle_closes VALUES (?, ?, ?)",
+        "INSERT INTO cycle_closes VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (group, read_date.isoformat(), stamp(now)),
     )
     return cursor.rowcount > 0

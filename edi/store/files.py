@@ -26,8 +26,8 @@ class LedgerFile:
 def start_run(conn: Db, now: datetime) -> int:
     """A run row in state ``running``; returns its id."""
     with transaction(conn):
-        cursor = conn.execute("INSERT INTO runs (started_at, state) VALUES (?, 'running')", (stamp(now),))
-    return int(cursor.lastrowid or 0)
+        cursor = conn.execute("INSERT INTO runs (started_at, state) VALUES (?, 'running') RETURNING id", (stamp(now),))
+        return int(cursor.fetchall()[0][0])
 
 
 def finish_run(conn: Db, run_id: int, now: datetime, state: str, summary: dict[str, Any]) -> None:
@@ -56,10 +56,10 @@ def new_file(conn: Db, name: str, sha256: str, size: int, now: datetime, run_id:
     with transaction(conn):
         cursor = conn.execute(
             "INSERT INTO files (original_name, sha256, size, received_at, state, attempts, run_id)"
-            " VALUES (?, ?, ?, ?, 'processing', 1, ?)",
+            " VALUES (?, ?, ?, ?, 'processing', 1, ?) RETURNING id",
             (name, sha256, size, stamp(now), run_id),
         )
-    return int(cursor.lastrowid or 0)
+        return int(cursor.fetchall()[0][0])
 
 
 def record_death(conn: Db, file_id: int, mark: int, run_id: int, *, new_attempt: bool = True) -> int:
@@ -97,9 +97,9 @@ def quarantine_entry(conn: Db, name: str, reason: str, now: datetime, run_id: in
         file_id = int(
             conn.execute(
                 "INSERT INTO files (original_name, sha256, size, received_at, state, attempts, reason, run_id)"
-                " VALUES (?, '', 0, ?, 'quarantined', 0, ?, ?)",
+                " VALUES (?, '', 0, ?, 'quarantined', 0, ?, ?) RETURNING id",
                 (name, stamp(now), reason, run_id),
-            ).lastrowid
+            ).fetchall()[0][0]
             or 0
         )
         stored_as = f"{file_id:08d}-entry.quarantined"

@@ -23,6 +23,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from edi.store.engine import Db
+
 _WRITE_BACK = frozenset({"COMMIT", "END", "SAVEPOINT", "RELEASE"})
 _FORGET = frozenset({"ROLLBACK", "BEGIN"})
 _ROW_STATEMENTS = ("SELECT ", "INSERT ", "UPDATE ", "DELETE ")
@@ -182,7 +184,7 @@ class StoreConnection(sqlite3.Connection):
         self._tail = tail if self.in_transaction else None
 
 
-def queue_row(conn: sqlite3.Connection, sql: str, values: tuple[object, ...]) -> None:
+def queue_row(conn: Db, sql: str, values: tuple[object, ...]) -> None:
     """An INSERT whose result nobody reads: queued on the store's own handle, run at once on any other."""
     if isinstance(conn, StoreConnection):
         conn.queue(sql, values)

@@ -105,7 +105,7 @@ def record_interchange(conn: Db, row: InterchangeRow) -> int:
     """The interchange's audit row; returns its id."""
     cursor = conn.execute(
         "INSERT INTO interchanges (source_file, sender_id, control_number, usage, processed_at, outcome, ta1_note,"
-        " file_id, position) VALUES (?,?,?,?,?,?,?,?,?)",
+        " file_id, position) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
         (
             row.source_file,
             row.sender_id,
@@ -118,7 +118,7 @@ def record_interchange(conn: Db, row: InterchangeRow) -> int:
             row.position,
         ),
     )
-    return int(cursor.lastrowid or 0)
+    return int(cursor.fetchall()[0][0])
 
 
 def settle_interchange(conn: Db, interchange_id: int, outcome: str, ta1_note: str) -> None:
@@ -179,7 +179,7 @@ def record_outcome(
         # D7: the first use of a BGN02 is what later duplicates are measured against (tests do not count).
         queue_row(
             conn,
-            "INSERT OR IGNORE INTO requests_seen VALUES (?, ?, ?)",
+            "INSERT INTO requests_seen VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (subject.partner, subject.reference, outcome_id),
         )
     return outcome_id

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from edi.store.connection import Db, transaction
+from edi.store.postgres import PgConnection
 from edi.times import stamp
 
 
@@ -52,6 +54,16 @@ def unsent(conn: Db) -> Iterator[tuple[int, str, str, Generator[bytes, None, Non
 
 def content_chunks(conn: Db, row_id: int) -> Generator[bytes, None, None]:
     """A document's stored text as bytes, read incrementally (never whole in memory)."""
+    if isinstance(conn, PgConnection):  # no blob handle there: a slice of characters at a time
+        start = 1
+        while True:
+            row = conn.execute("SELECT substr(content, ?, ?) FROM outbox WHERE id = ?",
+                               (start, CONTENT_CHUNK, row_id)).fetchone()  # fmt: skip
+            if row is None or not row[0]:
+                return
+            yield str(row[0]).encode("utf-8")
+            start += CONTENT_CHUNK
+    assert isinstance(conn, sqlite3.Connection)
     with conn.blobopen("outbox", "content", row_id, readonly=True) as blob:
         while chunk := blob.read(CONTENT_CHUNK):
             yield chunk

@@ -7,13 +7,13 @@ plan it ended under R1). All or nothing, like every snapshot import; a new accou
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from edi.store import snapshot
+from edi.store.engine import Db
 
 # The billing facts a refresh replaces, each a table of rows keyed by the account number (query, then insert).
 _LISTS: dict[str, tuple[str, str, str]] = {
@@ -37,7 +37,7 @@ def _rows(record: dict[str, Any], kind: str) -> list[tuple[Any, ...]]:
     return sorted((p["date"], p["amount"], p.get("method", "")) for p in record.get("payments", []))
 
 
-def _replace_list(conn: sqlite3.Connection, number: str, record: dict[str, Any], kind: str) -> bool:
+def _replace_list(conn: Db, number: str, record: dict[str, Any], kind: str) -> bool:
     query, insert, table = _LISTS[kind]
     new = _rows(record, kind)
     old = sorted(tuple(r) for r in conn.execute(query, (number,)))
@@ -48,7 +48,7 @@ def _replace_list(conn: sqlite3.Connection, number: str, record: dict[str, Any],
     return True
 
 
-def _budget(conn: sqlite3.Connection, number: str, budget: dict[str, Any] | None) -> bool:
+def _budget(conn: Db, number: str, budget: dict[str, Any] | None) -> bool:
     """The plan's amount and periods; a plan sbo-edi ended (R1) stays ended."""
     if budget is None:
         return False
@@ -68,10 +68,10 @@ def _budget(conn: sqlite3.Connection, number: str, budget: dict[str, Any] | None
     return True
 
 
-OnFinal = Callable[[sqlite3.Connection, str], None]  # an active account the snapshot says is final (D9)
+OnFinal = Callable[[Db, str], None]  # an active account the snapshot says is final (D9)
 
 
-def _status(conn: sqlite3.Connection, number: str, stored: str, record: dict[str, Any], on_final: OnFinal) -> bool:
+def _status(conn: Db, number: str, stored: str, record: dict[str, Any], on_final: OnFinal) -> bool:
     """A new status: an account that finals goes through ``on_final`` (its RES is told); others are set."""
     if record["status"] == stored:
         return False
@@ -82,13 +82,13 @@ def _status(conn: sqlite3.Connection, number: str, stored: str, record: dict[str
     return True
 
 
-def _set_final(conn: sqlite3.Connection, number: str) -> None:
+def _set_final(conn: Db, number: str) -> None:
     """Final with nobody told (a caller that sends no notices)."""
     conn.execute("UPDATE accounts SET status = 'final' WHERE number = ?", (number,))
 
 
 def _refresh(changed: Counter[str], on_final: OnFinal) -> snapshot.Loader:
-    def refresh(conn: sqlite3.Connection, record: dict[str, Any]) -> None:
+    def refresh(conn: Db, record: dict[str, Any]) -> None:
         number = record["number"]
         row = conn.execute("SELECT balance, due_date, status, usage_released FROM accounts WHERE number = ?",
                            (number,)).fetchone()  # fmt: skip
@@ -113,7 +113,7 @@ def _refresh(changed: Counter[str], on_final: OnFinal) -> snapshot.Loader:
     return refresh
 
 
-def refresh_accounts(conn: sqlite3.Connection, path: Path, on_final: OnFinal | None = None) -> Counter[str]:
+def refresh_accounts(conn: Db, path: Path, on_final: OnFinal | None = None) -> Counter[str]:
     """Refresh from a new snapshot, all or nothing; returns what changed, by kind of fact."""
     changed: Counter[str] = Counter()
     snapshot.load_lines(conn, path, "account", _refresh(changed, on_final or _set_final))

@@ -53,11 +53,11 @@ def record_remittance(conn: Db, head: tuple[str, str, str, Decimal | None, date 
     payer, trace, sender, total, paid_on = head
     cursor = conn.execute(
         "INSERT INTO remittances (payer_duns, trace, sender_id, total, paid_on, outcome_id, applied, reason,"
-        " received_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        " received_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
         (payer, trace, sender, str(total) if total is not None else "", paid_on.isoformat() if paid_on else None,
          outcome_id, int(decision.accepted), decision.reason, stamp(at)),
     )  # fmt: skip
-    remittance_id = int(cursor.lastrowid or 0)
+    remittance_id = int(cursor.fetchall()[0][0])
     day = (paid_on or at.date()).isoformat()
     conn.executemany(
         "INSERT INTO remittance_lines (remittance_id, line_no, invoice_number, account_number, status, applied,"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from typing import Any
 
+from edi.store.engine import Db
 from edi.store.handle import StoreConnection
 
 SEALED_COLUMNS = (
@@ -40,7 +40,7 @@ _INSERT = (
 )
 
 
-def insert_sealed(conn: sqlite3.Connection, values: tuple[object, ...]) -> int:
+def insert_sealed(conn: Db, values: tuple[object, ...]) -> int:
     """Write one outcome row (``values``: the sealed columns after ``id``) with its seal; its id (F7).
 
     The chain's tail is read once per transaction and the seal computed here, as the row is written.
@@ -60,7 +60,7 @@ def insert_sealed(conn: sqlite3.Connection, values: tuple[object, ...]) -> int:
     return row_id
 
 
-def verify_chain(conn: sqlite3.Connection) -> tuple[int, int | None]:
+def verify_chain(conn: Db) -> tuple[int, int | None]:
     """Recompute every outcome seal in order: (rows checked, the first row whose seal does not match or None)."""
     previous = ""
     checked = 0
@@ -73,7 +73,7 @@ def verify_chain(conn: sqlite3.Connection) -> tuple[int, int | None]:
     return checked, None
 
 
-def reseal_chain(conn: sqlite3.Connection) -> int:
+def reseal_chain(conn: Db) -> int:
     """Seal every outcome row again in order (a migration that rewrites an audited column does this); the count."""
     previous, count = "", 0
     rows = conn.execute(f"SELECT {', '.join(SEALED_COLUMNS)} FROM outcomes ORDER BY id").fetchall()

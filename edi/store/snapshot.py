@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,6 +19,7 @@ import orjson
 from jsonschema import Draft202012Validator
 
 from edi.store.connection import transaction
+from edi.store.engine import CheckFailedError, ConstraintError, Db, IntegrityErrors
 from edi.store.remittances import open_invoices, replace_remitters
 from edi.times import stamp
 
@@ -144,14 +144,14 @@ def _first_bad_date(line: str) -> str | None:
     return None
 
 
-Loader = Callable[[sqlite3.Connection, dict[str, Any]], None]
-Batch = Callable[[sqlite3.Connection, list[dict[str, Any]]], None]
+Loader = Callable[[Db, dict[str, Any]], None]
+Batch = Callable[[Db, list[dict[str, Any]]], None]
 
 
 BLOCK = 1000  # lines inserted together by a batch loader
 
 
-def load_lines(conn: sqlite3.Connection, path: Path, kind: str, loader: Loader, batch: Batch | None = None) -> int:
+def load_lines(conn: Db, path: Path, kind: str, loader: Loader, batch: Batch | None = None) -> int:
     """All or nothing: every line checked, then loaded in one transaction; any error leaves the store as it was.
 
     With ``batch``, lines go in a block at a time (one ``executemany`` per table); a block that breaks a
@@ -178,7 +178,7 @@ def load_lines(conn: sqlite3.Connection, path: Path, kind: str, loader: Loader, 
     return loaded
 
 
-def _one_line(tx: sqlite3.Connection, loader: Loader, number: int, record: dict[str, Any],
+def _one_line(tx: Db, loader: Loader, number: int, record: dict[str, Any],
               errors: list[LineError]) -> int:  # fmt: skip
     """One line in its own savepoint: 1 when loaded, 0 (and its error) when the store refused it."""
     try:
@@ -186,14 +186,14 @@ def _one_line(tx: sqlite3.Connection, loader: Loader, number: int, record: dict[
         loader(tx, record)
         tx.execute("RELEASE line")
         return 1
-    except sqlite3.IntegrityError as error:
+    except IntegrityErrors as error:
         tx.execute("ROLLBACK TO line")
         tx.execute("RELEASE line")
         errors.append(LineError(number, _integrity_message(error)))
         return 0
 
 
-def _one_block(tx: sqlite3.Connection, loader: Loader, batch: Batch, block: list[tuple[int, dict[str, Any]]],
+def _one_block(tx: Db, loader: Loader, batch: Batch, block: list[tuple[int, dict[str, Any]]],
                errors: list[LineError]) -> int:  # fmt: skip
     """A block of lines together; on a constraint error, the same lines one by one (to name each bad one)."""
     try:
@@ -201,14 +201,17 @@ def _one_block(tx: sqlite3.Connection, loader: Loader, batch: Batch, block: list
         batch(tx, [record for _, record in block])
         tx.execute("RELEASE block")
         return len(block)
-    except sqlite3.IntegrityError:
+    except IntegrityErrors:
         tx.execute("ROLLBACK TO block")
         tx.execute("RELEASE block")
     return sum(_one_line(tx, loader, number, record, errors) for number, record in block)
 
 
-def _integrity_message(error: sqlite3.IntegrityError) -> str:
+def _integrity_message(error: Exception) -> str:
+    """The words a line's error gives for a refused row, the same from either engine."""
     text = str(error)
+    if isinstance(error, ConstraintError) and not isinstance(error, CheckFailedError):
+        text = f"{error.kind.upper()} constraint failed: {error.where}"
     if text.startswith(("FOREIGN KEY: ", "CHECK: ")):
         return text.split(": ", 1)[1]
     if "UNIQUE" in text:
@@ -218,39 +221,39 @@ def _integrity_message(error: sqlite3.IntegrityError) -> str:
     return text
 
 
-def import_accounts(conn: sqlite3.Connection, path: Path) -> int:
+def import_accounts(conn: Db, path: Path) -> int:
     """Load an accounts snapshot (one account per line, account.schema.json)."""
     return load_lines(conn, path, "account", insert_account, insert_accounts)
 
 
-def import_suppliers(conn: sqlite3.Connection, path: Path) -> int:
+def import_suppliers(conn: Db, path: Path) -> int:
     """Load registered suppliers (supplier.schema.json); a known DUNS is updated."""
     return load_lines(conn, path, "supplier", _insert_supplier)
 
 
-def import_calendar(conn: sqlite3.Connection, path: Path) -> int:
+def import_calendar(conn: Db, path: Path) -> int:
     """Load scheduled reads per bill group and utility holidays (calendar.schema.json)."""
     return load_lines(conn, path, "calendar", _insert_calendar)
 
 
-def import_bills(conn: sqlite3.Connection, path: Path, now: datetime) -> int:
+def import_bills(conn: Db, path: Path, now: datetime) -> int:
     """Load a billing run (bill.schema.json): the same bill again changes nothing, a different one is a correction."""
     return load_lines(conn, path, "bill", lambda tx, record: _insert_bill(tx, record, now))
 
 
-def import_res_payments(conn: sqlite3.Connection, path: Path) -> int:
+def import_res_payments(conn: Db, path: Path) -> int:
     """Load RES payments against our invoices (res_payment.schema.json)."""
     return load_lines(conn, path, "res_payment", _insert_res_payment)
 
 
-def _insert_res_payment(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
+def _insert_res_payment(conn: Db, r: dict[str, Any]) -> None:
     """D13's checks for a payment entered by hand: an 810 of ours, and no more than is open unless it says so."""
     found = open_invoices(conn, [r["invoice"]]).get(r["invoice"])
     if found is None:
-        raise sqlite3.IntegrityError(f"FOREIGN KEY: no invoice {r['invoice']}")
+        raise CheckFailedError(f"FOREIGN KEY: no invoice {r['invoice']}")
     beyond = bool(r.get("beyond_open"))
     if Decimal(r["amount"]) > found.open_amount and not beyond:
-        raise sqlite3.IntegrityError(f"CHECK: {r['amount']} is more than the {found.open_amount} open on"
+        raise CheckFailedError(f"CHECK: {r['amount']} is more than the {found.open_amount} open on"
                                      f" {r['invoice']}; add \"beyond_open\": true to record it anyway")  # fmt: skip
     conn.execute(
         "INSERT INTO res_payments (invoice_number, amount, paid_on, beyond_open) VALUES (?, ?, ?, ?)",
@@ -258,14 +261,14 @@ def _insert_res_payment(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
     )
 
 
-def _check_bill(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
+def _check_bill(conn: Db, r: dict[str, Any]) -> None:
     account = conn.execute("SELECT bill_group FROM accounts WHERE number = ?", (r["account"],)).fetchone()
     if account is None:
-        raise sqlite3.IntegrityError("FOREIGN KEY: no such account")
+        raise CheckFailedError("FOREIGN KEY: no such account")
     if int(account[0]) != r["bill_group"]:
-        raise sqlite3.IntegrityError(f"CHECK: the account is in bill group {account[0]}, not {r['bill_group']}")
+        raise CheckFailedError(f"CHECK: the account is in bill group {account[0]}, not {r['bill_group']}")
     if r["period_end"] <= r["period_start"]:
-        raise sqlite3.IntegrityError("CHECK: period_end must be after period_start")
+        raise CheckFailedError("CHECK: period_end must be after period_start")
 
 
 def _bill_lines(bill_id: int, sp: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -275,7 +278,7 @@ def _bill_lines(bill_id: int, sp: dict[str, Any]) -> list[tuple[Any, ...]]:
             for n, line in enumerate(sp["lines"], 1)]  # fmt: skip
 
 
-def _insert_bill(conn: sqlite3.Connection, r: dict[str, Any], now: datetime) -> None:
+def _insert_bill(conn: Db, r: dict[str, Any], now: datetime) -> None:
     _check_bill(conn, r)
     digest = hashlib.sha256(json.dumps(r, sort_keys=True).encode("utf-8")).hexdigest()
     latest = conn.execute("SELECT version, content_hash FROM bills_run WHERE account_number = ? AND period_start = ?"
@@ -287,18 +290,18 @@ def _insert_bill(conn: sqlite3.Connection, r: dict[str, Any], now: datetime) -> 
     row = (r["account"], r["bill_group"], r["period_start"], r["period_end"], version, digest,
            stamp(now))  # fmt: skip
     cursor = conn.execute("INSERT INTO bills_run (account_number, bill_group, period_start, period_end, version,"
-                          " content_hash, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)", row)  # fmt: skip
-    bill_id = int(cursor.lastrowid or 0)
+                          " content_hash, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", row)  # fmt: skip
+    bill_id = int(cursor.fetchall()[0][0])
     for sp in r["service_points"]:
         owner = conn.execute("SELECT account_number FROM service_points WHERE id = ?", (sp["id"],)).fetchone()
         if owner is None or owner[0] != r["account"]:
-            raise sqlite3.IntegrityError(f"FOREIGN KEY: service point {sp['id']} is not on the account")
+            raise CheckFailedError(f"FOREIGN KEY: service point {sp['id']} is not on the account")
         conn.execute("INSERT INTO bill_usage VALUES (?, ?, ?, ?, ?)",
                      (bill_id, sp["id"], sp.get("kwh", "0"), sp.get("kw", "0"), sp.get("therms", "0")))  # fmt: skip
         conn.executemany("INSERT INTO bill_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _bill_lines(bill_id, sp))
 
 
-def _insert_supplier(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
+def _insert_supplier(conn: Db, r: dict[str, Any]) -> None:
     conn.execute(
         "INSERT INTO suppliers VALUES (?, ?, ?) ON CONFLICT(duns) DO UPDATE SET name = excluded.name,"
         " billing_types = excluded.billing_types",
@@ -307,11 +310,14 @@ def _insert_supplier(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
     replace_remitters(conn, r["duns"], r.get("remitters", []))  # D13
 
 
-def _insert_calendar(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
+def _insert_calendar(conn: Db, r: dict[str, Any]) -> None:
     if "holiday" in r:
-        conn.execute("INSERT OR REPLACE INTO holidays VALUES (?, ?)", (r["holiday"], r.get("name", "")))
+        conn.execute("INSERT INTO holidays VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET name = excluded.name",
+                     (r["holiday"], r.get("name", "")))  # fmt: skip
         return
-    conn.executemany("INSERT OR IGNORE INTO read_dates VALUES (?, ?)", [(r["bill_group"], d) for d in r["reads"]])
+    conn.executemany(
+        "INSERT INTO read_dates VALUES (?, ?) ON CONFLICT DO NOTHING", [(r["bill_group"], d) for d in r["reads"]]
+    )
 
 
 def _account_row(r: dict[str, Any]) -> tuple[Any, ...]:
@@ -322,7 +328,7 @@ def _account_row(r: dict[str, Any]) -> tuple[Any, ...]:
             direct_pay["bank_last4"] if direct_pay else "", 1 if r.get("usage_released") else 0)  # fmt: skip
 
 
-def insert_account(conn: sqlite3.Connection, r: dict[str, Any]) -> None:
+def insert_account(conn: Db, r: dict[str, Any]) -> None:
     """One account with its service points, supply, past due, budget plan, bills and payments."""
     insert_accounts(conn, [r])
 
@@ -341,7 +347,7 @@ ACCOUNT_TABLES = (
 )  # fmt: skip
 
 
-def insert_accounts(conn: sqlite3.Connection, records: list[dict[str, Any]]) -> None:
+def insert_accounts(conn: Db, records: list[dict[str, Any]]) -> None:
     """Many accounts at once: the rows ``insert_account`` writes, one ``executemany`` per table, parents first."""
     rows: list[list[tuple[Any, ...]]] = [[] for _ in ACCOUNT_TABLES]
     for r in records:
