@@ -262,6 +262,12 @@ def control_numbers_near_wrap(conn: Db) -> list[str]:
     ]
 
 
+def begin_snapshot(conn: Db) -> None:
+    """Open a read transaction: every read until its end sees the store as it was now."""
+    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if isinstance(conn, postgres.PgConnection)
+                 else "BEGIN")  # fmt: skip
+
+
 def begin(conn: Db) -> None:
     """Open a write transaction now (the writer lock is taken at once: E4 waits here, not mid-interchange)."""
     conn.execute("BEGIN IMMEDIATE")

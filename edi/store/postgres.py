@@ -10,7 +10,7 @@ aggregates come back as int, as SQLite's do. Design and settings: docs/reference
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -50,6 +50,12 @@ class _Untyped(Dumper):
     def dump(self, obj: Any) -> bytes:
         """The value's text."""
         return str(obj).encode()
+
+
+class _IntUntyped(_Untyped):
+    def quote(self, obj: Any) -> bytes:
+        """The number as a literal (psycopg quotes values into a few statements of its own: FETCH)."""
+        return str(int(obj)).encode()
 
 
 class _BoolUntyped(_Untyped):
@@ -137,6 +143,16 @@ class PgConnection:
             raise converted(error) from error
         return cursor
 
+    def stream(self, sql: str, size: int) -> Iterator[Row]:
+        """The rows of a query inside the open transaction, fetched ``size`` at a time by a server-side cursor."""
+        try:
+            with self.raw.cursor(name="sbo_edi_stream") as cursor:
+                cursor.itersize = size
+                cursor.execute(translate(sql))
+                yield from cursor
+        except psycopg.Error as error:
+            raise converted(error) from error
+
     def close(self) -> None:
         """Close the connection; an open transaction is rolled back by the server."""
         self.raw.close()
@@ -168,7 +184,8 @@ def connect(url: str) -> PgConnection:
         raw: psycopg.Connection[Row] = psycopg.connect(url, autocommit=True, row_factory=_rows)
     except psycopg.Error as error:
         raise converted(error) from error
-    for kind in (int, Decimal, date):
+    raw.adapters.register_dumper(int, _IntUntyped)
+    for kind in (Decimal, date):
         raw.adapters.register_dumper(kind, _Untyped)
     raw.adapters.register_dumper(bool, _BoolUntyped)
     raw.adapters.register_dumper(datetime, _MomentUntyped)
