@@ -12,8 +12,10 @@ from click.testing import CliRunner
 
 from edi.batch.lock import BatchError, StoreLock
 from edi.commands import main
-from edi.store.connection import StoreError, open_store, transaction
+from edi.store.connection import StoreError, begin, begin_snapshot, commit, open_store, rollback, transaction
 from edi.store.engine import DbError, IntegrityErrors
+from edi.store.handle import queue_row
+from edi.store.postgres import ANALYZE_AFTER
 from edi.store.snapshot import SnapshotError, import_accounts
 from tests.goldens import EXAMPLE
 from tests.pg import Cluster, required
@@ -152,3 +154,35 @@ def test_the_example_drop_on_postgresql_answers_as_on_sqlite(tmp_path: Path, pg_
 
 def test_a_new_store_holds_the_same_rows_on_both_engines(tmp_path: Path, pg_url: str) -> None:
     assert dump(open_store(pg_url)) == dump(open_store(tmp_path / "s.db"))
+
+
+def test_write_transactions_follow_one_another_as_on_sqlite(pg_url: str) -> None:
+    """BEGIN IMMEDIATE takes the store's writer lock: a second writer waits until the first ends."""
+    first, second = open_store(pg_url), open_store(pg_url)
+    begin(first)
+    second.execute("SET lock_timeout = '300ms'")
+    with pytest.raises(DbError, match="lock timeout"):
+        begin(second)
+    rollback(second)
+    commit(first)
+    begin(second)  # free again
+    commit(second)
+    begin_snapshot(first)  # a read transaction takes no writer lock
+    begin(second)
+    commit(second)
+    rollback(first)
+
+
+def test_a_table_that_grows_within_a_transaction_is_planned_with_its_new_size(pg_url: str) -> None:
+    """Rows added past ANALYZE_AFTER refresh the table's statistics before the next read (else scans per lookup)."""
+    conn = open_store(pg_url)
+    begin(conn)
+    for n in range(ANALYZE_AFTER + 10):
+        queue_row(conn, "INSERT INTO timeline (account_number, at, rule, event) VALUES (?,?,?,?)",
+                  (f"{n:010d}", "2026-11-02T09:30:00Z", "R7", "grown"))  # fmt: skip
+    assert conn.execute("SELECT count(*) FROM timeline").fetchone()[0] == ANALYZE_AFTER + 10
+    estimate = conn.execute("SELECT reltuples FROM pg_class WHERE relname = 'timeline'").fetchone()[0]
+    assert estimate >= ANALYZE_AFTER
+    plan = " ".join(r[0] for r in conn.execute("EXPLAIN SELECT * FROM timeline WHERE account_number = '0000000007'"))
+    assert "Index" in plan
+    commit(conn)

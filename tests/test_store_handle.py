@@ -6,7 +6,6 @@ itself keeps: a commit writes it, a rollback (or ROLLBACK TO a savepoint) forget
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -20,14 +19,17 @@ from scripts.make_example_data import DROP
 from tests.store_helpers import NOW, fresh_store, replay
 
 
-def _stored(db: Path, name: str) -> int:
+def _stored(db: Path | str, name: str) -> int:
     """The sequence's value as another connection sees it (what is committed)."""
-    with sqlite3.connect(db) as other:
+    other = open_store(db)
+    try:
         return int(other.execute("SELECT next_value FROM sequences WHERE name = ?", (name,)).fetchone()[0])
+    finally:
+        other.close()
 
 
-def test_draws_are_written_back_at_commit_and_forgotten_at_rollback(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
+def test_draws_are_written_back_at_commit_and_forgotten_at_rollback(store_target: str) -> None:
+    db = store_target
     conn = open_store(db)
     start = _stored(db, "reference")
     begin(conn)
@@ -44,13 +46,13 @@ def test_draws_are_written_back_at_commit_and_forgotten_at_rollback(tmp_path: Pa
     commit(conn)
 
 
-def test_a_rollback_to_a_savepoint_returns_only_the_draws_made_inside_it(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
+def test_a_rollback_to_a_savepoint_returns_only_the_draws_made_inside_it(store_target: str) -> None:
+    db = store_target
     conn = open_store(db)
     start = _stored(db, "reference")
     begin(conn)
     before = next_value(conn, "reference")
-    with savepoint(conn, "inner", keep=False):
+    with savepoint(conn, "nested", keep=False):
         inside = next_value(conn, "reference")
         next_value(conn, "reference")
     after = next_value(conn, "reference")
@@ -59,8 +61,8 @@ def test_a_rollback_to_a_savepoint_returns_only_the_draws_made_inside_it(tmp_pat
     assert _stored(db, "reference") == start + 2
 
 
-def test_a_statement_that_names_the_sequences_sees_every_draw(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
+def test_a_statement_that_names_the_sequences_sees_every_draw(store_target: str) -> None:
+    db = store_target
     conn = open_store(db)
     start = _stored(db, "reference")
     begin(conn)
@@ -71,12 +73,12 @@ def test_a_statement_that_names_the_sequences_sees_every_draw(tmp_path: Path) ->
     assert seen == start + 2
 
 
-def test_outcome_rows_written_around_a_rolled_back_savepoint_keep_one_unbroken_chain(tmp_path: Path) -> None:
-    conn = open_store(tmp_path / "s.db")
+def test_outcome_rows_written_around_a_rolled_back_savepoint_keep_one_unbroken_chain(store_target: str) -> None:
+    conn = open_store(store_target)
     begin(conn)
     key = OutcomeKey(None, "1", "0001")
     first = record_outcome(conn, key, NOW, Outcome(OutcomeKind.ACK_REJECTED))
-    with savepoint(conn, "inner", keep=False):
+    with savepoint(conn, "nested", keep=False):
         gone = record_outcome(conn, key, NOW, Outcome(OutcomeKind.ACK_REJECTED))
     second = record_outcome(conn, key, NOW, Outcome(OutcomeKind.ACK_REJECTED))
     commit(conn)
@@ -87,8 +89,8 @@ def test_outcome_rows_written_around_a_rolled_back_savepoint_keep_one_unbroken_c
     assert verify_chain(conn) == (3, None)
 
 
-def test_another_writer_between_transactions_is_seen_by_the_next_seal(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
+def test_another_writer_between_transactions_is_seen_by_the_next_seal(store_target: str) -> None:
+    db = store_target
     conn, other = open_store(db), open_store(db)
     key = OutcomeKey(None, "1", "0001")
     for writer in (conn, other, conn, other, conn):

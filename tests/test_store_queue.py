@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from edi.store import handle
-from edi.store.connection import begin, commit, open_store, rollback, savepoint
-from edi.store.handle import StoreConnection, queue_row
+from edi.store.connection import Db, begin, commit, open_store, rollback, savepoint
+from edi.store.engine import IntegrityErrors
+from edi.store.handle import StoreConnection, TransactionMemory, queue_row
 from scripts.benchmark import build_store, generate
 from tests.store_helpers import NOW
 
@@ -27,18 +28,19 @@ def _row(n: int) -> tuple[object, ...]:
     return (f"{n:010d}", "2026-11-02T09:30:00", None, "R7", f"event {n}", "{}")
 
 
-def _events(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+def _events(conn: Db) -> list[tuple[int, str]]:
     return [(int(r[0]), str(r[1])) for r in conn.execute("SELECT id, event FROM timeline ORDER BY id")]
 
 
-def _store(tmp_path: Path) -> StoreConnection:
-    conn = open_store(tmp_path / "s.db")
-    assert isinstance(conn, StoreConnection)
+def _store(target: str | Path) -> TransactionMemory:
+    """A new store of either engine (the queue is the same mechanism on both)."""
+    conn = open_store(target)
+    assert isinstance(conn, TransactionMemory)
     return conn
 
 
-def test_a_read_sees_every_row_queued_before_it(tmp_path: Path) -> None:
-    conn = _store(tmp_path)
+def test_a_read_sees_every_row_queued_before_it(store_target: str) -> None:
+    conn = _store(store_target)
     begin(conn)
     for n in range(3):
         queue_row(conn, _TIMELINE, _row(n))
@@ -46,32 +48,31 @@ def test_a_read_sees_every_row_queued_before_it(tmp_path: Path) -> None:
     commit(conn)
 
 
-def test_queued_rows_are_committed_and_seen_by_another_connection(tmp_path: Path) -> None:
-    conn = _store(tmp_path)
+def test_queued_rows_are_committed_and_seen_by_another_connection(store_target: str) -> None:
+    conn = _store(store_target)
     begin(conn)
     for n in range(5):
         queue_row(conn, _TIMELINE, _row(n))
     commit(conn)
-    with sqlite3.connect(tmp_path / "s.db") as other:
-        assert other.execute("SELECT count(*) FROM timeline").fetchone()[0] == 5
+    assert open_store(store_target).execute("SELECT count(*) FROM timeline").fetchone()[0] == 5
 
 
-def test_a_rollback_drops_what_was_queued(tmp_path: Path) -> None:
-    conn = _store(tmp_path)
+def test_a_rollback_drops_what_was_queued(store_target: str) -> None:
+    conn = _store(store_target)
     begin(conn)
     queue_row(conn, _TIMELINE, _row(1))
     rollback(conn)
     begin(conn)
     queue_row(conn, _TIMELINE, _row(2))
-    conn.rollback()  # sqlite3's own method, too
+    rollback(conn)
     assert _events(conn) == []
 
 
-def test_a_rollback_to_a_savepoint_drops_only_the_rows_queued_inside_it(tmp_path: Path) -> None:
-    conn = _store(tmp_path)
+def test_a_rollback_to_a_savepoint_drops_only_the_rows_queued_inside_it(store_target: str) -> None:
+    conn = _store(store_target)
     begin(conn)
     queue_row(conn, _TIMELINE, _row(1))
-    with savepoint(conn, "inner", keep=False):
+    with savepoint(conn, "nested", keep=False):
         queue_row(conn, _TIMELINE, _row(2))
     with savepoint(conn, "kept"):
         queue_row(conn, _TIMELINE, _row(3))
@@ -80,8 +81,8 @@ def test_a_rollback_to_a_savepoint_drops_only_the_rows_queued_inside_it(tmp_path
     assert [e for _, e in _events(conn)] == ["event 1", "event 3", "event 4"]
 
 
-def test_two_statements_into_one_table_keep_the_order_and_ids_of_one_statement_per_row(tmp_path: Path) -> None:
-    conn = _store(tmp_path)
+def test_two_statements_into_one_table_keep_the_order_and_ids_of_one_statement_per_row(store_target: str) -> None:
+    conn = _store(store_target)
     begin(conn)
     for n in range(6):
         if n % 2:
@@ -92,27 +93,26 @@ def test_two_statements_into_one_table_keep_the_order_and_ids_of_one_statement_p
     assert _events(conn) == [(n + 1, f"event {n}") for n in range(6)]
 
 
-def test_an_error_in_a_queued_row_fails_the_transaction_with_nothing_written(tmp_path: Path) -> None:
-    conn = _store(tmp_path)
+def test_an_error_in_a_queued_row_fails_the_transaction_with_nothing_written(store_target: str) -> None:
+    conn = _store(store_target)
     begin(conn)
     queue_row(conn, _TIMELINE, _row(1))
     queue_row(conn, _TIMELINE, ("0000000002", "2026-11-02T09:30:00", None, None, "no rule", "{}"))  # NOT NULL
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityErrors):
         commit(conn)
     rollback(conn)
     assert _events(conn) == []
 
 
-def test_outside_a_transaction_a_row_is_written_at_once(tmp_path: Path) -> None:
-    conn = _store(tmp_path)
+def test_outside_a_transaction_a_row_is_written_at_once(store_target: str) -> None:
+    conn = _store(store_target)
     queue_row(conn, _TIMELINE, _row(1))
-    with sqlite3.connect(tmp_path / "s.db") as other:
-        assert other.execute("SELECT count(*) FROM timeline").fetchone()[0] == 1
+    assert open_store(store_target).execute("SELECT count(*) FROM timeline").fetchone()[0] == 1
 
 
-def test_the_queue_is_bounded_whatever_the_caller_queues(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_queue_is_bounded_whatever_the_caller_queues(store_target: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(handle, "QUEUE_ROWS", 10)
-    conn = _store(tmp_path)
+    conn = _store(store_target)
     begin(conn)
     for n in range(25):
         queue_row(conn, _TIMELINE, _row(n))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from edi.store import postgres
 from edi.store.engine import Db, DbError, EngineError
-from edi.store.handle import StoreConnection
+from edi.store.handle import StoreConnection, TransactionMemory
 from edi.store.migrate import migrate, schema_version
 
 __all__ = ["AdvisoryLock", "Db", "DbError", "EngineError", "StoreError", "open_store"]
@@ -217,7 +217,7 @@ def next_value(conn: Db, name: str) -> int:
 
     Inside a write transaction the handle counts in memory and writes the value back before anything can see it.
     """
-    if isinstance(conn, StoreConnection) and conn.in_transaction:
+    if isinstance(conn, TransactionMemory) and conn.in_transaction:
         drawn = conn.draw(name)
         if drawn is None:
             raise StoreError(f"sequence {name!r} is missing from the store")

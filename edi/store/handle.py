@@ -1,8 +1,9 @@
-"""The store's connection: sqlite3's, plus what one write transaction may keep in memory (docs/reference.md).
+"""What one write transaction may keep in memory, for either engine's connection (docs/reference.md).
 
 Two things are drawn many times per interchange and were a statement each: the store's sequences (a reference
 number per 814 answered) and the tail of the outcome chain (F7: each seal covers the previous one). Inside a write
-transaction nobody else can change either, so the first draw reads them and later draws count in memory:
+transaction nobody else can change either (SQLite has one writer; on PostgreSQL every write transaction takes the
+store's writer lock first, ``edi/store/postgres.py``), so the first draw reads them and later draws count in memory:
 
 - sequence values are written back before anything that could see them: COMMIT, SAVEPOINT, RELEASE and any
   statement naming ``sequences``; a ROLLBACK (or ROLLBACK TO) forgets what was drawn since, as the database does;
@@ -34,7 +35,7 @@ QUEUE_ROWS = 4096  # rows queued at most before they run anyway (memory stays bo
 _TABLES: dict[str, str] = {}
 
 
-def _table(sql: str) -> str:
+def insert_target(sql: str) -> str:
     """The table an INSERT writes (the word after INTO), looked up once per statement text."""
     table = _TABLES.get(sql)
     if table is None:
@@ -43,11 +44,24 @@ def _table(sql: str) -> str:
     return table
 
 
-class StoreConnection(sqlite3.Connection):
-    """A sqlite3 connection that keeps sequence draws and the outcome chain's tail for the open transaction."""
+class TransactionMemory:
+    """Sequence draws, the outcome chain's tail and queued INSERTs, kept for the open write transaction.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    A connection class mixes this in before its engine's class and names that engine's own statement runners
+    (``_run``, ``_run_many``); ``execute`` and ``executemany`` here keep what is kept in step with the database.
+    """
+
+    def _in_transaction(self) -> bool:
+        raise NotImplementedError
+
+    def _run(self, sql: str, parameters: Any = ()) -> Any:
+        raise NotImplementedError
+
+    def _run_many(self, sql: str, parameters: Iterable[Any]) -> Any:
+        raise NotImplementedError
+
+    def _remember(self) -> None:
+        """Start with nothing kept (called by the connection's ``__init__``)."""
         self._drawn: dict[str, int] = {}  # the next value of each sequence read in this transaction
         self._dirty: set[str] = set()  # sequences drawn from since they were last written back
         self._tail: tuple[int, str] | None = None  # (id, seal) of the last outcome row, while it cannot change
@@ -57,13 +71,13 @@ class StoreConnection(sqlite3.Connection):
 
     def queue(self, sql: str, values: tuple[object, ...]) -> None:
         """An INSERT whose result nobody reads: run with the others of its statement before the next other one."""
-        if not self.in_transaction:
+        if not self._in_transaction():
             self.execute(sql, values)
             return
         rows = self._queued.get(sql)
         if rows is None:
-            table = _table(sql)
-            if any(_table(other) == table for other in self._queued):
+            table = insert_target(sql)
+            if any(insert_target(other) == table for other in self._queued):
                 self._run_queued()  # a table's rows keep their order (and ids) only if one statement queues them
             rows = self._queued[sql] = []
         rows.append(values)
@@ -78,9 +92,13 @@ class StoreConnection(sqlite3.Connection):
         queued, self._queued, self._queued_rows = self._queued, {}, 0
         first = queued.pop(self._outcome_sql, None)
         if first:
-            super().executemany(self._outcome_sql, first)
+            self._run_many(self._outcome_sql, first)
         for sql, rows in queued.items():
-            super().executemany(sql, rows)
+            self._run_many(sql, rows)
+
+    def _needs_queued(self, sql: str) -> bool:
+        """Whether the queued rows must run before ``sql`` (here: always; an engine may look closer)."""
+        return True
 
     def _drop_queued(self) -> None:
         self._queued, self._queued_rows = {}, 0
@@ -90,7 +108,7 @@ class StoreConnection(sqlite3.Connection):
         if self._queued:
             if sql.lstrip()[:8].upper() == "ROLLBACK":
                 self._drop_queued()
-            else:
+            elif self._needs_queued(sql):
                 self._run_queued()
         if not (self._drawn or self._tail):
             return
@@ -118,18 +136,60 @@ class StoreConnection(sqlite3.Connection):
 
     def _write_back(self) -> None:
         for name in sorted(self._dirty):
-            super().execute("UPDATE sequences SET next_value = ? WHERE name = ?", (self._drawn[name], name))
+            self._run("UPDATE sequences SET next_value = ? WHERE name = ?", (self._drawn[name], name))
         self._dirty.clear()
 
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
-        """As sqlite3's, after writing back or forgetting what the statement could see or undo."""
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        """As the engine's, after writing back or forgetting what the statement could see or undo."""
         self._before(sql)
-        return super().execute(sql, parameters)
+        return self._run(sql, parameters)
 
-    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
-        """As sqlite3's, after writing back or forgetting what the statement could see or undo."""
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Any:
+        """As the engine's, after writing back or forgetting what the statement could see or undo."""
         self._before(sql)
-        return super().executemany(sql, parameters)
+        return self._run_many(sql, parameters)
+
+    def draw(self, name: str) -> int | None:
+        """The next value of a sequence inside the open transaction (None when the store has no such sequence)."""
+        value = self._drawn.get(name)
+        if value is None:
+            row = self._run("SELECT next_value FROM sequences WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                return None
+            value = int(row[0])
+        self._drawn[name] = value + 1
+        self._dirty.add(name)
+        return value
+
+    def outcome_tail(self) -> tuple[int, str]:
+        """(id, seal) of the last outcome row ((0, '') for none), read once per transaction."""
+        if self._tail is None:
+            row = self._run("SELECT id, seal FROM outcomes ORDER BY id DESC LIMIT 1").fetchone()
+            self._tail = (int(row[0]), str(row[1])) if row is not None else (0, "")
+        return self._tail
+
+    def insert_outcome(self, sql: str, values: tuple[object, ...], tail: tuple[int, str]) -> None:
+        """Queue one outcome row (its id and seal computed by the caller) and remember it as the chain's tail."""
+        self._outcome_sql = sql
+        self.queue(sql, values)  # outside a transaction it runs at once, and the tail cannot be kept
+        self._tail = tail if self._in_transaction() else None
+
+
+class StoreConnection(TransactionMemory, sqlite3.Connection):
+    """The SQLite store's connection: sqlite3's, keeping what an open write transaction may keep."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._remember()
+
+    def _in_transaction(self) -> bool:
+        return self.in_transaction
+
+    def _run(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
+        return sqlite3.Connection.execute(self, sql, parameters)
+
+    def _run_many(self, sql: str, parameters: Iterable[Any]) -> sqlite3.Cursor:
+        return sqlite3.Connection.executemany(self, sql, parameters)
 
     def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
         """As sqlite3's; everything kept is written back first and forgotten (a script may do anything)."""
@@ -153,40 +213,15 @@ class StoreConnection(sqlite3.Connection):
         self._forget()
         super().rollback()
 
-    def draw(self, name: str) -> int | None:
-        """The next value of a sequence inside the open transaction (None when the store has no such sequence)."""
-        value = self._drawn.get(name)
-        if value is None:
-            row = super().execute("SELECT next_value FROM sequences WHERE name = ?", (name,)).fetchone()
-            if row is None:
-                return None
-            value = int(row[0])
-        self._drawn[name] = value + 1
-        self._dirty.add(name)
-        return value
-
-    def outcome_tail(self) -> tuple[int, str]:
-        """(id, seal) of the last outcome row ((0, '') for none), read once per transaction."""
-        if self._tail is None:
-            row = super().execute("SELECT id, seal FROM outcomes ORDER BY id DESC LIMIT 1").fetchone()
-            self._tail = (int(row[0]), str(row[1])) if row is not None else (0, "")
-        return self._tail
-
     def blobopen(self, *args: Any, **kwargs: Any) -> Any:
         """As sqlite3's, after the queued rows have run (a blob reads and writes the table directly)."""
         self._run_queued()
         return super().blobopen(*args, **kwargs)
 
-    def insert_outcome(self, sql: str, values: tuple[object, ...], tail: tuple[int, str]) -> None:
-        """Queue one outcome row (its id and seal computed by the caller) and remember it as the chain's tail."""
-        self._outcome_sql = sql
-        self.queue(sql, values)  # outside a transaction it runs at once, and the tail cannot be kept
-        self._tail = tail if self.in_transaction else None
-
 
 def queue_row(conn: Db, sql: str, values: tuple[object, ...]) -> None:
     """An INSERT whose result nobody reads: queued on the store's own handle, run at once on any other."""
-    if isinstance(conn, StoreConnection):
+    if isinstance(conn, TransactionMemory):
         conn.queue(sql, values)
     else:
         conn.execute(sql, values)

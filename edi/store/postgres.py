@@ -22,6 +22,7 @@ from psycopg.adapt import Dumper, Loader
 from psycopg.pq import TransactionStatus
 
 from edi.store.engine import ConstraintError, Cursor, EngineError, Row, row_type
+from edi.store.handle import TransactionMemory, insert_target
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 ENGINE = "postgresql"
@@ -113,35 +114,94 @@ def _rows(cursor: Any) -> Any:
     return lambda values: kind(values)
 
 
-class PgConnection:
-    """A psycopg connection in autocommit mode, driven by explicit BEGIN/COMMIT like the SQLite handle."""
+ANALYZE_AFTER = 5000  # rows a session adds to a table before it refreshes that table's statistics
+WRITER_LOCK = 7_411_000  # every write transaction holds it from BEGIN to its end: one writer at a time, as SQLite
+
+
+class PgConnection(TransactionMemory):
+    """A psycopg connection in autocommit mode, driven by explicit BEGIN/COMMIT like the SQLite handle.
+
+    ``BEGIN IMMEDIATE`` (a write transaction: ``edi/store/connection.py``) takes the store's writer lock, so write
+    transactions follow one another as on SQLite and what a transaction keeps in memory stays true.
+    """
 
     engine = ENGINE
 
     def __init__(self, raw: psycopg.Connection[Row], url: str) -> None:
         self.raw = raw
         self.url = redacted(url)
+        self._remember()
+        self._grown: dict[str, int] = {}  # rows this session added to each table since it last analyzed it
 
     @property
     def in_transaction(self) -> bool:
         """True between BEGIN and COMMIT or ROLLBACK (also after a failed statement, until ROLLBACK)."""
         return self.raw.info.transaction_status != TransactionStatus.IDLE
 
+    def _in_transaction(self) -> bool:
+        return self.in_transaction
+
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Cursor:
-        """Run one statement."""
+        """Run one statement; a write transaction's BEGIN also takes the writer lock."""
+        if sql.startswith("SELECT ") and self._grown:
+            self._run_queued()
+            self._analyze_grown()
+        cursor = super().execute(sql, parameters)
+        if sql == "BEGIN IMMEDIATE":
+            self._run("SELECT pg_advisory_xact_lock(?)", (WRITER_LOCK,))
+        return cursor  # type: ignore[no-any-return]
+
+    def _run(self, sql: str, parameters: Any = ()) -> Cursor:
+        """One statement as the server takes it."""
         try:
             return self.raw.execute(translate(sql), parameters)
         except psycopg.Error as error:
             raise converted(error) from error
 
-    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor:
-        """Run one statement for each set of parameters (pipelined by psycopg)."""
+    def _run_many(self, sql: str, parameters: Iterable[Any]) -> Cursor:
+        """One statement for each set of parameters (pipelined by psycopg)."""
         cursor = self.raw.cursor()
+        rows = list(parameters)
         try:
-            cursor.executemany(translate(sql), list(parameters))
+            cursor.executemany(translate(sql), rows)
         except psycopg.Error as error:
             raise converted(error) from error
+        if sql.startswith("INSERT "):
+            table = insert_target(sql)
+            self._grown[table] = self._grown.get(table, 0) + len(rows)
         return cursor
+
+    def _run_queued(self) -> None:
+        """The queued INSERTs of every table in one pipeline: one round trip to the server, not one per table."""
+        if not self._queued:
+            return
+        try:
+            with self.raw.pipeline():
+                super()._run_queued()
+        except psycopg.Error as error:
+            raise converted(error) from error
+
+    def _needs_queued(self, sql: str) -> bool:
+        """The queued rows run first before a statement that names their tables or refers to an outcome row.
+
+        Every other statement (a read or change of an account, a plan, a service point) cannot see them, so they
+        wait for the next statement that can: fewer, larger pipelines (a round trip each).
+        """
+        if not sql.startswith(("SELECT ", "UPDATE ", "INSERT ", "DELETE ")) or "outcome" in sql:
+            return True
+        return any(insert_target(queued) in sql for queued in self._queued)
+
+    def _analyze_grown(self) -> None:
+        """ANALYZE the tables this session grew by ANALYZE_AFTER rows (its own uncommitted rows count).
+
+        The planner's estimates come from the last ANALYZE: a table that grew from nothing within one long
+        transaction (a first aggregation drop) would otherwise be planned as empty, and a lookup by key list
+        turned into a scan per statement: quadratic time.
+        """
+        grown = sorted(table for table, rows in self._grown.items() if rows >= ANALYZE_AFTER)
+        for table in grown:
+            self._run(f"ANALYZE {table}")
+            del self._grown[table]
 
     def stream(self, sql: str, size: int) -> Iterator[Row]:
         """The rows of a query inside the open transaction, fetched ``size`` at a time by a server-side cursor."""

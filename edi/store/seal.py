@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from edi.store.engine import Db
-from edi.store.handle import StoreConnection
+from edi.store.handle import TransactionMemory
 
 SEALED_COLUMNS = (
     "id",
@@ -45,7 +45,7 @@ def insert_sealed(conn: Db, values: tuple[object, ...]) -> int:
 
     The chain's tail is read once per transaction and the seal computed here, as the row is written.
     """
-    if isinstance(conn, StoreConnection):
+    if isinstance(conn, TransactionMemory):
         last, previous = conn.outcome_tail()
     else:
         row = conn.execute("SELECT id, seal FROM outcomes ORDER BY id DESC LIMIT 1").fetchone()
@@ -53,7 +53,7 @@ def insert_sealed(conn: Db, values: tuple[object, ...]) -> int:
     row_id = last + 1
     sealed = (row_id, *values)
     seal = outcome_seal(previous, sealed)
-    if isinstance(conn, StoreConnection):
+    if isinstance(conn, TransactionMemory):
         conn.insert_outcome(_INSERT, (*sealed, seal), (row_id, seal))
     else:
         conn.execute(_INSERT, (*sealed, seal))
