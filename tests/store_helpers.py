@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from edi.flows.inbound import FileProcessor, FileRun, RunSettings
-from edi.store.connection import open_store, table_names
+from edi.store.connection import Db, open_store, table_names
 from edi.store.snapshot import import_accounts, import_calendar, import_suppliers
 from edi.times import zone
 from tests.goldens import EXAMPLE
@@ -26,9 +26,10 @@ def example_accounts() -> dict[str, dict[str, Any]]:
     return {json.loads(line)["number"]: json.loads(line) for line in lines}
 
 
-def fresh_store(folder: Path, accounts: list[dict[str, Any]] | None = None) -> sqlite3.Connection:
-    """A new store with suppliers, calendar and ``accounts`` (default: every example account)."""
-    conn = open_store(folder / "store.db")
+def fresh_store(folder: Path, accounts: list[dict[str, Any]] | None = None, target: str | None = None) -> Db:
+    """A new store with suppliers, calendar and ``accounts`` (default: every example account); ``target``: a URL."""
+    folder.mkdir(parents=True, exist_ok=True)
+    conn = open_store(target or folder / "store.db")
     import_suppliers(conn, EXAMPLE / "suppliers.jsonl")
     import_calendar(conn, EXAMPLE / "calendar.jsonl")
     snapshot = folder / "accounts.jsonl"
@@ -50,7 +51,8 @@ def dump(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def undo_migration_12(conn: sqlite3.Connection) -> None:
-    """Take out what migration 12 added (edi/store/schema_later.py): a store as the code before it left it."""
+    """Take out what migrations 12 and 13 added (edi/store/schema_later.py): a store as the code before left it."""
+    conn.execute("DROP TABLE claims")
     conn.execute("ALTER TABLE accounts DROP COLUMN usage_released")
     conn.execute("ALTER TABLE res_payments DROP COLUMN remittance_id")
     conn.execute("ALTER TABLE res_payments DROP COLUMN beyond_open")

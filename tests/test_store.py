@@ -178,4 +178,5 @@ def test_a_store_at_version_11_gains_migration_12_and_nothing_runs_twice(tmp_pat
     assert schema_version(again) == len(STEPS)
     assert again.execute("SELECT count(*) FROM accounts WHERE usage_released = 0").fetchone()[0] > 0
     assert again.execute("SELECT count(*) FROM usage_reports").fetchone()[0] == 0
+    assert again.execute("SELECT count(*) FROM claims").fetchone()[0] == 0  # and 13
     assert {r[0] for r in again.execute("SELECT started_at FROM runs")} <= {"2026-11-02T09:30:00"}

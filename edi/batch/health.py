@@ -14,8 +14,8 @@ from typing import Any
 
 from edi.batch.intake import is_temporary
 from edi.batch.lock import BatchError, StoreLock
-from edi.store import advice, queries, remittances
-from edi.store.connection import Db, control_numbers_near_wrap, describe_target, engine_settings
+from edi.store import advice, claims, queries, remittances
+from edi.store.connection import Db, control_numbers_near_wrap, describe_target, engine_settings, shared
 from edi.times import parse_stamp, stamp
 from edi.transactions.documents import acknowledged_kinds
 
@@ -41,8 +41,10 @@ def _backlog(inbox: Path | None, now_seconds: float, limit_minutes: float) -> li
     return old
 
 
-def _worker_active(store: Path | str) -> bool:
-    """A ``process`` holds the store's lock right now."""
+def _worker_active(conn: Db, store: Path | str, now: datetime) -> bool:
+    """A ``process`` holds the store's lock right now (on PostgreSQL: holds a file by a running claim, D17)."""
+    if shared(conn):
+        return bool(claims.live(conn, now))
     try:
         with StoreLock(store):
             return False
@@ -81,7 +83,7 @@ def health(conn: Db, store: Path | str, now: datetime, wall_seconds: float, *, i
     overdue = queries.overdue_acknowledgments(conn, now - timedelta(hours=limits.overdue_hours), acknowledged_kinds())
     facts: dict[str, Any] = {
         "store": describe_target(store), "engine": engine_settings(conn), "checked_at": stamp(now),
-        "worker_active": _worker_active(store),
+        "worker_active": _worker_active(conn, store, now),
         "recent_runs": queries.recent_runs(conn, runs), "processing": queries.files_in_processing(conn),
         "fresh_quarantines": queries.fresh_quarantines(conn), "unsent_documents": queries.unsent_count(conn),
         "overdue_acknowledgments": overdue, "refused_documents": queries.refused_documents(conn, runs),

@@ -2,7 +2,8 @@
 
 The lock belongs to the file's identity (its inode), not to the path that names it: a symlink or a hard link to
 the same store meets the same lock. SQLite's own locks are POSIX record locks, which Linux keeps apart from flock.
-On PostgreSQL the lock is the server's advisory lock ``PROCESS_LOCK``, held by a session of its own.
+On PostgreSQL there is no such lock: several workers share the store and its inbox (D17), each file held by a
+claim (``edi/batch/claiming.py``) and every write transaction by the store's writer lock.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from edi.store.connection import AdvisoryLock, EngineError, is_store_url, process_lock
+from edi.store.connection import is_store_url
 
 
 class BatchError(Exception):
@@ -25,11 +26,10 @@ class StoreLock:
         self.target = db_path
         self.path = Path(db_path)
         self._fd: int | None = None
-        self._held: AdvisoryLock | None = None
 
     def __enter__(self) -> StoreLock:
         if is_store_url(self.target):
-            return self._take_advisory(str(self.target))
+            return self  # D17: several workers
         try:
             fd = os.open(self.path, os.O_RDONLY)  # the store must exist: only `sbo-edi init` creates one
         except FileNotFoundError as error:
@@ -46,21 +46,8 @@ class StoreLock:
         self._fd = fd
         return self
 
-    def _take_advisory(self, url: str) -> StoreLock:
-        lock = process_lock(url)
-        try:
-            taken = lock.acquire()
-        except EngineError as error:
-            raise BatchError(f"cannot reach the store to lock it: {error}") from error
-        if not taken:
-            raise BatchError(f"another sbo-edi process is working on this store ({lock.url} is locked)")
-        self._held = lock
-        return self
-
     def __exit__(self, *exc: object) -> None:
-        if self._held is not None:
-            self._held.release()
-            self._held = None
+
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)

@@ -19,20 +19,21 @@ import hashlib
 import itertools
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from edi.batch.claiming import LEASE, ClaimLostError, FileClaim, default_worker
 from edi.batch.intake import Candidate, Scan, printable_name, scan_inbox, still_settled
 from edi.batch.lock import BatchError
 from edi.batch.marks import PAUSED, ProgressMarks
 from edi.batch.summary import Summary
 from edi.flows.delivery import ensure_folder, move_durably, open_regular, publish_outbox, write_atomically
-from edi.flows.hooks import EventSink, Failpoint, no_event, no_failpoint
+from edi.flows.hooks import EventSink, Failpoint, no_event, no_failpoint, no_guard
 from edi.flows.inbound import TABLES, FileProcessor, FileRun, RunSettings, Tables
 from edi.naming import error_text
-from edi.store import files, queries
-from edi.store.connection import Db, DbError, mark_path, rollback
+from edi.store import claims, files, queries
+from edi.store.connection import Db, DbError, mark_path, rollback, shared
 from rules.enrollment import Policy
 
 MAX_BYTES = 256 * 1024 * 1024  # A5: larger files are quarantined unread (a 100,000-set drop is about 27 MB)
@@ -83,6 +84,8 @@ class BatchSettings:
     max_attempts: int = MAX_ATTEMPTS
     policy: Policy = Policy()  # D2
     tables: Tables = TABLES  # the inbound table the sets are read and decided by
+    worker: str = field(default_factory=default_worker)  # D17: the name its claims and progress mark carry
+    lease: timedelta = LEASE
 
 
 Progress = Callable[[int, int, int], None]  # bytes done, bytes in this pass, transaction sets so far
@@ -112,7 +115,8 @@ class BatchProcessor:
         self._pass_bytes = self._done_bytes = 0
         self.pass_summary = Summary()  # the current (or last) pass's counts
         self.current: FileRun | None = None  # the file in hand: what of it committed (I7)
-        self.marks = ProgressMarks(mark_path(conn, folders.inbox.parent))
+        self.marks = ProgressMarks(mark_path(conn, folders.inbox.parent, settings.worker))
+        self.claim: FileClaim | None = None  # D17: the file in hand, held against other workers
 
     def run_once(self) -> Summary:
         """Publish anything a crash left unsent, then take every ready file in name order.
@@ -137,15 +141,17 @@ class BatchProcessor:
             raise
 
     def _pass(self, scan: Scan, summary: Summary, run_id: int, now: datetime) -> Summary:
+        present = {printable_name(n) for n in (*(c.name for c in scan.ready), *scan.settling)}
+        claims.sweep(self.conn, now, present | {printable_name(p.name) for p, _ in scan.not_files},
+                     exclusive=not shared(self.conn))  # fmt: skip
         summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
         for path, reason in scan.not_files:
             self._quarantine_entry(path, reason, summary, run_id)
         total = self._pass_bytes = sum(c.size for c in scan.ready)
         self._done_bytes = 0
         for candidate in scan.ready:
-            if self.should_stop():
-                break
-            self._guarded(candidate, summary, run_id)
+            if self.should_stop() or not self._claimed(candidate, summary, run_id):
+                break  # D17: the next file in arrival order is another worker's: nobody takes a later one first
             self._done_bytes += candidate.size
             self.progress(self._done_bytes, total, summary.transactions)
         state = "stopped" if self.should_stop() else "finished"
@@ -153,12 +159,34 @@ class BatchProcessor:
         self.events("run_finished", run=run_id, state=state, **summary.to_json())
         return summary
 
-    def _guarded(self, candidate: Candidate, summary: Summary, run_id: int) -> None:
-        """One file; the environment's errors stop the run, any other error only this file (A10)."""
+    def _claimed(self, candidate: Candidate, summary: Summary, run_id: int) -> bool:
+        """One file held against every other worker while it is worked on (False: another worker holds it)."""
+        claim = FileClaim(self.conn, printable_name(candidate.name), self.settings.worker, self.settings.clock,
+                          self.settings.lease, self.settings.wall_clock, exclusive=not shared(self.conn))  # fmt: skip
+        if not claim.take():
+            self.events("file_held_elsewhere")
+            return False
+        self.claim = claim
+        try:
+            return self._guarded(candidate, summary, run_id)
+        finally:
+            claim.release()
+            self.claim = None
+
+    def _guarded(self, candidate: Candidate, summary: Summary, run_id: int) -> bool:
+        """One file; the environment's errors stop the run, any other error only this file (A10).
+
+        False when the file was taken over by another worker: a later file must wait for it (D17).
+        """
         self.marks.file_id, self.marks.sets = 0, 0  # nothing in hand until the file has its ledger row
         self.current = None
         try:
             self._file(candidate, summary, run_id)
+        except ClaimLostError:
+            rollback(self.conn)  # D17: the file is another worker's now; nothing of this attempt is kept
+            self.marks.reached(PAUSED)  # not a death of ours
+            self.events("file_claim_lost", file=self._label())
+            return False
         except (OSError, *DbError) as error:
             # E3/E4: disk full, I/O error, database trouble: not the file's fault. The run stops (what is
             # committed stays committed and is counted: I7), the attempt is given back, the next run resumes.
@@ -176,6 +204,7 @@ class BatchProcessor:
                 self.marks.reached(PAUSED)
             # The file stays in the inbox for the next run.
             self.events("file_failed", file=self._label(), error=error_text(error))
+        return True
 
     def _label(self) -> str:
         """How logs name the file in hand: our ledger id only, never the partner's file name (H5)."""
@@ -218,7 +247,7 @@ class BatchProcessor:
             earlier = None  # A7: the partner sent the same bytes again: a new intake (its ISA13s get TA1 025)
         if earlier is None:
             return files.new_file(self.conn, shown, digest, candidate.size, self.settings.clock(), run_id)
-        mark = self.marks.last(earlier.id)
+        mark = self._last_mark(earlier.id)
         stalls = files.record_death(self.conn, earlier.id, mark, run_id)
         summary.resumed_files += 1
         if stalls >= self.settings.max_attempts:
@@ -227,6 +256,13 @@ class BatchProcessor:
             self._finish(candidate, earlier.id, "quarantined", reason, summary)
             return None
         return earlier.id
+
+    def _last_mark(self, file_id: int) -> int:
+        """How far the last attempt at the file got: by this worker's mark, or the one whose file this was (D17)."""
+        previous = self.claim.taken_over_from if self.claim is not None else ""
+        if previous:
+            return ProgressMarks(mark_path(self.conn, self.folders.inbox.parent, previous)).last(file_id)
+        return self.marks.last(file_id)
 
     def _process(self, candidate: Candidate, file_id: int, summary: Summary) -> None:
         """The file through the whole path, its documents published, then its disposition."""
@@ -238,15 +274,20 @@ class BatchProcessor:
         self.failpoint("file_started")
         total, before = self._pass_bytes, self._done_bytes
 
+        claim = self.claim
+
         def on_set(sets: int, position: int) -> None:
             self.marks.reached(sets)
+            if claim is not None:
+                claim.keep_alive()
             if sets % 256 == 0:
                 self.progress(before + min(position, candidate.size), total, summary.transactions + sets)
 
         run = self.current = FileRun(candidate.path)
         processor = FileProcessor(self.conn, run_settings, events=self.events, failpoint=self.failpoint,
                                   should_stop=self.should_stop, keep_reports=False, on_set=on_set,
-                                  tables=self.settings.tables)  # fmt: skip
+                                  tables=self.settings.tables,
+                                  before_commit=claim.guard if claim is not None else no_guard)  # fmt: skip
         processor.run(candidate.path, source_name=label, file_id=file_id, into=run)
         self.current = None
         summary.add(run)
@@ -262,7 +303,8 @@ class BatchProcessor:
         """Commit the disposition and our own name for the file, then move it (F1: never the partner's name)."""
         digest = files.sha256_of(self.conn, file_id) or "unhashed"
         stored_as = f"{file_id:08d}-{digest[:12]}.{'x12' if state == 'archived' else 'quarantined'}"
-        files.finish_file(self.conn, file_id, state, reason, stored_as, self.settings.clock())
+        guard = self.claim.guard if self.claim is not None else no_guard
+        files.finish_file(self.conn, file_id, state, reason, stored_as, self.settings.clock(), guard=guard)
         self.failpoint("before_inbox_move")
         target = self.folders.place(state) / stored_as
         if state == "quarantined":

@@ -6,11 +6,12 @@ import json
 import os
 import sys
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
 
+from edi.batch.claiming import default_worker
 from edi.batch.health import Limits, health
 from edi.batch.lock import BatchError, StoreLock
 from edi.batch.logs import LEVELS, configure, event_sink
@@ -117,13 +118,16 @@ def replay(file: Path, db_path: StoreTarget | None, out_dir: Path | None, dry_ru
               help="Per-transaction events are debug; files and interchanges info.")  # fmt: skip
 @click.option("--log-file", type=FILE, help="Append the log here as JSON lines (the terminal keeps the bar).")
 @click.option("-q", "--quiet", is_flag=True, help="Warnings and errors only, no progress bar.")
+@click.option("--worker", help="This worker's name in its claims and progress mark (default: host-pid; D17).")
+@click.option("--lease", default=60.0, show_default=True, type=click.FloatRange(1),
+              help="Seconds before another worker may take over a file this one stopped renewing.")  # fmt: skip
 @now_option("Fixed clock for document dates")
 @as_of_option
 @json_option
 def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | None, db_path: StoreTarget | None,
             watch: bool, interval: float, settle: float, max_size: int, metrics: Path | None, log_level: str,
-            log_file: Path | None, quiet: bool, now: datetime | None, as_of: date | None,
-            as_json: bool) -> None:  # fmt: skip
+            log_file: Path | None, quiet: bool, worker: str | None, lease: float, now: datetime | None,
+            as_of: date | None, as_json: bool) -> None:  # fmt: skip
     """Process every complete file in INBOX exactly once: acknowledge, decide, answer, archive or quarantine."""
     os.umask(0o027)  # F8: what we create is not world-readable
     bar = progress_bar(quiet)
@@ -131,7 +135,8 @@ def process(inbox: Path, outbox: Path, archive: Path | None, quarantine: Path | 
     configure(log, as_json=True if log_file else None, level="warning" if quiet else log_level)
     folders = Folders(inbox, outbox, archive or inbox.parent / "archive", quarantine or inbox.parent / "quarantine")
     settings = BatchSettings(clock=lambda: clock(now), wall_clock=time.time, as_of=as_of, settle_seconds=settle,
-                             max_bytes=max_size * 1024 * 1024, policy=current_config().policy)  # fmt: skip
+                             max_bytes=max_size * 1024 * 1024, policy=current_config().policy,
+                             worker=worker or default_worker(), lease=timedelta(seconds=lease))  # fmt: skip
     if metrics is not None and not metrics.parent.is_dir():
         fail(f"--metrics {metrics}: the folder {metrics.parent} does not exist; nothing was processed", EXIT_USAGE)
     db = db_path or default_path()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 Failpoint = Callable[[str], None]  # named crash points for the exactly-once tests
 EventSink = Callable[..., None]  # event name, then allow-listed fields (never names or clear account numbers)
+Guard = Callable[[], None]  # run inside each interchange's transaction just before its commit; raising rolls it back
 
 
 def wants(events: EventSink, event: str) -> bool:
@@ -16,6 +17,10 @@ def wants(events: EventSink, event: str) -> bool:
 
 def no_failpoint(name: str) -> None:
     """The default: no crash points armed."""
+
+
+def no_guard() -> None:
+    """The default: nothing to check before a commit."""
 
 
 def no_event(event: str, **fields: object) -> None:

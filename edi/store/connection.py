@@ -14,19 +14,12 @@ from edi.store.engine import Db, DbError, EngineError
 from edi.store.handle import StoreConnection, TransactionMemory
 from edi.store.migrate import migrate, schema_version
 
-__all__ = ["AdvisoryLock", "Db", "DbError", "EngineError", "StoreError", "open_store"]
-AdvisoryLock = postgres.AdvisoryLock
-PROCESS_LOCK = 7_411_002  # the advisory lock of the one ``process`` worker on a PostgreSQL store (A9)
+__all__ = ["Db", "DbError", "EngineError", "StoreError", "open_store"]
 
 
 def is_store_url(target: object) -> bool:
     """True when ``--db`` names a PostgreSQL database (``postgresql://...``) rather than a SQLite file."""
     return postgres.is_url(target)
-
-
-def process_lock(url: str) -> postgres.AdvisoryLock:
-    """The lock a ``process`` worker holds on the PostgreSQL store at ``url`` (not yet taken)."""
-    return postgres.AdvisoryLock(url, PROCESS_LOCK)
 
 
 def store_exists(target: Path | str) -> bool:
@@ -40,10 +33,21 @@ def store_exists(target: Path | str) -> bool:
         conn.close()
 
 
-def mark_path(conn: Db, work_folder: Path) -> Path:
-    """Where a worker keeps its progress mark (H2): beside the SQLite file; in the work folder for PostgreSQL."""
+def shared(conn: Db) -> bool:
+    """Whether several workers may use this store at once (PostgreSQL; SQLite has one, under its file lock)."""
+    return isinstance(conn, postgres.PgConnection)
+
+
+def side_connection(conn: Db) -> Db | None:
+    """A second connection to a shared store, for writes that must not wait for the first one's transaction."""
+    return conn.sibling() if isinstance(conn, postgres.PgConnection) else None
+
+
+def mark_path(conn: Db, work_folder: Path, worker: str) -> Path:
+    """Where a worker keeps its progress mark (H2): beside the SQLite file; per worker in the work folder else."""
     if isinstance(conn, postgres.PgConnection):
-        return work_folder / "sbo-edi-progress"
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in worker)
+        return work_folder / f"sbo-edi-progress.{safe}"
     store = db_file(conn)
     return Path(f"{store}-progress") if store else Path(os.devnull)
 

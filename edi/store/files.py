@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -82,9 +83,11 @@ def sha256_of(conn: Db, file_id: int) -> str:
     return str(conn.execute("SELECT sha256 FROM files WHERE id = ?", (file_id,)).fetchone()[0] or "")
 
 
-def finish_file(conn: Db, file_id: int, state: str, reason: str, stored_as: str, now: datetime) -> None:
-    """The file's disposition and our own name for it, committed before the move."""
+def finish_file(conn: Db, file_id: int, state: str, reason: str, stored_as: str, now: datetime, *,
+                guard: Callable[[], None] = lambda: None) -> None:  # fmt: skip
+    """The file's disposition and our own name for it, committed before the move (``guard`` runs first, inside)."""
     with transaction(conn):
+        guard()
         conn.execute(
             "UPDATE files SET state = ?, reason = ?, stored_as = ?, finished_at = ? WHERE id = ?",
             (state, reason, stored_as, stamp(now), file_id),

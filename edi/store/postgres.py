@@ -130,6 +130,7 @@ class PgConnection(TransactionMemory):
     def __init__(self, raw: psycopg.Connection[Row], url: str) -> None:
         self.raw = raw
         self.url = redacted(url)
+        self._dsn = url  # for a second connection to the same database (never shown: it may hold a password)
         self._remember()
         self._grown: dict[str, int] = {}  # rows this session added to each table since it last analyzed it
 
@@ -213,6 +214,10 @@ class PgConnection(TransactionMemory):
         except psycopg.Error as error:
             raise converted(error) from error
 
+    def sibling(self) -> PgConnection:
+        """Another connection to the same database (its own transactions)."""
+        return connect(self._dsn)
+
     def close(self) -> None:
         """Close the connection; an open transaction is rolled back by the server."""
         self.raw.close()
@@ -280,27 +285,3 @@ def settings_line(conn: PgConnection) -> str:
     sync = conn.execute("SHOW synchronous_commit").fetchone()[0]
     isolation = conn.execute("SHOW default_transaction_isolation").fetchone()[0]
     return f"PostgreSQL {version}: synchronous_commit={sync}, isolation={isolation}"
-
-
-class AdvisoryLock:
-    """A session-level advisory lock held on its own connection: released when it is, or when its holder dies."""
-
-    def __init__(self, url: str, key: int) -> None:
-        self.url = url
-        self.key = key
-        self._conn: PgConnection | None = None
-
-    def acquire(self) -> bool:
-        """Take the lock without waiting; False when another session holds it."""
-        conn = connect(self.url)
-        if not conn.execute("SELECT pg_try_advisory_lock(?)", (self.key,)).fetchone()[0]:
-            conn.close()
-            return False
-        self._conn = conn
-        return True
-
-    def release(self) -> None:
-        """Let the lock go (closing the session releases it too)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None

@@ -73,4 +73,13 @@ LATER_MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX invoices_bill ON invoices(bill_id);
     CREATE INDEX direct_bill_charges_bill ON direct_bill_charges(bill_id)
     """,
+    # 13: D17, several workers on one inbox: the file each holds (by its name in the inbox) and until when.
+    """
+    CREATE TABLE claims (
+        name TEXT PRIMARY KEY,                 -- the inbox entry's printable name
+        worker TEXT NOT NULL,
+        lease_until TEXT NOT NULL,             -- UTC stamp; past it, another worker may take the file over
+        taken_over_from TEXT NOT NULL DEFAULT ''
+    )
+    """,
 )

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from edi.flows.delivery import open_regular
-from edi.flows.hooks import EventSink, Failpoint, no_event, no_failpoint
+from edi.flows.hooks import EventSink, Failpoint, Guard, no_event, no_failpoint, no_guard
 from edi.flows.inbound import reading
 from edi.flows.inbound.ahead import Ahead, can_read_ahead
 from edi.flows.inbound.interchange import Interchange
@@ -51,6 +51,7 @@ class FileProcessor:
         read_ahead: bool = True,
         pipeline: bool = True,
         tables: Tables = TABLES,
+        before_commit: Guard = no_guard,
     ) -> None:
         self.conn = conn
         self.settings = settings
@@ -60,7 +61,8 @@ class FileProcessor:
         self.pipeline = pipeline  # read a big file in a second process (False: always in this one)
         utility = Utility(setting(conn, "utility_name"), setting(conn, "utility_duns"))
         self.scope = Scope(conn, settings, utility, Party(setting(conn, "utility_qualifier"), utility.duns),
-                           accounts.load_calendar(conn), tables, events, failpoint, keep_reports)  # fmt: skip
+                           accounts.load_calendar(conn), tables, events, failpoint, keep_reports,
+                           before_commit)  # fmt: skip
 
     def run(self, path: Path, *, source_name: str | None = None, file_id: int | None = None,
             into: FileRun | None = None) -> FileRun:  # fmt: skip

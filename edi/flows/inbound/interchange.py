@@ -154,6 +154,7 @@ class Interchange:
                 output.file_name = store_output(self.conn, output, self.partner, self.interchange_id, self.ctx.now)
             if not self.scope.keep_reports:
                 output.content = ""
+        self.scope.before_commit()
         commit(self.conn, keep=not self.scope.run.dry_run)
         self._committed()
         log_committed(self.scope, self.name, self.ix.control_number, self.interchange_id)
@@ -174,6 +175,7 @@ class Interchange:
         self.record(InterchangeOutcome.UNKNOWN_SENDER)
         self._refuse_all(staged, Outcome(OutcomeKind.NOT_PROCESSED, note=UNREGISTERED_SENDER))
         staged.clear()
+        self.scope.before_commit()
         commit(self.conn, keep=not self.scope.run.dry_run)
         self._committed()
         log_committed(self.scope, self.name, self.ix.control_number, self.interchange_id)

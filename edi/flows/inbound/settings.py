@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from edi.flows.hooks import EventSink, Failpoint, no_event, no_failpoint
+from edi.flows.hooks import EventSink, Failpoint, Guard, no_event, no_failpoint, no_guard
 from edi.flows.inbound.kinds import Tables
 from edi.store.connection import Db
 from edi.transactions.tx814 import Utility
@@ -37,3 +37,4 @@ class Scope:
     events: EventSink = no_event
     failpoint: Failpoint = no_failpoint
     keep_reports: bool = True  # replay lists every transaction; a batch only counts them
+    before_commit: Guard = no_guard  # D17: a batch worker checks it still holds the file
