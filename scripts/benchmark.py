@@ -122,21 +122,22 @@ def build_store(db: Path, sets: int) -> None:
     conn.close()
 
 
-def generate(path: Path, sets: int) -> None:
-    """One interchange, one group, ``sets`` SBO enrollment requests of 13 segments each."""
+def generate(path: Path, sets: int, first: int = 1, isa13: int = 1) -> None:
+    """One interchange, one group, ``sets`` SBO enrollment requests of 13 segments each, for accounts from ``first``."""
     with open(path, "w", encoding="ascii") as out:
         out.write(
-            "ISA*00*          *00*          *01*222222222      *01*111111111      *261101*0900*U*00401*000000001*0*P*>~\n"
+            "ISA*00*          *00*          *01*222222222      *01*111111111      *261101*0900*U*00401*"
+            f"{isa13:09d}*0*P*>~\n"
         )
         out.write("GS*GE*222222222*111111111*20261101*0900*1*X*004010~\n")
-        for i in range(1, sets + 1):
+        for i in range(first, first + sets):
             st02 = f"{i:09d}"
             out.write(
                 f"ST*814*{st02}~\nBGN*13*RES{i:012d}*20261101~\nN1*8S*AMEREN ILLINOIS*1*111111111~\n"
                 f"N1*SJ*PRAIRIE POWER LLC*1*222222222~\nN1*8R*CUSTOMER {i}~\nLIN*1*SH*EL*SH*CE~\nASI*7*021~\n"
                 f"REF*12*{i:010d}~\nREF*11*PP-{i:06d}~\nREF*BLT*ESP~\nREF*PC*DUAL~\nDTM*150*20261115~\nSE*13*{st02}~\n"
             )
-        out.write(f"GE*{sets}*1~\nIEA*1*000000001~\n")
+        out.write(f"GE*{sets}*1~\nIEA*1*{isa13:09d}~\n")
 
 
 def measure(script: str, path: Path) -> dict[str, float]:

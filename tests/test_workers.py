@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from tests.pg import Cluster
 from tests.store_helpers import NOW, fresh_store
 
 LEASE = timedelta(seconds=60)
+WALL = datetime.fromtimestamp(settings().wall_clock(), tz=UTC)  # the tests' wall clock, which leases run on
 
 
 def test_a_claim_is_one_workers_until_its_lease_ends(store_target: str) -> None:
@@ -51,7 +52,7 @@ def test_a_worker_never_passes_a_file_another_worker_holds(tmp_path: Path, pg_cl
     url, inbox = _pg_drop(tmp_path, pg_cluster)
     first = sorted(os.listdir(inbox))[0]
     conn = open_store(url)
-    claims.claim(conn, first, "A", NOW, LEASE)
+    claims.claim(conn, first, "A", WALL, LEASE)  # leases run on the wall clock
     summary = BatchProcessor(conn, folders(tmp_path), settings(worker="B")).run_once()
     assert summary.files == 0 and len(os.listdir(inbox)) == 2  # the second file waits for the first
     claims.release(conn, first, "A")
@@ -72,7 +73,7 @@ def test_a_worker_that_lost_its_file_rolls_back_and_the_taker_commits_it_once(
     def paused_past_its_lease(point: str) -> None:
         if point == "rules_applied" and not taken:  # while A decided its first interchange, its lease ran out
             taken.append("B")
-            assert claims.claim(other, first, "B", NOW + LEASE * 2, LEASE) is not None
+            assert claims.claim(other, first, "B", WALL + LEASE * 2, LEASE) is not None
 
     a = BatchProcessor(conn, folders(tmp_path), settings(worker="A"), failpoint=paused_past_its_lease,
                        events=lambda event, **_: events.append(event))  # fmt: skip
@@ -80,7 +81,7 @@ def test_a_worker_that_lost_its_file_rolls_back_and_the_taker_commits_it_once(
     assert "file_claim_lost" in events
     assert first in os.listdir(inbox)
     assert conn.execute("SELECT count(*) FROM outcomes").fetchone()[0] <= 1  # only the second file's, if any
-    later = settings(worker="B", clock=lambda: NOW + LEASE * 2)
+    later = settings(worker="B", wall_clock=lambda: WALL.timestamp() + LEASE.total_seconds() * 2)
     BatchProcessor(other, folders(tmp_path), later).run_once()
     assert os.listdir(inbox) == []
     requests = [r[0] for r in conn.execute("SELECT request_id FROM outcomes WHERE request_id <> ''")]

@@ -12,7 +12,7 @@ import contextlib
 import os
 import socket
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from edi.store import claims
 from edi.store.connection import Db, DbError, side_connection
@@ -25,6 +25,11 @@ def default_worker() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
+def lease_time(wall_clock: Callable[[], float]) -> datetime:
+    """The wall clock as a UTC moment, for leases."""
+    return datetime.fromtimestamp(wall_clock(), tz=UTC)
+
+
 class ClaimLostError(Exception):
     """Another worker took the file over (this worker's lease ran out): what is not committed is not ours."""
 
@@ -32,13 +37,17 @@ class ClaimLostError(Exception):
 class FileClaim:
     """One file held by one worker, from its claim to its release."""
 
-    def __init__(self, conn: Db, name: str, worker: str, clock: Callable[[], datetime], lease: timedelta,
-                 wall_clock: Callable[[], float], exclusive: bool) -> None:  # fmt: skip
+    def __init__(self, conn: Db, name: str, worker: str, lease: timedelta, wall_clock: Callable[[], float],
+                 exclusive: bool) -> None:  # fmt: skip
         self.conn, self.name, self.worker, self.lease = conn, name, worker, lease
-        self.clock, self.wall_clock, self.exclusive = clock, wall_clock, exclusive
+        self.wall_clock, self.exclusive = wall_clock, exclusive
         self.taken_over_from = ""
         self._renewed = 0.0
         self._side: Db | None = None
+
+    def clock(self) -> datetime:
+        """Leases run on the wall clock (``--now`` fixes document dates, never how long a worker has been gone)."""
+        return lease_time(self.wall_clock)
 
     def take(self) -> bool:
         """Hold the file, unless another worker's lease on it runs; who held it before, if their lease ended."""

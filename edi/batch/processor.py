@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from edi.batch.claiming import LEASE, ClaimLostError, FileClaim, default_worker
+from edi.batch.claiming import LEASE, ClaimLostError, FileClaim, default_worker, lease_time
 from edi.batch.intake import Candidate, Scan, printable_name, scan_inbox, still_settled
 from edi.batch.lock import BatchError
 from edi.batch.marks import PAUSED, ProgressMarks
@@ -142,8 +142,8 @@ class BatchProcessor:
 
     def _pass(self, scan: Scan, summary: Summary, run_id: int, now: datetime) -> Summary:
         present = {printable_name(n) for n in (*(c.name for c in scan.ready), *scan.settling)}
-        claims.sweep(self.conn, now, present | {printable_name(p.name) for p, _ in scan.not_files},
-                     exclusive=not shared(self.conn))  # fmt: skip
+        present |= {printable_name(p.name) for p, _ in scan.not_files}
+        claims.sweep(self.conn, lease_time(self.settings.wall_clock), present, exclusive=not shared(self.conn))
         summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
         for path, reason in scan.not_files:
             self._quarantine_entry(path, reason, summary, run_id)
@@ -161,8 +161,8 @@ class BatchProcessor:
 
     def _claimed(self, candidate: Candidate, summary: Summary, run_id: int) -> bool:
         """One file held against every other worker while it is worked on (False: another worker holds it)."""
-        claim = FileClaim(self.conn, printable_name(candidate.name), self.settings.worker, self.settings.clock,
-                          self.settings.lease, self.settings.wall_clock, exclusive=not shared(self.conn))  # fmt: skip
+        claim = FileClaim(self.conn, printable_name(candidate.name), self.settings.worker, self.settings.lease,
+                          self.settings.wall_clock, exclusive=not shared(self.conn))  # fmt: skip
         if not claim.take():
             self.events("file_held_elsewhere")
             return False
