@@ -198,6 +198,53 @@ def run_end_to_end(folder: Path, drop: Path, sets: int, profile: Path | None = N
     return seconds
 
 
+def _drop_of_files(inbox: Path, files: int, sets: int) -> None:
+    """``sets`` requests in ``files`` files (disjoint accounts, one interchange each)."""
+    inbox.mkdir(parents=True)
+    per = sets // files
+    for k in range(files):
+        generate(inbox / f"drop_{k:04d}.edi", per, first=k * per + 1, isa13=k + 1)
+
+
+def run_workers(folder: Path, target: str, label: str, files: int, sets: int, workers: int) -> float:
+    """``workers`` ``process --watch`` workers on one drop of many files; seconds until the inbox is empty."""
+    build_store(target, sets)  # type: ignore[arg-type]
+    inbox = folder / "inbox"
+    _drop_of_files(inbox, files, sets)
+    command = [sys.executable, "-c", "from cli import main; main()", "process", "--inbox", str(inbox), "--outbox",
+               str(folder / "outbox"), "--db", target, "--settle", "0", "--now", "2026-11-02T09:30", "--watch",
+               "--interval", "0.2", "-q"]  # fmt: skip
+    start = time.perf_counter()
+    running = [subprocess.Popen([*command, "--worker", f"bench-{n}"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL) for n in range(workers)]  # fmt: skip
+    while any(inbox.iterdir()):
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    for worker in running:
+        worker.terminate()
+        worker.wait()
+    archived = len(list((folder / "archive").iterdir()))
+    print(f"{label:<8} {seconds:8.2f} s  {sets / seconds:10,.0f} sets/s  {workers} worker(s), {files} files of"
+          f" {sets // files:,} sets ({archived} archived)")  # fmt: skip
+    return seconds
+
+
+def run_engines(folder: Path, sets: int, files: int) -> None:
+    """The same drop of many files: one SQLite worker, one and two PostgreSQL workers (a throwaway server)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.pg import Cluster
+
+    run_workers(folder / "sqlite", str(folder / "sqlite" / "store.db"), "sqlite", files, sets, 1)
+    cluster = Cluster()
+    try:
+        cluster.start()
+        one = run_workers(folder / "pg1", cluster.database(), "pg x1", files, sets, 1)
+        two = run_workers(folder / "pg2", cluster.database(), "pg x2", files, sets, 2)
+        print(f"two PostgreSQL workers: {one / two:.2f}x the throughput of one (D17: writes one at a time)")
+    finally:
+        cluster.stop()
+
+
 def main() -> None:
     """Generate, run both engines, print figures and the ratio."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -210,6 +257,8 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=1_200_000, help="accounts in the no-history snapshot")
     parser.add_argument("--history-accounts", type=int, default=100_000, help="accounts with 12 bills + payments")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the process run here")
+    parser.add_argument("--skip-engines", action="store_true", help="skip SQLite vs PostgreSQL workers")
+    parser.add_argument("--files", type=int, default=50, help="files the engines' drop is split into")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "drop.edi"
@@ -238,6 +287,8 @@ def main() -> None:
             money = Path(folder) / "money"
             money.mkdir()
             run_money(money, args.money_accounts)
+        if not args.skip_engines:
+            run_engines(Path(folder) / "engines", args.sets, args.files)
 
 
 if __name__ == "__main__":

@@ -80,6 +80,13 @@ class Cluster:
         self._sql(f"CREATE DATABASE {name} TEMPLATE {source} LC_COLLATE 'C' LC_CTYPE 'C'")
         return self.url(name)
 
+    def copy(self, url: str) -> str:
+        """A new database holding what the database at ``url`` holds (nobody may be connected to it)."""
+        source = url.split("?", 1)[0].rsplit("/", 1)[1]
+        name = f"t{next(self._names)}"
+        self._sql(f"CREATE DATABASE {name} TEMPLATE {source}")
+        return self.url(name)
+
     def stop(self) -> None:
         """Stop the server and remove its folder."""
         if self.started:

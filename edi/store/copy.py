@@ -20,7 +20,9 @@ from edi.store.schema_pg import BASELINE
 
 BLOCK = 2000  # rows read and written together
 SEEDED = ("settings", "sequences")  # a new store has these rows already: the source's replace them
-_ORDER = re.findall(r"CREATE TABLE (\w+)", BASELINE)  # parents first (foreign-key order)
+_ORDER = [
+    m.group(1) for s in BASELINE if (m := re.match(r"\s*CREATE TABLE (\w+)", s))
+]  # parents first (foreign-key order)
 
 
 class CopyError(Exception):
@@ -107,15 +109,3 @@ def _copy_tables(source: Db, target: Db, tables: list[str], result: CopyResult,
                 count += len(block)
                 progress(table, count)
             result.rows[table] = count
-        if isinstance(target, PgConnection):
-            _advance_identities(target, tables)
-
-
-def _advance_identities(conn: PgConnection, tables: list[str]) -> None:
-    """After explicit ids, each identity column's next value follows the highest id copied."""
-    for table in tables:
-        if "id" not in _columns(conn, table):
-            continue
-        sequence = conn.execute("SELECT pg_get_serial_sequence(?, 'id')", (table,)).fetchone()[0]
-        if sequence:
-            conn.execute(f"SELECT setval(?, coalesce((SELECT max(id) FROM {table}), 0) + 1, false)", (sequence,))

@@ -57,7 +57,7 @@ def _baseline(conn: PgConnection) -> int:
     try:
         conn.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))  # two workers starting at once
         if schema_version(conn) == 0:
-            for statement in _statements(BASELINE):
+            for statement in BASELINE:
                 conn.execute(statement)
             conn.execute("CREATE TABLE store_version (version BIGINT NOT NULL)")
             conn.execute("INSERT INTO store_version VALUES (?)", (BASELINE_VERSION,))
