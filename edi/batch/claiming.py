@@ -11,11 +11,14 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from edi.batch.intake import printable_name
+from edi.batch.marks import ProgressMarks
 from edi.store import claims
-from edi.store.connection import Db, DbError, side_connection
+from edi.store.connection import Db, DbError, mark_path, shared, side_connection
 
 LEASE = timedelta(seconds=60)  # a dead worker's file is taken over this long after its last renewal
 
@@ -28,6 +31,24 @@ def default_worker() -> str:
 def lease_time(wall_clock: Callable[[], float]) -> datetime:
     """The wall clock as a UTC moment, for leases."""
     return datetime.fromtimestamp(wall_clock(), tz=UTC)
+
+
+def open_claim(conn: Db, entry: str, worker: str, lease: timedelta, wall_clock: Callable[[], float]) -> FileClaim:
+    """A claim on one inbox entry for this worker (exclusive on a store only one worker can use)."""
+    return FileClaim(conn, printable_name(entry), worker, lease, wall_clock, exclusive=not shared(conn))
+
+
+def sweep_stale(conn: Db, entries: Iterable[str], wall_clock: Callable[[], float]) -> None:
+    """Forget ended claims on files that have left the inbox (``entries``: what is in it now)."""
+    claims.sweep(conn, lease_time(wall_clock), {printable_name(e) for e in entries}, exclusive=not shared(conn))
+
+
+def last_mark(conn: Db, work_folder: Path, claim: FileClaim | None, own: ProgressMarks, file_id: int) -> int:
+    """How far the last attempt at the file got: by this worker's mark, or the one it took the file from."""
+    previous = claim.taken_over_from if claim is not None else ""
+    if previous:
+        return ProgressMarks(mark_path(conn, work_folder, previous)).last(file_id)
+    return own.last(file_id)
 
 
 class ClaimLostError(Exception):

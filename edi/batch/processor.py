@@ -23,17 +23,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from edi.batch.claiming import LEASE, ClaimLostError, FileClaim, default_worker, lease_time
+from edi.batch.claiming import LEASE, ClaimLostError, FileClaim, default_worker, last_mark, open_claim, sweep_stale
+from edi.batch.dispositions import Mover, finish_move
 from edi.batch.intake import Candidate, Scan, printable_name, scan_inbox, still_settled
 from edi.batch.lock import BatchError
 from edi.batch.marks import PAUSED, ProgressMarks
 from edi.batch.summary import Summary
-from edi.flows.delivery import ensure_folder, move_durably, open_regular, publish_outbox, write_atomically
+from edi.flows.delivery import ensure_folder, open_regular, publish_outbox
 from edi.flows.hooks import EventSink, Failpoint, no_event, no_failpoint, no_guard
 from edi.flows.inbound import TABLES, FileProcessor, FileRun, RunSettings, Tables
 from edi.naming import error_text
-from edi.store import claims, files, queries
-from edi.store.connection import Db, DbError, mark_path, rollback, shared
+from edi.store import files, queries
+from edi.store.connection import Db, DbError, mark_path, rollback
 from rules.enrollment import Policy
 
 MAX_BYTES = 256 * 1024 * 1024  # A5: larger files are quarantined unread (a 100,000-set drop is about 27 MB)
@@ -117,6 +118,7 @@ class BatchProcessor:
         self.current: FileRun | None = None  # the file in hand: what of it committed (I7)
         self.marks = ProgressMarks(mark_path(conn, folders.inbox.parent, settings.worker))
         self.claim: FileClaim | None = None  # D17: the file in hand, held against other workers
+        self.mover = Mover(conn, folders, events, failpoint)
 
     def run_once(self) -> Summary:
         """Publish anything a crash left unsent, then take every ready file in name order.
@@ -141,12 +143,11 @@ class BatchProcessor:
             raise
 
     def _pass(self, scan: Scan, summary: Summary, run_id: int, now: datetime) -> Summary:
-        present = {printable_name(n) for n in (*(c.name for c in scan.ready), *scan.settling)}
-        present |= {printable_name(p.name) for p, _ in scan.not_files}
-        claims.sweep(self.conn, lease_time(self.settings.wall_clock), present, exclusive=not shared(self.conn))
+        sweep_stale(self.conn, (*(c.name for c in scan.ready), *scan.settling, *(p.name for p, _ in scan.not_files)),
+                    self.settings.wall_clock)  # fmt: skip
         summary.sent.update(publish_outbox(self.conn, self.folders.outbox, now, self.failpoint, self.events))
         for path, reason in scan.not_files:
-            self._quarantine_entry(path, reason, summary, run_id)
+            self.mover.quarantine_entry(path, reason, summary, run_id, self.settings.clock())
         total = self._pass_bytes = sum(c.size for c in scan.ready)
         self._done_bytes = 0
         for candidate in scan.ready:
@@ -161,8 +162,9 @@ class BatchProcessor:
 
     def _claimed(self, candidate: Candidate, summary: Summary, run_id: int) -> bool:
         """One file held against every other worker while it is worked on (False: another worker holds it)."""
-        claim = FileClaim(self.conn, printable_name(candidate.name), self.settings.worker, self.settings.lease,
-                          self.settings.wall_clock, exclusive=not shared(self.conn))  # fmt: skip
+        claim = open_claim(
+            self.conn, candidate.name, self.settings.worker, self.settings.lease, self.settings.wall_clock
+        )
         if not claim.take():
             self.events("file_held_elsewhere")
             return False
@@ -174,10 +176,7 @@ class BatchProcessor:
             self.claim = None
 
     def _guarded(self, candidate: Candidate, summary: Summary, run_id: int) -> bool:
-        """One file; the environment's errors stop the run, any other error only this file (A10).
-
-        False when the file was taken over by another worker: a later file must wait for it (D17).
-        """
+        """One file; environment errors stop the run, others only this file (A10); False: it was taken over (D17)."""
         self.marks.file_id, self.marks.sets = 0, 0  # nothing in hand until the file has its ledger row
         self.current = None
         try:
@@ -185,7 +184,7 @@ class BatchProcessor:
         except ClaimLostError:
             rollback(self.conn)  # D17: the file is another worker's now; nothing of this attempt is kept
             self.marks.reached(PAUSED)  # not a death of ours
-            self.events("file_claim_lost", file=self._label())
+            self.events("file_claim_lost", file=label(self.marks))
             return False
         except (OSError, *DbError) as error:
             # E3/E4: disk full, I/O error, database trouble: not the file's fault. The run stops (what is
@@ -194,7 +193,7 @@ class BatchProcessor:
                 summary.add(self.current)
             rollback(self.conn)
             self.marks.reached(PAUSED)  # not the file's fault: not a death (H2)
-            self.events("run_aborted", file=self._label(), error=error_text(error))
+            self.events("run_aborted", file=label(self.marks), error=error_text(error))
             raise
         except Exception as error:  # one bad file never stops the batch (A10)
             rollback(self.conn)
@@ -203,12 +202,8 @@ class BatchProcessor:
                 files.record_death(self.conn, self.marks.file_id, self.marks.sets, run_id, new_attempt=False)
                 self.marks.reached(PAUSED)
             # The file stays in the inbox for the next run.
-            self.events("file_failed", file=self._label(), error=error_text(error))
+            self.events("file_failed", file=label(self.marks), error=error_text(error))
         return True
-
-    def _label(self) -> str:
-        """How logs name the file in hand: our ledger id only, never the partner's file name (H5)."""
-        return f"#{self.marks.file_id}" if self.marks.file_id else "#-"
 
     def _file(self, candidate: Candidate, summary: Summary, run_id: int) -> None:
         if not still_settled(candidate):
@@ -247,7 +242,7 @@ class BatchProcessor:
             earlier = None  # A7: the partner sent the same bytes again: a new intake (its ISA13s get TA1 025)
         if earlier is None:
             return files.new_file(self.conn, shown, digest, candidate.size, self.settings.clock(), run_id)
-        mark = self._last_mark(earlier.id)
+        mark = last_mark(self.conn, self.folders.inbox.parent, self.claim, self.marks, earlier.id)
         stalls = files.record_death(self.conn, earlier.id, mark, run_id)
         summary.resumed_files += 1
         if stalls >= self.settings.max_attempts:
@@ -256,13 +251,6 @@ class BatchProcessor:
             self._finish(candidate, earlier.id, "quarantined", reason, summary)
             return None
         return earlier.id
-
-    def _last_mark(self, file_id: int) -> int:
-        """How far the last attempt at the file got: by this worker's mark, or the one whose file this was (D17)."""
-        previous = self.claim.taken_over_from if self.claim is not None else ""
-        if previous:
-            return ProgressMarks(mark_path(self.conn, self.folders.inbox.parent, previous)).last(file_id)
-        return self.marks.last(file_id)
 
     def _process(self, candidate: Candidate, file_id: int, summary: Summary) -> None:
         """The file through the whole path, its documents published, then its disposition."""
@@ -300,44 +288,14 @@ class BatchProcessor:
         self._finish(candidate, file_id, "quarantined" if reason else "archived", reason, summary)
 
     def _finish(self, candidate: Candidate, file_id: int, state: str, reason: str, summary: Summary) -> None:
-        """Commit the disposition and our own name for the file, then move it (F1: never the partner's name)."""
-        digest = files.sha256_of(self.conn, file_id) or "unhashed"
-        stored_as = f"{file_id:08d}-{digest[:12]}.{'x12' if state == 'archived' else 'quarantined'}"
+        """The file's disposition committed (by the worker still holding it), then the file moved."""
         guard = self.claim.guard if self.claim is not None else no_guard
-        files.finish_file(self.conn, file_id, state, reason, stored_as, self.settings.clock(), guard=guard)
-        self.failpoint("before_inbox_move")
-        target = self.folders.place(state) / stored_as
-        if state == "quarantined":
-            write_reason(target, candidate.name, reason)
-        move_out(candidate, target)
-        summary.files += 1
-        summary.archived += state == "archived"
-        summary.quarantined += state == "quarantined"
-        event = "file_archived" if state == "archived" else "file_quarantined"
-        self.events(event, file=f"#{file_id}", stored_as=stored_as, reason=reason)
-
-    def _quarantine_entry(self, path: Path, reason: str, summary: Summary, run_id: int) -> None:
-        """A symlink, FIFO or device in the inbox: moved (never opened or followed) with its reason."""
-        file_id, stored_as = files.quarantine_entry(
-            self.conn, printable_name(path.name), reason, self.settings.clock(), run_id
-        )
-        target = self.folders.quarantine / stored_as
-        write_reason(target, path.name, reason)
-        os.replace(path, target)  # rename moves the entry itself, never what a link points to
-        summary.files += 1
-        summary.quarantined += 1
-        self.events("file_quarantined", file=f"#{file_id}", stored_as=stored_as, reason=reason)
+        self.mover.finish(candidate, file_id, state, reason, summary, self.settings.clock(), guard)
 
 
-def finish_move(candidate: Candidate, earlier: files.LedgerFile, target: Path, summary: Summary) -> None:
-    """A8: the disposition was committed before a crash: finish the move, nothing else."""
-    if earlier.state == "quarantined":
-        write_reason(target, candidate.name, earlier.reason)
-    move_out(candidate, target)
-    summary.files += 1
-    summary.resumed_files += 1
-    summary.archived += earlier.state == "archived"
-    summary.quarantined += earlier.state == "quarantined"
+def label(marks: ProgressMarks) -> str:
+    """How logs name the file in hand: our ledger id only, never the partner's file name (H5)."""
+    return f"#{marks.file_id}" if marks.file_id else "#-"
 
 
 def quarantine_reason(run: FileRun) -> str:
@@ -365,17 +323,3 @@ def _sha256(path: Path) -> str | None:
         while chunk := stream.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def write_reason(target: Path, original: str, reason: str) -> None:
-    """The ``.reason`` file beside a quarantined file (the partner's name escaped, F1)."""
-    text = f"original name: {printable_name(original)}\nreason: {reason}\n"
-    write_atomically(target.parent, f"{target.name}.reason", text.encode("ascii", "backslashreplace"))
-
-
-def move_out(candidate: Candidate, target: Path) -> None:
-    """The file out of the inbox to its place, then its done-marker removed."""
-    move_durably(candidate.path, target)
-    if candidate.done_marker is not None:
-        with contextlib.suppress(OSError):
-            os.unlink(candidate.done_marker)

@@ -14,15 +14,12 @@ from typing import Any
 
 from edi.store.connection import begin_snapshot, rollback, table_names, transaction
 from edi.store.engine import Db
-from edi.store.migrate import schema_version
+from edi.store.migrate import baseline, schema_version
 from edi.store.postgres import PgConnection
-from edi.store.schema_pg import BASELINE
 
 BLOCK = 2000  # rows read and written together
 SEEDED = ("settings", "sequences")  # a new store has these rows already: the source's replace them
-_ORDER = [
-    m.group(1) for s in BASELINE if (m := re.match(r"\s*CREATE TABLE (\w+)", s))
-]  # parents first (foreign-key order)
+_CREATE = re.compile(r"\s*CREATE TABLE (\w+)")
 
 
 class CopyError(Exception):
@@ -42,9 +39,9 @@ class CopyResult:
 
 def copy_order(conn: Db) -> list[str]:
     """The store's tables, parents before the tables that refer to them."""
+    order = [m.group(1) for statement in baseline() if (m := _CREATE.match(statement))]
     present = set(table_names(conn))
-    missing = sorted(present - set(_ORDER))
-    return [t for t in _ORDER if t in present] + missing  # a table added after the baseline refers only to older ones
+    return [t for t in order if t in present] + sorted(present - set(order))
 
 
 def _check(source: Db, target: Db) -> list[str]:

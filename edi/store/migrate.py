@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from functools import cache
 
 from edi.store.engine import Db
 from edi.store.postgres import PgConnection
 from edi.store.schema import MIGRATIONS
 from edi.store.schema_later import LATER_MIGRATIONS
-from edi.store.schema_pg import BASELINE, BASELINE_VERSION
+from edi.store.schema_pg import postgres_schema
 from edi.store.seal import reseal_chain, verify_chain
 
 # Every column holding a moment (not a day): before migration 11 they were the machine's naive local time.
@@ -51,16 +53,27 @@ def _set_version(conn: Db, version: int) -> None:
         conn.execute(f"PRAGMA user_version = {version}")
 
 
+@cache
+def baseline() -> tuple[str, ...]:
+    """A new PostgreSQL store's statements: the schema the SQLite migrations give now (made once per process)."""
+    migrated = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(migrated)
+        return tuple(postgres_schema(migrated))
+    finally:
+        migrated.close()
+
+
 def _baseline(conn: PgConnection) -> int:
-    """A new PostgreSQL store: the schema as SQLite's migrations leave it at ``BASELINE_VERSION``, in one go."""
+    """A new PostgreSQL store: the schema as SQLite's migrations leave it now, in one go."""
     conn.execute("BEGIN")
     try:
         conn.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))  # two workers starting at once
         if schema_version(conn) == 0:
-            for statement in BASELINE:
+            for statement in baseline():
                 conn.execute(statement)
             conn.execute("CREATE TABLE store_version (version BIGINT NOT NULL)")
-            conn.execute("INSERT INTO store_version VALUES (?)", (BASELINE_VERSION,))
+            conn.execute("INSERT INTO store_version VALUES (?)", (len(STEPS),))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
